@@ -1,0 +1,65 @@
+//! The validated run configuration. Built once from the command line by `app`; stages read it
+//! and never look at argv or the environment.
+
+use std::path::PathBuf;
+
+use crate::stages::StageName;
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub root: PathBuf,
+    /// Stages to run, in pipeline order.
+    pub stages: Vec<StageName>,
+    /// `--cluster-size`: for folders that will be copied to a board later.
+    pub cluster_size: Option<u64>,
+    /// `--empty-trash`: delete OS trash folders (they hold files the user deleted).
+    pub empty_trash: bool,
+    /// `--cp-version`: CircuitPython version for a folder without boot_out.txt.
+    pub cp_version: Option<String>,
+    /// `--board`: board id for a folder without boot_out.txt.
+    pub board_id: Option<String>,
+    /// `--yes`: the user confirmed up front (also overrides stage refusals that ask for it).
+    pub yes: bool,
+    pub mpy: MpyOptions,
+    pub bitmaps: BitmapOptions,
+    pub fonts: FontOptions,
+    pub deadweight: DeadweightOptions,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MpyOptions {
+    /// `--bundle`: bundle zips or extracted bundle folders.
+    pub bundles: Vec<PathBuf>,
+    /// Where circup keeps downloaded bundles; `None` disables the lookup.
+    pub circup_cache: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BitmapOptions {
+    /// `--remap-palette`: compact and reorder palette indices.
+    pub remap_palette: bool,
+    /// `--2bpp`: allow 2 bits per pixel (CircuitPython reads it, desktop viewers do not).
+    pub two_bpp: bool,
+    /// `--decompress-rle`: rewrite RLE BMPs uncompressed even when larger.
+    pub decompress_rle: bool,
+    /// `--colors N` (lossy): quantise to at most N colours.
+    pub colors: Option<u16>,
+    /// `--dither` (lossy, with `--colors`).
+    pub dither: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FontOptions {
+    /// `--charset SPEC` (lossy): keep only these glyphs.
+    pub charset: Option<String>,
+    /// `--keep-names`: do not convert BDF to PCF (subsetting in place stays available).
+    pub keep_names: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DeadweightOptions {
+    /// `--prune`: also delete libraries nothing imports.
+    pub prune: bool,
+    /// `--assume-static-imports`: trust the import graph even when code imports by computed name.
+    pub assume_static_imports: bool,
+}

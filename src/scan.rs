@@ -1,0 +1,390 @@
+//! Inventory: every file and folder under the root, measured, categorised, never following links.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::board::{parse_boot_out, Board};
+use crate::error::{Error, Result};
+use crate::stages::junk;
+use crate::units::allocated;
+
+/// Folders deeper than this are reported, not walked (a pathological tree must not exhaust the stack).
+const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// code.py, boot.py, settings.toml … at the root, and other `.py` outside `lib/`.
+    Code,
+    Library,
+    Font,
+    Bitmap,
+    Junk,
+    Marker,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Relative to the inventory root, `/`-separated components.
+    pub rel: PathBuf,
+    pub kind: EntryKind,
+    /// Apparent size; for folders, 0 (see [`Inventory::tree_size`]).
+    pub size: u64,
+    /// Size rounded up to whole clusters.
+    pub allocated: u64,
+    pub mtime: Option<SystemTime>,
+    pub category: Category,
+}
+
+impl Entry {
+    pub fn is_file(&self) -> bool {
+        self.kind == EntryKind::File
+    }
+    pub fn is_dir(&self) -> bool {
+        self.kind == EntryKind::Dir
+    }
+    pub fn name(&self) -> &std::ffi::OsStr {
+        self.rel.file_name().unwrap_or(self.rel.as_os_str())
+    }
+    /// Lower-cased extension, `""` when there is none.
+    pub fn ext(&self) -> String {
+        self.rel
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+}
+
+/// A file or folder that could not be inventoried.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanIssue {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    pub root: PathBuf,
+    pub cluster_size: u64,
+    /// From boot_out.txt, or from `--cp-version`/`--board` for a plain folder.
+    pub board: Option<Board>,
+    /// True when boot_out.txt exists at the root (a real board, not a project folder).
+    pub is_board: bool,
+    /// Sorted by path, parents before children.
+    pub entries: Vec<Entry>,
+    pub issues: Vec<ScanIssue>,
+}
+
+pub struct ScanOptions {
+    /// `--cluster-size`; otherwise the filesystem's fragment size.
+    pub cluster_size: Option<u64>,
+    pub cp_version: Option<String>,
+    pub board_id: Option<String>,
+}
+
+/// Walk `root` and measure everything. Fails only when `root` itself is unusable.
+pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
+    let meta = fs::symlink_metadata(root).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound {
+            path: root.to_path_buf(),
+        },
+        _ => Error::read(root, e),
+    })?;
+    let root_is_dir = if meta.file_type().is_symlink() {
+        // The root itself may be given through a link (e.g. /Volumes/CIRCUITPY); only links inside are never followed.
+        fs::metadata(root).map(|m| m.is_dir()).unwrap_or(false)
+    } else {
+        meta.is_dir()
+    };
+    if !root_is_dir {
+        return Err(Error::NotADirectory {
+            path: root.to_path_buf(),
+        });
+    }
+    let cluster_size = opts
+        .cluster_size
+        .or_else(|| crate::fsinfo::stats(root).map(|s| s.fragment))
+        .filter(|c| *c > 0)
+        .unwrap_or(512);
+
+    let mut inv = Inventory {
+        root: root.to_path_buf(),
+        cluster_size,
+        board: None,
+        is_board: false,
+        entries: Vec::new(),
+        issues: Vec::new(),
+    };
+    walk(root, Path::new(""), 0, &mut inv);
+    inv.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+    let boot = inv
+        .get(Path::new("boot_out.txt"))
+        .filter(|e| e.is_file())
+        .map(|e| e.rel.clone());
+    if let Some(rel) = boot {
+        inv.is_board = true;
+        match inv.read_limited(&rel, 4096) {
+            Ok(bytes) => inv.board = parse_boot_out(&bytes),
+            Err(e) => inv.issues.push(ScanIssue {
+                path: rel,
+                message: e.to_string(),
+            }),
+        }
+    }
+    // Flags describe the board a build folder is meant for; they override a stale boot_out.txt.
+    if let Some(flag_board) =
+        Board::from_flags(opts.cp_version.as_deref(), opts.board_id.as_deref())
+    {
+        inv.board = Some(flag_board);
+    } else if let (Some(b), Some(id)) = (inv.board.as_mut(), opts.board_id.as_deref()) {
+        b.board_id = Some(id.to_string());
+    }
+    Ok(inv)
+}
+
+fn walk(abs: &Path, rel: &Path, depth: usize, inv: &mut Inventory) {
+    if depth > MAX_DEPTH {
+        inv.issues.push(ScanIssue {
+            path: rel.to_path_buf(),
+            message: format!("folders nested deeper than {MAX_DEPTH} levels are not inspected"),
+        });
+        return;
+    }
+    let read = match fs::read_dir(abs) {
+        Ok(r) => r,
+        Err(e) => {
+            inv.issues.push(ScanIssue {
+                path: rel.to_path_buf(),
+                message: format!("cannot list folder: {e}"),
+            });
+            return;
+        }
+    };
+    for item in read {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                inv.issues.push(ScanIssue {
+                    path: rel.to_path_buf(),
+                    message: format!("cannot list folder: {e}"),
+                });
+                continue;
+            }
+        };
+        let child_rel = rel.join(item.file_name());
+        let child_abs = item.path();
+        let meta = match fs::symlink_metadata(&child_abs) {
+            Ok(m) => m,
+            Err(e) => {
+                inv.issues.push(ScanIssue {
+                    path: child_rel,
+                    message: format!("cannot inspect: {e}"),
+                });
+                continue;
+            }
+        };
+        let ft = meta.file_type();
+        let kind = if ft.is_symlink() {
+            EntryKind::Symlink
+        } else if ft.is_dir() {
+            EntryKind::Dir
+        } else if ft.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        };
+        let size = if kind == EntryKind::File {
+            meta.len()
+        } else {
+            0
+        };
+        let category = categorize(&child_rel, kind, size);
+        inv.entries.push(Entry {
+            rel: child_rel.clone(),
+            kind,
+            size,
+            allocated: if kind == EntryKind::Dir {
+                inv.cluster_size
+            } else {
+                allocated(size, inv.cluster_size)
+            },
+            mtime: meta.modified().ok(),
+            category,
+        });
+        if kind == EntryKind::Dir {
+            walk(&child_abs, &child_rel, depth + 1, inv);
+        }
+    }
+}
+
+/// Names CircuitPython runs or reads itself, at the drive root. cpslim never rewrites these
+/// (the fonts stage's path-literal edit is the one, planned and undoable, exception).
+pub const PROTECTED: [&str; 8] = [
+    "code.py",
+    "code.txt",
+    "main.py",
+    "main.txt",
+    "boot.py",
+    "safemode.py",
+    "settings.toml",
+    "boot_out.txt",
+];
+
+/// FAT is case-insensitive, so `CODE.PY` is code.py too.
+pub fn is_protected(rel: &Path) -> bool {
+    let mut comps = rel.components();
+    match (comps.next(), comps.next()) {
+        (Some(first), None) => {
+            let name = first.as_os_str().to_string_lossy().to_ascii_lowercase();
+            PROTECTED.contains(&name.as_str())
+        }
+        _ => false,
+    }
+}
+
+fn categorize(rel: &Path, kind: EntryKind, size: u64) -> Category {
+    if let Some(rule) = junk::classify(rel, kind, size) {
+        return if rule.is_marker() {
+            Category::Marker
+        } else {
+            Category::Junk
+        };
+    }
+    if junk::inside_junk_dir(rel) {
+        return Category::Junk;
+    }
+    if is_protected(rel) {
+        return Category::Code;
+    }
+    let ext = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "bdf" | "pcf" => return Category::Font,
+        "bmp" => return Category::Bitmap,
+        _ => {}
+    }
+    let in_lib = rel
+        .components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == "lib");
+    if in_lib {
+        Category::Library
+    } else if ext == "py" || ext == "mpy" {
+        Category::Code
+    } else {
+        Category::Other
+    }
+}
+
+impl Inventory {
+    pub fn abs(&self, rel: &Path) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn get(&self, rel: &Path) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| e.rel.as_path().cmp(rel))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| e.is_file())
+    }
+
+    /// Every entry strictly below `dir` (folders, files, links).
+    pub fn descendants<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries
+            .iter()
+            .filter(move |e| e.rel != dir && e.rel.starts_with(dir))
+    }
+
+    /// Direct children of `dir` (`""` for the root).
+    pub fn children<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries
+            .iter()
+            .filter(move |e| e.rel.parent() == Some(dir))
+    }
+
+    /// Apparent and allocated bytes of a file, or of a folder with everything in it.
+    pub fn tree_size(&self, rel: &Path) -> (u64, u64) {
+        let Some(e) = self.get(rel) else {
+            return (0, 0);
+        };
+        if !e.is_dir() {
+            return (e.size, e.allocated);
+        }
+        self.descendants(rel)
+            .fold((0, e.allocated), |(b, a), d| (b + d.size, a + d.allocated))
+    }
+
+    /// Number of files below a folder.
+    pub fn file_count(&self, rel: &Path) -> usize {
+        self.descendants(rel).filter(|e| e.is_file()).count()
+    }
+
+    /// Totals over the whole tree: files, apparent bytes, allocated bytes (folders included).
+    pub fn totals(&self) -> (u64, u64, u64) {
+        self.entries.iter().fold((0, 0, 0), |(n, b, a), e| {
+            (n + u64::from(e.is_file()), b + e.size, a + e.allocated)
+        })
+    }
+
+    /// Read a regular file of the inventory, refusing links and anything over `limit` bytes.
+    pub fn read_limited(&self, rel: &Path, limit: u64) -> Result<Vec<u8>> {
+        let abs = self.abs(rel);
+        let file = open_nofollow(&abs).map_err(|e| Error::read(&abs, e))?;
+        let meta = file.metadata().map_err(|e| Error::read(&abs, e))?;
+        if !meta.is_file() {
+            return Err(Error::bad_input(&abs, "not a regular file"));
+        }
+        if meta.len() > limit {
+            return Err(Error::bad_input(
+                &abs,
+                format!(
+                    "file is {} bytes, larger than the {limit} bytes cpslim reads",
+                    meta.len()
+                ),
+            ));
+        }
+        let mut buf = Vec::with_capacity(meta.len() as usize);
+        file.take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::read(&abs, e))?;
+        Ok(buf)
+    }
+
+    /// Read a whole file (at most 64 MiB: nothing on a CircuitPython drive is larger).
+    pub fn read(&self, rel: &Path) -> Result<Vec<u8>> {
+        self.read_limited(rel, 64 << 20)
+    }
+}
+
+/// Open for reading without following a final symlink.
+pub fn open_nofollow(path: &Path) -> std::io::Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    o.open(path)
+}

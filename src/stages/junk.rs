@@ -1,0 +1,277 @@
+//! Junk stage: files operating systems, editors and tools leave on the drive.
+//! The rules and their keep/delete/report decisions follow `junk-files-and-fat.md`.
+
+use std::path::{Component, Path};
+
+use crate::config::Config;
+use crate::plan::{Action, StagePlan};
+use crate::scan::{EntryKind, Inventory};
+use crate::units::format_size;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Safe to delete: regenerated or meaningless on a board.
+    Delete,
+    /// Holds files the user deleted; emptied only with `--empty-trash`.
+    Trash,
+    /// User data or the user's choice: listed, never deleted.
+    Report,
+    /// CircuitPython's own marker: kept, and recreated on a board when missing.
+    Marker,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub verdict: Verdict,
+    pub what: &'static str,
+}
+
+impl Rule {
+    pub fn is_marker(&self) -> bool {
+        self.verdict == Verdict::Marker
+    }
+}
+
+const fn rule(verdict: Verdict, what: &'static str) -> Option<Rule> {
+    Some(Rule { verdict, what })
+}
+
+/// The markers CircuitPython writes when it formats the drive, as (path, is inside `.fseventsd`).
+pub const MARKERS: [&str; 4] = [
+    ".fseventsd/no_log",
+    ".metadata_never_index",
+    ".Trashes",
+    ".Trash-1000",
+];
+
+/// Decide what `rel` is. `None`: not junk (or a folder whose contents are judged one by one).
+pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
+    use Verdict::*;
+    let _ = size;
+    let comps: Vec<&str> = match rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()
+    {
+        Some(c) => c,
+        // Names that are not UTF-8 match no pattern.
+        None => return None,
+    };
+    let name = *comps.last()?;
+    let lower = name.to_ascii_lowercase();
+    let at_root = comps.len() == 1;
+    let is_dir = kind == EntryKind::Dir;
+    let is_file = kind == EntryKind::File;
+
+    if comps.len() == 2 && comps[0] == ".fseventsd" {
+        return if name == "no_log" && is_file {
+            rule(Marker, "CircuitPython marker: stops macOS fsevents logging")
+        } else {
+            rule(Delete, "macOS fsevents log")
+        };
+    }
+    if at_root {
+        match name {
+            ".metadata_never_index" if is_file => {
+                return rule(Marker, "CircuitPython marker: no Spotlight indexing")
+            }
+            ".Trashes" | ".Trash-1000" if is_file => {
+                return rule(Marker, "CircuitPython marker: no trash folder")
+            }
+            ".Trashes" if is_dir => return rule(Trash, "macOS trash folder"),
+            "$RECYCLE.BIN" | "RECYCLER" | "RECYCLED" if is_dir => {
+                return rule(Trash, "Windows recycle bin")
+            }
+            ".Spotlight-V100" => return rule(Delete, "macOS Spotlight index"),
+            ".TemporaryItems" => return rule(Delete, "macOS temporary items"),
+            ".DocumentRevisions-V100" => return rule(Delete, "macOS document versions store"),
+            ".apdisk" | ".localized" => return rule(Delete, "macOS volume metadata"),
+            ".com.apple.timemachine.donotpresent" => {
+                return rule(Delete, "macOS Time Machine marker")
+            }
+            ".VolumeIcon.icns" | "Icon\r" => {
+                return rule(Report, "custom volume icon (your choice: kept)")
+            }
+            "System Volume Information" => {
+                return rule(
+                    Delete,
+                    "Windows indexer data (Windows recreates it on each mount)",
+                )
+            }
+            ".xdg-volume-info" => return rule(Delete, "Linux desktop volume info"),
+            ".hidden" => return rule(Report, "Linux file-manager hide list (your choice: kept)"),
+            _ => {}
+        }
+        if is_dir
+            && name.starts_with(".Trash-")
+            && name[7..].bytes().all(|b| b.is_ascii_digit())
+            && name.len() > 7
+        {
+            return rule(Trash, "Linux desktop trash folder");
+        }
+        if is_dir
+            && lower.len() == 9
+            && lower.starts_with("found.")
+            && lower[6..].bytes().all(|b| b.is_ascii_digit())
+        {
+            return rule(
+                Report,
+                "chkdsk recovered fragments: a sign of past corruption",
+            );
+        }
+    }
+    if name.starts_with("._") && is_file {
+        return rule(Delete, "macOS AppleDouble metadata");
+    }
+    match name {
+        ".DS_Store" => return rule(Delete, "macOS Finder view settings"),
+        "__pycache__" | ".pytest_cache" | ".mypy_cache" if is_dir => {
+            return rule(
+                Delete,
+                "desktop Python cache (CircuitPython never reads it)",
+            )
+        }
+        ".git" | ".vscode" | ".idea" => return rule(Report, "project/editor data (yours: kept)"),
+        ".directory" => return rule(Delete, "KDE Dolphin folder settings"),
+        "4913" if is_file => return rule(Delete, "Vim write-test file"),
+        _ => {}
+    }
+    if !is_file {
+        return None;
+    }
+    match lower.as_str() {
+        "thumbs.db" => return rule(Delete, "Windows thumbnail cache"),
+        "desktop.ini" => return rule(Delete, "Windows folder view settings"),
+        _ => {}
+    }
+    if lower.starts_with("ehthumbs") && lower.ends_with(".db") {
+        return rule(Delete, "Windows thumbnail cache");
+    }
+    if name.starts_with(".goutputstream-") {
+        return rule(Delete, "interrupted GNOME save");
+    }
+    if name.starts_with(".fuse_hidden") {
+        return rule(Delete, "FUSE leftover of a deleted file");
+    }
+    if lower.ends_with(".pyc") {
+        return rule(
+            Delete,
+            "desktop Python bytecode (CircuitPython never reads it)",
+        );
+    }
+    if lower.ends_with(".kate-swp") {
+        return rule(Delete, "Kate swap file");
+    }
+    if lower.ends_with(".save") {
+        return rule(Delete, "nano backup file");
+    }
+    let vim_swap =
+        [".swp", ".swo", ".swn"].iter().any(|s| lower.ends_with(s)) && name.starts_with('.');
+    if vim_swap {
+        return rule(Delete, "Vim swap file");
+    }
+    if name.ends_with('~') && name.len() > 1 {
+        return rule(Delete, "editor backup file");
+    }
+    if name.len() > 2 && name.starts_with('#') && name.ends_with('#') {
+        return rule(Delete, "Emacs autosave file");
+    }
+    if name.starts_with(".#") {
+        return rule(Delete, "Emacs lock file");
+    }
+    None
+}
+
+/// True when some ancestor folder of `rel` is itself junk, trash or reported user data: its
+/// contents are handled (or protected) as a whole.
+pub fn inside_junk_dir(rel: &Path) -> bool {
+    let mut ancestor = rel.parent();
+    while let Some(a) = ancestor {
+        if a.as_os_str().is_empty() {
+            break;
+        }
+        if classify(a, EntryKind::Dir, 0).is_some_and(|r| r.verdict != Verdict::Marker) {
+            return true;
+        }
+        ancestor = a.parent();
+    }
+    false
+}
+
+pub fn plan(inv: &Inventory, cfg: &Config) -> StagePlan {
+    let mut plan = StagePlan::default();
+    let mut deleted_trash: Vec<(&Path, usize)> = Vec::new();
+    for e in &inv.entries {
+        if inside_junk_dir(&e.rel) {
+            continue;
+        }
+        let Some(r) = classify(&e.rel, e.kind, e.size) else {
+            continue;
+        };
+        match r.verdict {
+            Verdict::Marker => {}
+            Verdict::Delete => {
+                plan.push(Action::delete(inv, e, r.what));
+            }
+            Verdict::Report => {
+                let (bytes, _) = inv.tree_size(&e.rel);
+                plan.push(Action::report(&e.rel, bytes, r.what));
+            }
+            Verdict::Trash => {
+                let (bytes, _) = inv.tree_size(&e.rel);
+                let files = inv.file_count(&e.rel);
+                let what = format!(
+                    "{}: {files} deleted file(s), {}",
+                    r.what,
+                    format_size(bytes)
+                );
+                if cfg.empty_trash {
+                    let i = plan.push(Action::delete(
+                        inv,
+                        e,
+                        format!("{what}, emptied (--empty-trash)"),
+                    ));
+                    deleted_trash.push((&e.rel, i));
+                } else {
+                    plan.push(
+                        Action::report(
+                            &e.rel,
+                            bytes,
+                            format!("{what} still taking space; --empty-trash deletes them"),
+                        )
+                        .warning(),
+                    );
+                }
+            }
+        }
+    }
+    if inv.is_board {
+        plan_markers(inv, &deleted_trash, &mut plan);
+    }
+    plan
+}
+
+/// Recreate missing markers: they stop macOS from writing its junk again.
+fn plan_markers(inv: &Inventory, deleted_trash: &[(&Path, usize)], plan: &mut StagePlan) {
+    for marker in MARKERS {
+        let rel = Path::new(marker);
+        let requires: Vec<usize> = match inv.get(rel) {
+            None => Vec::new(),
+            Some(e) if e.is_dir() => match deleted_trash.iter().find(|(p, _)| *p == rel) {
+                Some((_, i)) => vec![*i],
+                None => continue,
+            },
+            Some(_) => continue,
+        };
+        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if inv.get(parent).is_some_and(|p| !p.is_dir()) {
+                continue;
+            }
+        }
+        let what = "CircuitPython marker recreated: stops macOS from writing junk here";
+        plan.push(Action::create(inv, rel, Vec::new(), what).requiring(requires));
+    }
+}

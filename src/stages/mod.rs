@@ -1,0 +1,68 @@
+//! Stages are pure: an inventory and the config in, planned actions out. Nothing here writes.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::plan::StagePlan;
+use crate::scan::Inventory;
+
+pub mod junk;
+
+/// Every stage cpslim knows, in pipeline order: space is freed before anything is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StageName {
+    Junk,
+    Deadweight,
+    Mpy,
+    Bitmaps,
+    Fonts,
+}
+
+impl StageName {
+    pub const ALL: [StageName; 5] = [
+        StageName::Junk,
+        StageName::Deadweight,
+        StageName::Mpy,
+        StageName::Bitmaps,
+        StageName::Fonts,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageName::Junk => "junk",
+            StageName::Deadweight => "deadweight",
+            StageName::Mpy => "mpy",
+            StageName::Bitmaps => "bitmaps",
+            StageName::Fonts => "fonts",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StageName> {
+        StageName::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+
+    /// Stages whose issue has landed; naming another one is a usage error.
+    pub fn is_available(self) -> bool {
+        matches!(self, StageName::Junk)
+    }
+}
+
+impl fmt::Display for StageName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Plan one stage.
+pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
+    match name {
+        StageName::Junk => Ok(junk::plan(inv, cfg)),
+        StageName::Deadweight | StageName::Mpy | StageName::Bitmaps | StageName::Fonts => {
+            Ok(StagePlan::default())
+        }
+    }
+}

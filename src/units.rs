@@ -1,0 +1,115 @@
+//! Sizes: IEC formatting for people, parsing of `--budget`-style sizes, cluster rounding.
+
+/// Bytes a file of `size` bytes occupies on a FAT volume with `cluster`-byte clusters.
+pub fn allocated(size: u64, cluster: u64) -> u64 {
+    if cluster == 0 {
+        return size;
+    }
+    size.div_ceil(cluster).saturating_mul(cluster)
+}
+
+/// `1.5 KiB`, `212.4 KiB`, `3.0 MiB`; plain bytes below 1 KiB.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Signed variant for deltas that can grow.
+pub fn format_delta(delta: i64) -> String {
+    if delta < 0 {
+        format!("-{}", format_size(delta.unsigned_abs()))
+    } else {
+        format_size(delta as u64)
+    }
+}
+
+/// `217,498`
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Parse `2MiB`, `1900KB`, `1.5M`, `123456`. KB/MB are decimal (as on a datasheet), KiB/MiB and
+/// the bare K/M suffixes are binary (as in `ls -h`).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let value: f64 = num.parse().map_err(|_| {
+        format!("invalid size '{text}': expected a number like 2MiB, 1900KB or 123456")
+    })?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "invalid size unit '{other}' in '{text}': use B, KB, KiB, MB, MiB, GB or GiB"
+            ))
+        }
+    };
+    let bytes = value * mult as f64;
+    if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
+        return Err(format!("size '{text}' is out of range"));
+    }
+    Ok(bytes.round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_to_clusters() {
+        assert_eq!(allocated(0, 512), 0);
+        assert_eq!(allocated(1, 512), 512);
+        assert_eq!(allocated(512, 512), 512);
+        assert_eq!(allocated(513, 512), 1024);
+        assert_eq!(allocated(4096, 0), 4096);
+    }
+
+    #[test]
+    fn formats_iec() {
+        assert_eq!(format_size(0), "0 B");
+        assert_eq!(format_size(1023), "1023 B");
+        assert_eq!(format_size(1024), "1.0 KiB");
+        assert_eq!(format_size(217_498), "212.4 KiB");
+        assert_eq!(format_size(3 * 1024 * 1024), "3.0 MiB");
+        assert_eq!(format_delta(-2048), "-2.0 KiB");
+        assert_eq!(group_thousands(217_498), "217,498");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn parses_sizes() {
+        assert_eq!(parse_size("2MiB"), Ok(2 * 1024 * 1024));
+        assert_eq!(parse_size("1900KB"), Ok(1_900_000));
+        assert_eq!(parse_size("123456"), Ok(123_456));
+        assert_eq!(parse_size("1.5K"), Ok(1536));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("2XB").is_err());
+    }
+}

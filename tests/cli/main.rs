@@ -1,0 +1,3 @@
+//! The one integration-test binary: runs the built `cpslim` on temp copies of fixture trees.
+
+mod util;

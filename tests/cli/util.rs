@@ -1,0 +1,215 @@
+//! Shared test harness: run the binary, copy fixture trees, snapshot trees, run the real
+//! Adafruit loaders under CPython.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_cpslim")
+}
+
+/// The binary with a clean, non-interactive environment.
+pub fn cpslim() -> Command {
+    let mut c = Command::new(bin());
+    c.env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env("XDG_STATE_HOME", scratch_state_dir());
+    c
+}
+
+/// Backups default to the user's state folder; tests keep them out of the real one.
+fn scratch_state_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("state");
+        fs::create_dir_all(&d).expect("state dir");
+        d
+    })
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("run cpslim");
+    out
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Panic with everything that helps when an exit code is not the expected one.
+pub fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "exit code\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+pub fn asset(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(rel)
+}
+
+/// Copy a tree (files, folders; links are recreated as links) into a fresh temp dir.
+pub fn copy_tree(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).expect("mkdir");
+    for entry in fs::read_dir(src).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let ft = entry.file_type().expect("file type");
+        let to = dst.join(entry.file_name());
+        if ft.is_dir() {
+            copy_tree(&entry.path(), &to);
+        } else if ft.is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(fs::read_link(entry.path()).expect("link"), &to)
+                .expect("symlink");
+        } else {
+            fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+}
+
+pub fn temp_copy(src: &Path) -> tempfile::TempDir {
+    let t = tempfile::tempdir().expect("tempdir");
+    copy_tree(src, t.path());
+    t
+}
+
+/// Every file and folder under `root` with its bytes (folders: None), not following links.
+pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut map = BTreeMap::new();
+    fn walk(root: &Path, dir: &Path, map: &mut BTreeMap<PathBuf, Option<Vec<u8>>>) {
+        for entry in fs::read_dir(dir).expect("read_dir") {
+            let entry = entry.expect("entry");
+            let p = entry.path();
+            let rel = p.strip_prefix(root).expect("prefix").to_path_buf();
+            let ft = entry.file_type().expect("ft");
+            if ft.is_dir() {
+                map.insert(rel, None);
+                walk(root, &p, map);
+            } else if ft.is_symlink() {
+                map.insert(
+                    rel,
+                    Some(
+                        fs::read_link(&p)
+                            .expect("link")
+                            .into_os_string()
+                            .into_encoded_bytes(),
+                    ),
+                );
+            } else {
+                map.insert(rel, Some(fs::read(&p).expect("read")));
+            }
+        }
+    }
+    walk(root, root, &mut map);
+    map
+}
+
+pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let p = root.join(rel);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent).expect("mkdir");
+    }
+    fs::write(p, bytes).expect("write");
+}
+
+/// CPython with the real Adafruit loaders (tests/interop/requirements.txt), in a venv under the
+/// target dir. Built on first use; `CPSLIM_PYTHON` points at an existing interpreter instead.
+pub fn python() -> PathBuf {
+    static PY: OnceLock<PathBuf> = OnceLock::new();
+    PY.get_or_init(|| {
+        if let Some(p) = std::env::var_os("CPSLIM_PYTHON") {
+            return PathBuf::from(p);
+        }
+        let reqs_path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/requirements.txt");
+        let reqs = fs::read_to_string(&reqs_path).expect("requirements.txt");
+        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-venv");
+        let py = venv.join("bin/python");
+        let stamp = venv.join("cpslim-requirements.txt");
+        let ready = || {
+            fs::read_to_string(&stamp)
+                .map(|s| s == reqs)
+                .unwrap_or(false)
+        };
+        if ready() {
+            return py;
+        }
+        // Several test processes may get here at once: one builds, the others wait.
+        let lock = venv.with_extension("lock");
+        let start = Instant::now();
+        while fs::create_dir(&lock).is_err() {
+            if ready() {
+                return py;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(900),
+                "timed out waiting for {}",
+                lock.display()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let _ = fs::remove_dir_all(&venv);
+        let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let ok = Command::new(&host)
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && Command::new(&py)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--disable-pip-version-check",
+                    "-r",
+                ])
+                .arg(&reqs_path)
+                .status()
+                .is_ok_and(|s| s.success());
+        if ok {
+            fs::write(&stamp, &reqs).expect("stamp");
+        }
+        let _ = fs::remove_dir(&lock);
+        assert!(
+            ok,
+            "could not set up the interop venv at {} (needs python3 with venv and PyPI)",
+            venv.display()
+        );
+        py
+    })
+    .clone()
+}
+
+/// Run a script from tests/interop/ with the interop Python.
+pub fn run_interop(script: &str, args: &[&std::ffi::OsStr]) -> Output {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/interop")
+        .join(script);
+    Command::new(python())
+        .arg(path)
+        .args(args)
+        .output()
+        .expect("run python")
+}
