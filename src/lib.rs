@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod fsinfo;
 pub mod plan;
+pub mod pysrc;
 pub mod scan;
 pub mod stages;
 pub mod units;
