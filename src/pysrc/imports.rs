@@ -190,7 +190,7 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 if self.is_name(k) && t == "from" {
-                    k = self.from_import(k, end, opt);
+                    k = self.import_from_stmt(k, end, opt);
                     continue;
                 }
             }
@@ -269,7 +269,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn from_import(&mut self, kw: usize, end: usize, in_try: bool) -> usize {
+    fn import_from_stmt(&mut self, kw: usize, end: usize, in_try: bool) -> usize {
         let line = self.line(kw);
         let mut k = kw + 1;
         let mut level = 0;
