@@ -297,7 +297,10 @@ pub fn prepare(root: &Path, backup_root: &Path, actions: &[&Action]) -> Result<B
                         // becomes its marker file); that action backs up its contents.
                         Ok(m) if m.is_dir() && !a.requires.is_empty() => {}
                         Ok(_) => {
-                            return Err(Error::Refused { path: abs, reason: "exists and is not a file".into() })
+                            return Err(Error::Refused {
+                                path: abs,
+                                reason: "exists and is not a file".into(),
+                            })
                         }
                         Err(_) => {}
                     }
@@ -435,7 +438,10 @@ pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome
     // Folders first (shallowest first), then files, then what the run created, deepest first.
     let depth = |p: &Path| p.components().count();
     // Files the run created go first: a marker file may stand where a folder is restored.
-    for (_, rel, abs) in todo.iter().filter(|(e, _, _)| !e.dir && e.change == Change::Create) {
+    for (_, rel, abs) in todo
+        .iter()
+        .filter(|(e, _, _)| !e.dir && e.change == Change::Create)
+    {
         fsops::remove(abs)?;
         out.removed.push(rel.clone());
     }
