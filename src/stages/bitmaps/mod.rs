@@ -168,7 +168,11 @@ fn plan_target(img: &Image, opts: &BitmapOptions, remap: bool) -> Option<Target>
         }),
     };
     if let Some(k) = opts.colors.map(usize::from) {
-        if t.as_ref().map_or(true, |t| t.palette.len() > k) {
+        let too_many = match &t {
+            Some(t) => t.palette.len() > k,
+            None => true,
+        };
+        if too_many {
             let renumbered = img.info.is_indexed();
             t = match quantize::exact(img, k, first) {
                 Some((palette, indices)) => Some(Target {
