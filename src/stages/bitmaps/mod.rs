@@ -24,6 +24,8 @@ pub enum Outcome {
         content: Vec<u8>,
         note: String,
         warning: bool,
+        /// Not smaller, but fixes a layout the board cannot draw (RLE, top-down).
+        force: bool,
     },
     /// Leave the file; tell the user.
     Report { note: String, warning: bool },
@@ -340,6 +342,7 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
         note.push_str(&problems.join(", "));
     }
     Outcome::Rewrite {
+        force: !smaller,
         content,
         note,
         warning: false,
@@ -436,6 +439,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                     content,
                     note,
                     warning,
+                    force,
                 },
                 r,
             ) => {
@@ -443,7 +447,10 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                     Some(r) => format!("{note}; {r}"),
                     None => note,
                 };
-                let a = Action::replace(inv, e, content, note);
+                let mut a = Action::replace(inv, e, content, note);
+                if force {
+                    a = a.forced();
+                }
                 plan.push(if warning || r.is_some() {
                     a.warning()
                 } else {
