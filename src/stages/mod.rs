@@ -10,6 +10,7 @@ use crate::plan::StagePlan;
 use crate::scan::Inventory;
 
 pub mod junk;
+pub mod mpy;
 
 /// Every stage cpslim knows, in pipeline order: space is freed before anything is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -47,7 +48,7 @@ impl StageName {
 
     /// Stages whose issue has landed; naming another one is a usage error.
     pub fn is_available(self) -> bool {
-        matches!(self, StageName::Junk)
+        matches!(self, StageName::Junk | StageName::Mpy)
     }
 }
 
@@ -61,7 +62,8 @@ impl fmt::Display for StageName {
 pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
-        StageName::Deadweight | StageName::Mpy | StageName::Bitmaps | StageName::Fonts => {
+        StageName::Mpy => mpy::plan(inv, cfg),
+        StageName::Deadweight | StageName::Bitmaps | StageName::Fonts => {
             Ok(StagePlan::default())
         }
     }
