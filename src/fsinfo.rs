@@ -11,6 +11,8 @@ pub struct FsStats {
 }
 
 #[cfg(unix)]
+// The statvfs field types differ between platforms, so the casts are not redundant everywhere.
+#[allow(clippy::unnecessary_cast)]
 pub fn stats(path: &Path) -> Option<FsStats> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;

@@ -48,18 +48,14 @@ pub const MARKERS: [&str; 4] = [
 pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
     use Verdict::*;
     let _ = size;
-    let comps: Vec<&str> = match rel
+    // Names that are not UTF-8 match no pattern.
+    let comps: Vec<&str> = rel
         .components()
         .map(|c| match c {
             Component::Normal(s) => s.to_str(),
             _ => None,
         })
-        .collect::<Option<Vec<_>>>()
-    {
-        Some(c) => c,
-        // Names that are not UTF-8 match no pattern.
-        None => return None,
-    };
+        .collect::<Option<Vec<_>>>()?;
     let name = *comps.last()?;
     let lower = name.to_ascii_lowercase();
     let at_root = comps.len() == 1;

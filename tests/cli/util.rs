@@ -34,8 +34,7 @@ fn scratch_state_dir() -> &'static Path {
 }
 
 pub fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("run cpslim");
-    out
+    cmd.output().expect("run cpslim")
 }
 
 pub fn stdout(o: &Output) -> String {
