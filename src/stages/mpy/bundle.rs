@@ -30,9 +30,7 @@ impl Platform {
     pub fn describe(&self) -> String {
         match self {
             Platform::Py => "py (sources)".to_string(),
-            Platform::Mpy {
-                major: Some(m), ..
-            } => format!("{m}.x-mpy"),
+            Platform::Mpy { major: Some(m), .. } => format!("{m}.x-mpy"),
             Platform::Mpy { family, .. } => format!("mpy for {}", family.describe()),
         }
     }
@@ -218,7 +216,10 @@ impl Bundle {
                 let bytes = b.read(&f)?;
                 let fam = MpyHeader::parse(&bytes).and_then(|h| h.family());
                 Some(fam.ok_or_else(|| {
-                    usage(path, format!("lib/{f} is not a valid .mpy file (corrupt bundle?)"))
+                    usage(
+                        path,
+                        format!("lib/{f} is not a valid .mpy file (corrupt bundle?)"),
+                    )
                 })?)
             }
             None => None,
@@ -233,10 +234,7 @@ impl Bundle {
             (Some(fam), Some(m)) if MpyFamily::for_major(m) != fam => {
                 return Err(usage(
                     path,
-                    format!(
-                        "named {m}.x but its .mpy files are for {}",
-                        fam.describe()
-                    ),
+                    format!("named {m}.x but its .mpy files are for {}", fam.describe()),
                 ))
             }
             (Some(family), major) => Platform::Mpy { major, family },

@@ -10,7 +10,11 @@ use super::bundle::parse_name;
 
 /// circup's data folder on this OS (`None` when the home folder is unknown).
 pub fn default_circup_cache() -> Option<PathBuf> {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if cfg!(windows) {
         // appdirs with an author: %LOCALAPPDATA%\<author>\<app>
         return env("LOCALAPPDATA").map(|d| d.join("adafruit").join("circup"));
@@ -88,7 +92,10 @@ mod tests {
         mk(r, "adafruit/adafruit-circuitpython-bundle-10mpy/adafruit-circuitpython-bundle-10.x-mpy-20260101");
         mk(r, "adafruit/adafruit-circuitpython-bundle-10mpy/adafruit-circuitpython-bundle-10.x-mpy-20261120");
         mk(r, "adafruit/adafruit-circuitpython-bundle-9mpy/adafruit-circuitpython-bundle-9.x-mpy-20261201");
-        mk(r, "adafruit/adafruit-circuitpython-bundle-py/adafruit-circuitpython-bundle-py-20261201");
+        mk(
+            r,
+            "adafruit/adafruit-circuitpython-bundle-py/adafruit-circuitpython-bundle-py-20261201",
+        );
         mk(r, "adafruit/circuitpython-community-bundle-10mpy/circuitpython-community-bundle-10.x-mpy-20261110");
         mk(r, "zeta/zeta-bundle-10mpy/zeta-bundle-10.x-mpy-20261110");
         let found = find_cached(r, 10);

@@ -127,7 +127,10 @@ impl fmt::Display for Incompatible {
             Incompatible::NotMpy => f.write_str("not a .mpy file (unknown header)"),
             Incompatible::WrongFamily(fam) => write!(f, "a .mpy file for {}", fam.describe()),
             Incompatible::SmallIntBits(b) => {
-                write!(f, "needs {b} small-int bits (boards have {MAX_SMALL_INT_BITS})")
+                write!(
+                    f,
+                    "needs {b} small-int bits (boards have {MAX_SMALL_INT_BITS})"
+                )
             }
         }
     }
@@ -268,7 +271,10 @@ mod tests {
         b.extend_from_slice(b"\x0b__version__\x0012.3\x00x6.4.2\x00rest");
         assert_eq!(embedded_version(&b).as_deref(), Some("6.4.2"));
         assert_eq!(embedded_version(b"1.2.3x 4.5.6"), None);
-        assert_eq!(embedded_version(b"v10.20.30\0").as_deref(), Some("10.20.30"));
+        assert_eq!(
+            embedded_version(b"v10.20.30\0").as_deref(),
+            Some("10.20.30")
+        );
         assert_eq!(embedded_version(b"1.2.").as_deref(), None);
     }
 }

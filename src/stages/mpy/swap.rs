@@ -60,10 +60,7 @@ pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
     }
     let mut estimate_total = (0u64, 0u64);
     for (name, dm) in &mods {
-        let found = ctx
-            .bundles
-            .iter()
-            .position(|b| b.module(name).is_some());
+        let found = ctx.bundles.iter().position(|b| b.module(name).is_some());
         match found {
             Some(bi) => in_bundle(ctx, bi, name, dm)?,
             None => {
@@ -94,7 +91,11 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
     let Some(bm) = ctx.bundles.get(bi).and_then(|b| b.module(name)).cloned() else {
         return Ok(());
     };
-    let bname = ctx.bundles.get(bi).map(|b| b.name.clone()).unwrap_or_default();
+    let bname = ctx
+        .bundles
+        .get(bi)
+        .map(|b| b.name.clone())
+        .unwrap_or_default();
     let drive_kind_matches = if bm.package {
         dm.dir.is_some()
     } else {
@@ -128,7 +129,11 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
     }
     // Versions before/after, for the per-library summary.
     let drive_files: Vec<&Entry> = match dm.dir {
-        Some(d) if bm.package => ctx.inv.descendants(&d.rel).filter(|e| e.is_file()).collect(),
+        Some(d) if bm.package => ctx
+            .inv
+            .descendants(&d.rel)
+            .filter(|e| e.is_file())
+            .collect(),
         _ => dm.py.into_iter().chain(dm.mpy).collect(),
     };
     let before_version = version_of_files(ctx.inv, &drive_files);
@@ -168,7 +173,15 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
             skipped_missing.push(f);
             continue;
         }
-        swap_file(ctx, &bname, name, &version_change, &target, twin.as_deref(), bytes);
+        swap_file(
+            ctx,
+            &bname,
+            name,
+            &version_change,
+            &target,
+            twin.as_deref(),
+            bytes,
+        );
     }
     if !skipped_missing.is_empty() {
         let e = dm.dir.or(dm.py).or(dm.mpy);
@@ -202,7 +215,9 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
     let (before, after) = actions
         .iter()
         .filter(|a| a.writes())
-        .fold((0u64, 0u64), |(b, a), x| (b + x.bytes_before, a + x.bytes_after));
+        .fold((0u64, 0u64), |(b, a), x| {
+            (b + x.bytes_before, a + x.bytes_after)
+        });
     if actions.iter().any(|a| a.writes()) {
         let path = dm.dir.or(dm.py).or(dm.mpy).map(|e| e.rel.clone());
         if let Some(path) = path {
@@ -269,15 +284,16 @@ fn swap_file(
     let mut write = None;
     match inv.get(target) {
         None => {
-            let note = format!("{name} from bundle {bname} ({module} {version_change})");
+            let note = format!("from bundle {bname} ({module} {version_change})");
             write = Some(ctx.out.push(Action::create(inv, target, content, note)));
         }
         Some(e) if e.is_file() => {
             let current = match inv.read(&e.rel) {
                 Ok(c) => c,
                 Err(err) => {
-                    ctx.out
-                        .push(Action::report(&e.rel, e.size, format!("cannot read: {err}")).warning());
+                    ctx.out.push(
+                        Action::report(&e.rel, e.size, format!("cannot read: {err}")).warning(),
+                    );
                     return;
                 }
             };
@@ -286,21 +302,22 @@ fn swap_file(
                     (true, Some(fail)) => format!("will fail with: {fail}"),
                     _ => "differs from the bundle's".to_string(),
                 };
-                let note = format!("{why}; replaced by bundle {bname}'s {name} ({module} {version_change})");
-                if (content.len() as u64) < e.size {
-                    write = Some(ctx.out.push(Action::replace(inv, e, content, note)));
-                } else {
-                    // Replace only ever shrinks a file; a larger file is a delete plus a create.
-                    let d = ctx.out.push(Action::delete(inv, e, note.clone()));
-                    write = Some(
-                        ctx.out
-                            .push(Action::create(inv, target, content, note).requiring([d])),
-                    );
+                let note =
+                    format!("{why}; replaced by bundle {bname}'s ({module} {version_change})");
+                let grows = content.len() as u64 >= e.size;
+                let mut a = Action::replace(inv, e, content, note);
+                // The bundle's bytes are the point here, even when a file grows a little.
+                if grows {
+                    a = a.forced();
                 }
+                write = Some(ctx.out.push(a));
             }
         }
         Some(e) => {
-            let note = format!("a {:?} is where the bundle's {name} belongs; left as is", e.kind);
+            let note = format!(
+                "a {:?} is where the bundle's {name} belongs; left as is",
+                e.kind
+            );
             ctx.out.push(Action::report(&e.rel, 0, note).warning());
             return;
         }
@@ -312,12 +329,11 @@ fn swap_file(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let note = if is_mpy {
-            format!("{other} → bundle's {name} ({module} {version_change}); deleted after the .mpy is in place")
+            format!("replaced by {name}; deleted once the .mpy is written")
         } else {
             format!("{other} is dead weight: the bundle ships {name}, which is imported first")
         };
-        ctx.out
-            .push(Action::delete(inv, t, note).requiring(write));
+        ctx.out.push(Action::delete(inv, t, note).requiring(write));
     }
 }
 
@@ -470,9 +486,18 @@ mod tests {
 
     #[test]
     fn reads_py_version() {
-        assert_eq!(py_version("x = 1\n__version__ = \"6.4.2\"\n").as_deref(), Some("6.4.2"));
-        assert_eq!(py_version("__version__: str = '1.0'").as_deref(), Some("1.0"));
-        assert_eq!(py_version("  __version__='0.0.0+auto.0'").as_deref(), Some("0.0.0+auto.0"));
+        assert_eq!(
+            py_version("x = 1\n__version__ = \"6.4.2\"\n").as_deref(),
+            Some("6.4.2")
+        );
+        assert_eq!(
+            py_version("__version__: str = '1.0'").as_deref(),
+            Some("1.0")
+        );
+        assert_eq!(
+            py_version("  __version__='0.0.0+auto.0'").as_deref(),
+            Some("0.0.0+auto.0")
+        );
         assert_eq!(py_version("__version_info__ = (1,)\n"), None);
         assert_eq!(py_version("__version__ = \"unterminated"), None);
     }
