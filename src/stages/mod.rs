@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::plan::StagePlan;
 use crate::scan::Inventory;
 
+pub mod bitmaps;
 pub mod junk;
 pub mod mpy;
 
@@ -48,7 +49,7 @@ impl StageName {
 
     /// Stages whose issue has landed; naming another one is a usage error.
     pub fn is_available(self) -> bool {
-        matches!(self, StageName::Junk | StageName::Mpy)
+        matches!(self, StageName::Junk | StageName::Mpy | StageName::Bitmaps)
     }
 }
 
@@ -63,6 +64,7 @@ pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan>
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
         StageName::Mpy => mpy::plan(inv, cfg),
-        StageName::Deadweight | StageName::Bitmaps | StageName::Fonts => Ok(StagePlan::default()),
+        StageName::Bitmaps => bitmaps::plan(inv, cfg),
+        StageName::Deadweight | StageName::Fonts => Ok(StagePlan::default()),
     }
 }
