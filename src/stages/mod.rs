@@ -11,6 +11,7 @@ use crate::scan::Inventory;
 
 pub mod bitmaps;
 pub mod junk;
+pub mod mpy;
 
 /// Every stage cpslim knows, in pipeline order: space is freed before anything is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -48,7 +49,7 @@ impl StageName {
 
     /// Stages whose issue has landed; naming another one is a usage error.
     pub fn is_available(self) -> bool {
-        matches!(self, StageName::Junk | StageName::Bitmaps)
+        matches!(self, StageName::Junk | StageName::Mpy | StageName::Bitmaps)
     }
 }
 
@@ -62,7 +63,8 @@ impl fmt::Display for StageName {
 pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
+        StageName::Mpy => mpy::plan(inv, cfg),
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
-        StageName::Deadweight | StageName::Mpy | StageName::Fonts => Ok(StagePlan::default()),
+        StageName::Deadweight | StageName::Fonts => Ok(StagePlan::default()),
     }
 }
