@@ -34,7 +34,6 @@ fn scratch_state_dir() -> &'static Path {
 }
 
 pub fn run(cmd: &mut Command) -> Output {
-    
     cmd.output().expect("run cpslim")
 }
 
