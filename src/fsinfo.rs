@@ -11,7 +11,7 @@ pub struct FsStats {
 }
 
 #[cfg(unix)]
-// The statvfs field types differ between platforms (u32 on macOS), so the casts stay.
+// The statvfs field types differ between platforms, so the casts are not redundant everywhere.
 #[allow(clippy::unnecessary_cast)]
 pub fn stats(path: &Path) -> Option<FsStats> {
     use std::ffi::CString;

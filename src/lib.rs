@@ -1,17 +1,26 @@
 //! cpslim: make room on a CircuitPython board.
 //!
 //! The pipeline: [`scan`] the tree into an [`scan::Inventory`], let each stage in [`stages`]
-//! plan actions ([`plan`]), [`apply`] them through the one module that writes, and
-//! [`report`] what happened.
+//! plan actions ([`plan`]), [`apply`] them through [`fsops`], the one module that writes, and
+//! [`report`] what happened. [`app`] and [`cli`] are the command-line edge.
 
+pub mod app;
+pub mod apply;
+pub mod backup;
 pub mod board;
+pub mod cli;
 pub mod config;
+pub mod detect;
 pub mod error;
+pub mod exit;
 pub mod fsinfo;
+pub mod fsops;
 pub mod plan;
 pub mod pysrc;
+pub mod report;
 pub mod scan;
 pub mod stages;
+pub mod ui;
 pub mod units;
 
 pub use error::{Error, Result};

@@ -1,1 +1,8 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cpslim::cli::Cli::parse();
+    ExitCode::from(cpslim::app::run(cli).code())
+}

@@ -68,6 +68,8 @@ pub struct Action {
     pub requires: Vec<usize>,
     /// The path is a folder (Delete removes it with everything inside).
     pub dir: bool,
+    /// Write even when the result is not smaller (an explicit user request, e.g. `--decompress-rle`).
+    pub force: bool,
 }
 
 impl Action {
@@ -85,6 +87,7 @@ impl Action {
             expect: None,
             requires: Vec::new(),
             dir: false,
+            force: false,
         }
     }
 
@@ -161,6 +164,11 @@ impl Action {
 
     pub fn requiring(mut self, indices: impl IntoIterator<Item = usize>) -> Action {
         self.requires.extend(indices);
+        self
+    }
+
+    pub fn forced(mut self) -> Action {
+        self.force = true;
         self
     }
 

@@ -48,6 +48,7 @@ pub const MARKERS: [&str; 4] = [
 pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
     use Verdict::*;
     let _ = size;
+    // Names that are not UTF-8 match no pattern.
     let comps: Vec<&str> = rel
         .components()
         .map(|c| match c {

@@ -1,0 +1,249 @@
+//! Carry out a plan: back up, then delete (frees space), then write, largest saving first.
+//! Every byte goes through [`crate::fsops`]; this module decides order and safety checks.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::backup;
+use crate::error::{Error, Result};
+use crate::fsinfo;
+use crate::fsops;
+use crate::plan::{Action, ActionKind, Plan};
+use crate::scan::is_protected;
+use crate::units::allocated;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Done,
+    Failed,
+    /// Not attempted: a required action failed, or the run was interrupted.
+    Skipped,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    /// Per stage, per action, in plan order.
+    pub status: Vec<Vec<Status>>,
+    pub errors: Vec<(PathBuf, String)>,
+    pub backup: Option<PathBuf>,
+    pub interrupted: bool,
+}
+
+pub struct ApplyOptions<'a> {
+    pub root: &'a Path,
+    pub cluster_size: u64,
+    /// `None`: no backup (the `--out` copy, whose originals stay untouched in PATH).
+    pub backup_root: Option<&'a Path>,
+    pub interrupt: &'a AtomicBool,
+    /// Called after each action with (done, total).
+    pub progress: &'a dyn Fn(usize, usize, &Path),
+}
+
+/// Apply order: standalone deletions first; then writes with the largest saving first; an
+/// action that requires others runs as soon as they have succeeded (a `.py` is deleted right
+/// after its `.mpy` is written).
+fn next_ready(plan: &Plan, status: &[Vec<Option<Status>>]) -> Option<(usize, usize)> {
+    type Key = (u8, i64, i64);
+    let mut best: Option<(Key, (usize, usize))> = None;
+    for (s, (_, part)) in plan.stages.iter().enumerate() {
+        for (i, a) in part.actions.iter().enumerate() {
+            if status[s][i].is_some() || !a.writes() {
+                continue;
+            }
+            if !a
+                .requires
+                .iter()
+                .all(|&r| status[s].get(r) == Some(&Some(Status::Done)))
+            {
+                continue;
+            }
+            let class = if a.kind == ActionKind::Delete { 0 } else { 1 };
+            let key = (class, -a.saved_alloc(), -a.saved_bytes());
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, (s, i)));
+            }
+        }
+    }
+    best.map(|(_, at)| at)
+}
+
+/// Dependents of a failed or skipped action can never run.
+fn skip_blocked(plan: &Plan, status: &mut [Vec<Option<Status>>]) {
+    loop {
+        let mut changed = false;
+        for (s, (_, part)) in plan.stages.iter().enumerate() {
+            for (i, a) in part.actions.iter().enumerate() {
+                if status[s][i].is_none()
+                    && a.requires.iter().any(|&r| {
+                        matches!(
+                            status[s].get(r),
+                            Some(Some(Status::Failed | Status::Skipped)) | None
+                        )
+                    })
+                {
+                    status[s][i] = Some(Status::Skipped);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
+    let mut status: Vec<Vec<Option<Status>>> = plan
+        .stages
+        .iter()
+        .map(|(_, p)| vec![None; p.actions.len()])
+        .collect();
+    let mut errors = Vec::new();
+    let flat: Vec<(usize, usize, &Action)> = plan
+        .stages
+        .iter()
+        .enumerate()
+        .flat_map(|(s, (_, p))| p.actions.iter().enumerate().map(move |(i, a)| (s, i, a)))
+        .filter(|(_, _, a)| a.writes())
+        .collect();
+    let total = flat.len();
+
+    let mut backup_dir = None;
+    if let Some(root) = opts.backup_root.filter(|_| total > 0) {
+        let actions: Vec<&Action> = flat.iter().map(|(_, _, a)| *a).collect();
+        let b = backup::prepare(opts.root, root, &actions)?;
+        for (k, e) in b.failed {
+            let (s, i, a) = flat[k];
+            status[s][i] = Some(Status::Failed);
+            errors.push((a.path.clone(), format!("not changed: backup failed: {e}")));
+        }
+        backup_dir = Some(b.dir);
+    }
+
+    let mut done = 0;
+    let mut interrupted = false;
+    loop {
+        skip_blocked(plan, &mut status);
+        let Some((s, i)) = next_ready(plan, &status) else {
+            break;
+        };
+        if opts.interrupt.load(Ordering::SeqCst) {
+            interrupted = true;
+            break;
+        }
+        let a = &plan.stages[s].1.actions[i];
+        match apply_one(a, opts) {
+            Ok(()) => status[s][i] = Some(Status::Done),
+            Err(e) => {
+                status[s][i] = Some(Status::Failed);
+                errors.push((a.path.clone(), e.to_string()));
+            }
+        }
+        done += 1;
+        (opts.progress)(done, total, &a.path);
+    }
+    fsinfo::sync_all();
+    let status = status
+        .into_iter()
+        .map(|v| {
+            v.into_iter()
+                .map(|s| s.unwrap_or(Status::Skipped))
+                .collect()
+        })
+        .collect();
+    Ok(Outcome {
+        status,
+        errors,
+        backup: backup_dir,
+        interrupted,
+    })
+}
+
+fn check_unchanged(abs: &Path, a: &Action) -> Result<()> {
+    let Some(expect) = &a.expect else {
+        return Ok(());
+    };
+    let meta = fs::symlink_metadata(abs).map_err(|e| Error::read(abs, e))?;
+    if !meta.is_file()
+        || meta.len() != expect.size
+        || (expect.mtime.is_some() && meta.modified().ok() != expect.mtime)
+    {
+        return Err(Error::ChangedSincePlan {
+            path: abs.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+fn check_space(abs: &Path, need: u64, cluster: u64) -> Result<()> {
+    let dir = abs.parent().unwrap_or(abs);
+    if let Some(st) = fsinfo::stats(dir) {
+        // The temp file and the original coexist until the rename.
+        let need = allocated(need, cluster.max(1)) + cluster;
+        if st.available < need {
+            return Err(Error::InsufficientSpace {
+                path: abs.to_path_buf(),
+                need,
+                free: st.available,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn apply_one(a: &Action, opts: &ApplyOptions) -> Result<()> {
+    let abs = fsops::resolve(opts.root, &a.path)?;
+    if is_protected(&a.path) && a.kind != ActionKind::Edit {
+        return Err(Error::Refused {
+            path: abs,
+            reason: "CircuitPython runs or reads this file; cpslim never changes it".into(),
+        });
+    }
+    match a.kind {
+        ActionKind::Report => Ok(()),
+        ActionKind::Delete => {
+            if !a.dir {
+                check_unchanged(&abs, a)?;
+            }
+            fsops::remove(&abs)
+        }
+        ActionKind::Replace | ActionKind::Edit => {
+            let content = a.content.as_deref().unwrap_or_default();
+            check_unchanged(&abs, a)?;
+            if a.kind == ActionKind::Edit && a.path.extension().is_none_or(|e| e != "py") {
+                return Err(Error::Refused {
+                    path: abs,
+                    reason: "only .py code files are ever edited".into(),
+                });
+            }
+            let grows = if a.kind == ActionKind::Edit {
+                content.len() as u64 > a.bytes_before
+            } else {
+                content.len() as u64 >= a.bytes_before
+            };
+            if grows && !a.force {
+                return Err(Error::Refused {
+                    path: abs,
+                    reason: "the result is not smaller; left as it is".into(),
+                });
+            }
+            check_space(&abs, content.len() as u64, opts.cluster_size)?;
+            fsops::write_atomic(&abs, content)
+        }
+        ActionKind::Create => {
+            let content = a.content.as_deref().unwrap_or_default();
+            if let Some(parent) = a.path.parent() {
+                fsops::create_dirs(opts.root, parent)?;
+            }
+            if fs::symlink_metadata(&abs).is_ok_and(|m| !m.is_file()) {
+                return Err(Error::Refused {
+                    path: abs,
+                    reason: "exists and is not a file".into(),
+                });
+            }
+            check_space(&abs, content.len() as u64, opts.cluster_size)?;
+            fsops::write_atomic(&abs, content)
+        }
+    }
+}

@@ -1,0 +1,554 @@
+//! Host-side backups and `restore`. Before a run touches the drive, every file it will change or
+//! delete is copied here with a manifest; restore puts the tree back byte for byte.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fsops;
+use crate::plan::{Action, ActionKind};
+
+pub const MANIFEST: &str = "manifest.json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// The run deleted this file or folder.
+    Delete,
+    /// The run rewrote this file (replace or edit).
+    Replace,
+    /// The run created this file.
+    Create,
+    /// The run created this folder (to hold a created file).
+    Mkdir,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    /// Relative path; non-UTF-8 names are stored as `hex:` + the raw bytes.
+    pub path: String,
+    pub change: Change,
+    pub dir: bool,
+    pub size: Option<u64>,
+    /// Hash of the original (before the run).
+    pub sha256: Option<String>,
+    /// Hash of what the run writes.
+    pub new_sha256: Option<String>,
+    /// Original modification time, seconds and nanoseconds since the epoch.
+    pub mtime: Option<(u64, u32)>,
+    /// Copy of the original inside the backup folder.
+    pub copy: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub schema: u32,
+    pub root: String,
+    pub created: String,
+    pub entries: Vec<ManifestEntry>,
+}
+
+pub fn encode_path(p: &Path) -> String {
+    match p.to_str() {
+        Some(s) if !s.starts_with("hex:") => s.replace('\\', "/"),
+        _ => format!(
+            "hex:{}",
+            p.as_os_str()
+                .as_encoded_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        ),
+    }
+}
+
+pub fn decode_path(s: &str) -> Option<PathBuf> {
+    match s.strip_prefix("hex:") {
+        Some(h) => {
+            let bytes: Option<Vec<u8>> = (0..h.len())
+                .step_by(2)
+                .map(|i| h.get(i..i + 2).and_then(|x| u8::from_str_radix(x, 16).ok()))
+                .collect();
+            #[cfg(unix)]
+            {
+                use std::os::unix::ffi::OsStringExt;
+                bytes.map(|b| PathBuf::from(std::ffi::OsString::from_vec(b)))
+            }
+            #[cfg(not(unix))]
+            {
+                bytes
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .map(PathBuf::from)
+            }
+        }
+        None => Some(PathBuf::from(s)),
+    }
+    .filter(|p| {
+        p.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+    })
+}
+
+fn mtime_pair(t: SystemTime) -> Option<(u64, u32)> {
+    t.duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| (d.as_secs(), d.subsec_nanos()))
+}
+
+/// Where backups go by default: the user's state folder.
+pub fn default_root() -> Option<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = if cfg!(target_os = "macos") {
+        env("HOME").map(|h| h.join("Library/Application Support"))
+    } else if cfg!(windows) {
+        env("LOCALAPPDATA")
+    } else {
+        env("XDG_STATE_HOME").or_else(|| env("HOME").map(|h| h.join(".local/state")))
+    };
+    base.map(|b| b.join("cpslim").join("backups"))
+}
+
+/// `20261124-160429` in UTC.
+pub fn timestamp(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn label_of(root: &Path) -> String {
+    let name = root
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "drive".into());
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.is_empty() {
+        "drive".into()
+    } else {
+        clean
+    }
+}
+
+/// A prepared backup: originals copied and the manifest written, before any change.
+pub struct Backup {
+    pub dir: PathBuf,
+    /// Indices (in the order given to `prepare`) whose originals could not be backed up;
+    /// those actions must not run.
+    pub failed: Vec<(usize, Error)>,
+}
+
+/// Copy every original the actions will change into a new folder under `backup_root`.
+pub fn prepare(root: &Path, backup_root: &Path, actions: &[&Action]) -> Result<Backup> {
+    let canon_root = root.canonicalize().map_err(|e| Error::read(root, e))?;
+    if let Ok(b) = backup_root.canonicalize() {
+        if b.starts_with(&canon_root) {
+            return Err(Error::Usage(format!(
+                "the backup folder {} is inside {}: backups must live on this computer, not on the drive (use --backup-dir)",
+                backup_root.display(),
+                root.display()
+            )));
+        }
+    }
+    let now = SystemTime::now();
+    let base = format!("{}-{}", label_of(root), timestamp(now));
+    let mut dir = backup_root.join(&base);
+    let mut n = 1;
+    while dir.exists() {
+        n += 1;
+        dir = backup_root.join(format!("{base}-{n}"));
+    }
+    fsops::create_dir_all(&dir.join("files"))?;
+
+    let mut entries = Vec::new();
+    let mut failed = Vec::new();
+    let mut counter = 0usize;
+    for (i, a) in actions.iter().enumerate() {
+        let mut add = |abs: &Path,
+                       rel: &Path,
+                       change: Change,
+                       new: Option<String>|
+         -> Result<ManifestEntry> {
+            let meta = fs::symlink_metadata(abs).map_err(|e| Error::read(abs, e))?;
+            if meta.file_type().is_symlink() {
+                return Err(Error::Refused {
+                    path: abs.to_path_buf(),
+                    reason: "is a symbolic link".into(),
+                });
+            }
+            counter += 1;
+            let copy = format!("files/{counter:06}");
+            let sha = fsops::copy_durable(abs, &dir.join(&copy))?;
+            Ok(ManifestEntry {
+                path: encode_path(rel),
+                change,
+                dir: false,
+                size: Some(meta.len()),
+                sha256: Some(sha),
+                new_sha256: new,
+                mtime: meta.modified().ok().and_then(mtime_pair),
+                copy: Some(copy),
+            })
+        };
+        let new_sha = a.content.as_deref().map(fsops::sha256_bytes);
+        let result: Result<Vec<ManifestEntry>> = (|| {
+            let abs = fsops::resolve(root, &a.path)?;
+            match a.kind {
+                ActionKind::Report => Ok(Vec::new()),
+                ActionKind::Replace | ActionKind::Edit => {
+                    Ok(vec![add(&abs, &a.path, Change::Replace, new_sha.clone())?])
+                }
+                ActionKind::Delete if !a.dir => Ok(vec![add(&abs, &a.path, Change::Delete, None)?]),
+                ActionKind::Delete => {
+                    let mut out = Vec::new();
+                    let mut stack = vec![a.path.clone()];
+                    while let Some(rel_dir) = stack.pop() {
+                        let abs_dir = root.join(&rel_dir);
+                        let meta =
+                            fs::symlink_metadata(&abs_dir).map_err(|e| Error::read(&abs_dir, e))?;
+                        out.push(ManifestEntry {
+                            path: encode_path(&rel_dir),
+                            change: Change::Delete,
+                            dir: true,
+                            size: None,
+                            sha256: None,
+                            new_sha256: None,
+                            mtime: meta.modified().ok().and_then(mtime_pair),
+                            copy: None,
+                        });
+                        for item in fs::read_dir(&abs_dir).map_err(|e| Error::read(&abs_dir, e))? {
+                            let item = item.map_err(|e| Error::read(&abs_dir, e))?;
+                            let rel = rel_dir.join(item.file_name());
+                            let ft = item.file_type().map_err(|e| Error::read(item.path(), e))?;
+                            if ft.is_dir() {
+                                stack.push(rel);
+                            } else if ft.is_file() {
+                                out.push(add(&item.path(), &rel, Change::Delete, None)?);
+                            } else {
+                                return Err(Error::Refused {
+                                    path: item.path(),
+                                    reason: "holds a link or special file; cpslim leaves such folders alone".into(),
+                                });
+                            }
+                        }
+                    }
+                    Ok(out)
+                }
+                ActionKind::Create => {
+                    let mut out = Vec::new();
+                    let mut rel = PathBuf::new();
+                    if let Some(parent) = a.path.parent() {
+                        for c in parent.components() {
+                            rel.push(c);
+                            if fs::symlink_metadata(root.join(&rel)).is_err() {
+                                out.push(ManifestEntry {
+                                    path: encode_path(&rel),
+                                    change: Change::Mkdir,
+                                    dir: true,
+                                    size: None,
+                                    sha256: None,
+                                    new_sha256: None,
+                                    mtime: None,
+                                    copy: None,
+                                });
+                            }
+                        }
+                    }
+                    match fs::symlink_metadata(&abs) {
+                        // Creating over an existing file is a replacement: keep the original.
+                        Ok(m) if m.is_file() => {
+                            out.push(add(&abs, &a.path, Change::Replace, new_sha.clone())?);
+                            return Ok(out);
+                        }
+                        // A folder an earlier action of the run deletes (a trash folder that
+                        // becomes its marker file); that action backs up its contents.
+                        Ok(m) if m.is_dir() && !a.requires.is_empty() => {}
+                        Ok(_) => {
+                            return Err(Error::Refused {
+                                path: abs,
+                                reason: "exists and is not a file".into(),
+                            })
+                        }
+                        Err(_) => {}
+                    }
+                    out.push(ManifestEntry {
+                        path: encode_path(&a.path),
+                        change: Change::Create,
+                        dir: false,
+                        size: None,
+                        sha256: None,
+                        new_sha256: new_sha.clone(),
+                        mtime: None,
+                        copy: None,
+                    });
+                    Ok(out)
+                }
+            }
+        })();
+        match result {
+            Ok(mut e) => entries.append(&mut e),
+            Err(e) => failed.push((i, e)),
+        }
+    }
+    let manifest = Manifest {
+        schema: 1,
+        root: canon_root.to_string_lossy().into_owned(),
+        created: timestamp(now),
+        entries,
+    };
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Backup {
+        path: dir.clone(),
+        reason: e.to_string(),
+    })?;
+    fsops::write_small_atomic(&dir.join(MANIFEST), &json)?;
+    Ok(Backup { dir, failed })
+}
+
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    let bytes = fs::read(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Backup {
+            path: dir.to_path_buf(),
+            reason:
+                "no manifest.json: not a cpslim backup, or the run stopped before changing anything"
+                    .into(),
+        },
+        _ => Error::read(&path, e),
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Backup {
+        path: path.clone(),
+        reason: format!("unreadable manifest: {e}"),
+    })
+}
+
+/// The newest backup under `backup_root` made for the drive at `root`.
+pub fn find_latest(backup_root: &Path, root: &Path) -> Option<PathBuf> {
+    let canon = root.canonicalize().ok()?.to_string_lossy().into_owned();
+    let mut found: Vec<(String, PathBuf)> = fs::read_dir(backup_root)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let m = read_manifest(&e.path()).ok()?;
+            (m.root == canon).then(|| (m.created, e.path()))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, p)| p)
+}
+
+#[derive(Debug, Default)]
+pub struct RestoreOutcome {
+    pub restored: Vec<PathBuf>,
+    pub removed: Vec<PathBuf>,
+    pub unchanged: usize,
+    /// Files changed after the run (restore refuses unless forced).
+    pub conflicts: Vec<PathBuf>,
+}
+
+enum State {
+    Missing,
+    Hash(String),
+    NotFile,
+}
+
+fn state(abs: &Path) -> State {
+    match fs::symlink_metadata(abs) {
+        Err(_) => State::Missing,
+        Ok(m) if m.is_file() => fsops::sha256_file(abs)
+            .map(State::Hash)
+            .unwrap_or(State::NotFile),
+        Ok(_) => State::NotFile,
+    }
+}
+
+/// Put every file of the run back. Without `force`, refuses (changing nothing) when a file
+/// was changed after the run, and lists those files.
+pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome> {
+    let m = read_manifest(backup)?;
+    let mut out = RestoreOutcome::default();
+    let mut todo = Vec::new();
+    for e in &m.entries {
+        let rel = decode_path(&e.path).ok_or_else(|| Error::Backup {
+            path: backup.join(MANIFEST),
+            reason: format!("bad path in manifest: {}", e.path),
+        })?;
+        let abs = fsops::resolve(root, &rel)?;
+        if e.dir {
+            todo.push((e, rel, abs));
+            continue;
+        }
+        let cur = state(&abs);
+        let ours = |h: &String| e.new_sha256.as_ref() == Some(h);
+        let original = |h: &String| e.sha256.as_ref() == Some(h);
+        let needs = match (&e.change, &cur) {
+            (Change::Create, State::Missing) => false,
+            (Change::Create, State::Hash(h)) if ours(h) => true,
+            (_, State::Hash(h)) if original(h) => false,
+            (Change::Delete, State::Missing) => true,
+            (Change::Replace, State::Missing) => true,
+            (Change::Replace, State::Hash(h)) if ours(h) => true,
+            _ => {
+                out.conflicts.push(rel.clone());
+                force
+            }
+        };
+        if needs {
+            todo.push((e, rel, abs));
+        } else if !out.conflicts.contains(&rel) {
+            out.unchanged += 1;
+        }
+    }
+    if !out.conflicts.is_empty() && !force {
+        return Ok(out);
+    }
+    sweep_temps(root, &m);
+    // Folders first (shallowest first), then files, then what the run created, deepest first.
+    let depth = |p: &Path| p.components().count();
+    // Files the run created go first: a marker file may stand where a folder is restored.
+    for (_, rel, abs) in todo
+        .iter()
+        .filter(|(e, _, _)| !e.dir && e.change == Change::Create)
+    {
+        fsops::remove(abs)?;
+        out.removed.push(rel.clone());
+    }
+    let mut dirs: Vec<_> = todo
+        .iter()
+        .filter(|(e, _, _)| e.dir && e.change == Change::Delete)
+        .collect();
+    dirs.sort_by_key(|(_, r, _)| depth(r));
+    for (_, _, abs) in &dirs {
+        fsops::create_dir_all(abs)?;
+    }
+    for (e, rel, abs) in todo.iter().filter(|(e, _, _)| !e.dir) {
+        match e.change {
+            Change::Create => {}
+            _ => {
+                let copy = e.copy.as_deref().ok_or_else(|| Error::Backup {
+                    path: backup.join(MANIFEST),
+                    reason: format!("no copy recorded for {}", e.path),
+                })?;
+                let bytes = fs::read(backup.join(copy))
+                    .map_err(|err| Error::read(backup.join(copy), err))?;
+                if matches!(fs::symlink_metadata(abs), Ok(m) if m.is_dir()) {
+                    fsops::remove(abs)?;
+                }
+                fsops::write_atomic(abs, &bytes)?;
+                if let Some((s, n)) = e.mtime {
+                    fsops::set_mtime(abs, UNIX_EPOCH + Duration::new(s, n));
+                }
+                out.restored.push(rel.clone());
+            }
+        }
+    }
+    let mut made: Vec<_> = m
+        .entries
+        .iter()
+        .filter(|e| e.change == Change::Mkdir)
+        .filter_map(|e| decode_path(&e.path))
+        .collect();
+    made.sort_by_key(|p| std::cmp::Reverse(depth(p)));
+    for rel in made {
+        if fsops::remove_empty_dir(&root.join(&rel)) {
+            out.removed.push(rel);
+        }
+    }
+    for (e, _, abs) in dirs {
+        if let Some((s, n)) = e.mtime {
+            let _ =
+                fs::File::open(abs).and_then(|f| f.set_modified(UNIX_EPOCH + Duration::new(s, n)));
+        }
+    }
+    Ok(out)
+}
+
+/// Remove temp files a killed run may have left next to the files it was writing.
+fn sweep_temps(root: &Path, m: &Manifest) {
+    let mut dirs: Vec<PathBuf> = vec![root.to_path_buf()];
+    for e in &m.entries {
+        if let Some(rel) = decode_path(&e.path) {
+            let p = root.join(&rel);
+            dirs.push(if e.dir {
+                p
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            });
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        let Ok(read) = fs::read_dir(&d) else { continue };
+        for item in read.flatten() {
+            let name = item.file_name();
+            if name.to_str().is_some_and(fsops::is_temp_name)
+                && item.file_type().is_ok_and(|t| t.is_file())
+            {
+                let _ = fsops::remove(&item.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_utc_civil() {
+        assert_eq!(timestamp(UNIX_EPOCH), "19700101-000000");
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_secs(1_795_536_269)),
+            "20261124-160429"
+        );
+    }
+
+    #[test]
+    fn paths_round_trip() {
+        assert_eq!(
+            decode_path(&encode_path(Path::new("lib/a.py"))),
+            Some(PathBuf::from("lib/a.py"))
+        );
+        assert_eq!(decode_path("../x"), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = Path::new(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+            assert!(encode_path(p).starts_with("hex:"));
+            assert_eq!(decode_path(&encode_path(p)).as_deref(), Some(p));
+        }
+    }
+}
