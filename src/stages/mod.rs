@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::plan::StagePlan;
 use crate::scan::Inventory;
 
+pub mod fonts;
 pub mod junk;
 
 /// Every stage cpslim knows, in pipeline order: space is freed before anything is written.
@@ -47,7 +48,7 @@ impl StageName {
 
     /// Stages whose issue has landed; naming another one is a usage error.
     pub fn is_available(self) -> bool {
-        matches!(self, StageName::Junk)
+        matches!(self, StageName::Junk | StageName::Fonts)
     }
 }
 
@@ -61,7 +62,8 @@ impl fmt::Display for StageName {
 pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
-        StageName::Deadweight | StageName::Mpy | StageName::Bitmaps | StageName::Fonts => {
+        StageName::Fonts => fonts::plan(inv, cfg),
+        StageName::Deadweight | StageName::Mpy | StageName::Bitmaps => {
             Ok(StagePlan::default())
         }
     }
