@@ -160,6 +160,15 @@ fn plan_bdf<'a>(
         }
     };
     if out.len() as u64 >= e.size {
+        let why = table_note(&font, &layout).unwrap_or_default();
+        plan.push(Action::report(
+            &e.rel,
+            e.size,
+            format!(
+                "not converted: the PCF would be {}, not smaller; {why} (--charset keeps fewer)",
+                format_size(out.len() as u64)
+            ),
+        ).warning());
         return None;
     }
     notes.extend(table_note(&font, &layout));
