@@ -63,8 +63,6 @@ pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan>
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
         StageName::Fonts => fonts::plan(inv, cfg),
-        StageName::Deadweight | StageName::Mpy | StageName::Bitmaps => {
-            Ok(StagePlan::default())
-        }
+        StageName::Deadweight | StageName::Mpy | StageName::Bitmaps => Ok(StagePlan::default()),
     }
 }

@@ -1,3 +1,4 @@
 //! The one integration-test binary: runs the built `cpslim` on temp copies of fixture trees.
 
+mod fonts;
 mod util;

@@ -14,6 +14,7 @@ must equal the source's. --formula also asserts size == 164 + 9n + D + 2RC (D: i
 ceil(ink width / 32)). Exits non-zero with a message on the first difference.
 """
 import os
+import struct
 import sys
 
 from adafruit_bitmap_font import bitmap_font
@@ -116,7 +117,21 @@ def read_pcf(path):
             s.glyphs[cp] = (glyph_ink(g), g.shift_x)
     s.ascent, s.descent = font.ascent, font.descent
     s.bbox = tuple(font.get_bounding_box())
+    s.default_char = pcf_default_char(path)
     return s, font
+
+
+def pcf_default_char(path):
+    """default_char of the BDF_ENCODINGS table (the loader reads but ignores it)."""
+    data = open(path, "rb").read()
+    (count,) = struct.unpack_from("<I", data, 4)
+    for i in range(count):
+        typ, fmt, size, off = struct.unpack_from("<IIII", data, 8 + 16 * i)
+        if typ == 32:
+            order = ">" if fmt & 4 else "<"
+            d = struct.unpack_from(order + "h", data, off + 12)[0] & 0xFFFF
+            return None if d == 0xFFFF else d
+    return None
 
 
 def fail(msg):

@@ -80,15 +80,19 @@ fn keyword(line: &[u8]) -> &[u8] {
 }
 
 fn tokens(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    line.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty())
+    line.split(u8::is_ascii_whitespace)
+        .filter(|t| !t.is_empty())
 }
 
 fn int(tok: Option<&[u8]>) -> Option<i64> {
     let s = std::str::from_utf8(tok?).ok()?;
     // Some writers emit decimals for integer fields (SWIDTH/DWIDTH in BDF 2.2 style files).
-    s.parse::<i64>()
-        .ok()
-        .or_else(|| s.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f as i64))
+    s.parse::<i64>().ok().or_else(|| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| f as i64)
+    })
 }
 
 /// The integer arguments after the keyword; fails unless there are at least `n`.

@@ -144,7 +144,10 @@ mod tests {
         let d = parse("digits").expect("d");
         assert!(d.contains('°' as u32) && d.contains('7' as u32) && !d.contains('A' as u32));
         let r = parse("U+41-U+43, 0x61-0x62,U+20AC").expect("r");
-        assert_eq!(r.iter().collect::<Vec<_>>(), vec![0x41, 0x42, 0x43, 0x61, 0x62, 0x20AC]);
+        assert_eq!(
+            r.iter().collect::<Vec<_>>(),
+            vec![0x41, 0x42, 0x43, 0x61, 0x62, 0x20AC]
+        );
         assert!(parse("auto").expect("auto").auto);
     }
 

@@ -49,9 +49,7 @@ impl Bitmap {
 
     pub fn get(&self, x: u32, y: u32) -> bool {
         let i = y as usize * Bitmap::stride(self.w) + x as usize / 8;
-        self.bits
-            .get(i)
-            .is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
+        self.bits.get(i).is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
     }
 
     pub fn set(&mut self, x: u32, y: u32) {
@@ -180,9 +178,11 @@ impl Font {
             && self.descent == other.descent
             && self.bounds.bounding_box() == other.bounds.bounding_box()
             && self.glyphs.len() == other.glyphs.len()
-            && self.glyphs.iter().zip(&other.glyphs).all(|(a, b)| {
-                a.code == b.code && a.advance == b.advance && a.ink() == b.ink()
-            })
+            && self
+                .glyphs
+                .iter()
+                .zip(&other.glyphs)
+                .all(|(a, b)| a.code == b.code && a.advance == b.advance && a.ink() == b.ink())
     }
 }
 

@@ -12,6 +12,8 @@ pub mod charset;
 pub mod glyph;
 pub mod pcf;
 mod refs;
+#[doc(hidden)]
+pub mod synth;
 
 use std::path::{Path, PathBuf};
 
@@ -116,7 +118,11 @@ fn plan_bdf<'a>(
     let (keep, subset_notes) = select(&file.font, set);
     notes.extend(subset_notes);
     if !keep.iter().any(|k| *k) {
-        plan.push(bad(e, "no glyph would be kept", "the font has none of --charset"));
+        plan.push(bad(
+            e,
+            "no glyph would be kept",
+            "the font has none of --charset",
+        ));
         return None;
     }
 
@@ -133,11 +139,11 @@ fn plan_bdf<'a>(
     }
 
     let pcf_rel = e.rel.with_extension("pcf");
-    if let Some(other) = inv
-        .entries
-        .iter()
-        .find(|o| o.rel.to_string_lossy().eq_ignore_ascii_case(&pcf_rel.to_string_lossy()))
-    {
+    if let Some(other) = inv.entries.iter().find(|o| {
+        o.rel
+            .to_string_lossy()
+            .eq_ignore_ascii_case(&pcf_rel.to_string_lossy())
+    }) {
         plan.push(
             Action::report(
                 &e.rel,
@@ -161,14 +167,17 @@ fn plan_bdf<'a>(
     };
     if out.len() as u64 >= e.size {
         let why = table_note(&font, &layout).unwrap_or_default();
-        plan.push(Action::report(
-            &e.rel,
-            e.size,
-            format!(
+        plan.push(
+            Action::report(
+                &e.rel,
+                e.size,
+                format!(
                 "not converted: the PCF would be {}, not smaller; {why} (--charset keeps fewer)",
                 format_size(out.len() as u64)
             ),
-        ).warning());
+            )
+            .warning(),
+        );
         return None;
     }
     notes.extend(table_note(&font, &layout));
@@ -199,7 +208,11 @@ fn plan_pcf(inv: &Inventory, e: &Entry, bytes: &[u8], set: Option<&CharSet>, pla
     };
     let (keep, mut notes) = select(&src, set);
     if !keep.iter().any(|k| *k) {
-        plan.push(bad(e, "no glyph would be kept", "the font has none of --charset"));
+        plan.push(bad(
+            e,
+            "no glyph would be kept",
+            "the font has none of --charset",
+        ));
         return;
     }
     let font = keep_only(&src, &keep);

@@ -130,7 +130,15 @@ pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
     let accel_t = accelerators(font, &all)?;
 
     let tables = [
-        (METRICS, if compressed { FORMAT | COMPRESSED } else { FORMAT }, metrics_t),
+        (
+            METRICS,
+            if compressed {
+                FORMAT | COMPRESSED
+            } else {
+                FORMAT
+            },
+            metrics_t,
+        ),
         (BITMAPS, FORMAT, bitmaps_t),
         (BDF_ENCODINGS, FORMAT, enc_t),
         (BDF_ACCELERATORS, FORMAT, accel_t),
@@ -220,21 +228,32 @@ impl Table<'_> {
     }
     fn u16(&self, at: usize) -> Result<u16, String> {
         let b: [u8; 2] = self.bytes(at, 2)?.try_into().map_err(|_| "short")?;
-        Ok(if self.msb { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
+        Ok(if self.msb {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        })
     }
     fn i16(&self, at: usize) -> Result<i32, String> {
         Ok(self.u16(at)? as i16 as i32)
     }
     fn u32(&self, at: usize) -> Result<u32, String> {
         let b: [u8; 4] = self.bytes(at, 4)?.try_into().map_err(|_| "short")?;
-        Ok(if self.msb { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+        Ok(if self.msb {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
     }
 }
 
 /// Read a PCF as adafruit_bitmap_font would see it (every encoded glyph, ascent, descent,
 /// bounding box). Other bitmap formats are read too, so they can be repacked into 0xE.
 pub fn read(file: &[u8]) -> Result<Font, String> {
-    let whole = Table { d: file, msb: false };
+    let whole = Table {
+        d: file,
+        msb: false,
+    };
     if whole.bytes(0, 4)? != b"\x01fcp" {
         return Err("not a PCF font (bad magic)".into());
     }
@@ -245,7 +264,12 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
     let mut toc = Vec::new();
     for i in 0..count {
         let at = 8 + 16 * i;
-        toc.push((whole.u32(at)?, whole.u32(at + 4)?, whole.u32(at + 8)? as usize, whole.u32(at + 12)? as usize));
+        toc.push((
+            whole.u32(at)?,
+            whole.u32(at + 4)?,
+            whole.u32(at + 8)? as usize,
+            whole.u32(at + 12)? as usize,
+        ));
     }
     // bdftopcf declares its last table longer than the file: clip to EOF.
     let table = |ty: u32| -> Result<Option<(Table, u32)>, String> {
@@ -255,7 +279,13 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
         let end = off.saturating_add(size).min(file.len());
         let d = file.get(off..end).ok_or("table outside the file")?;
         let inner = Table { d, msb: false }.u32(0)?;
-        Ok(Some((Table { d, msb: inner & 4 != 0 }, fmt)))
+        Ok(Some((
+            Table {
+                d,
+                msb: inner & 4 != 0,
+            },
+            fmt,
+        )))
     };
 
     let (accel, _) = match table(BDF_ACCELERATORS)? {
@@ -276,7 +306,11 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
 
     let (mt, mfmt) = table(METRICS)?.ok_or("no METRICS table")?;
     let compressed = mfmt & COMPRESSED != 0;
-    let nmetrics = if compressed { mt.u16(4)? as usize } else { mt.u32(4)? as usize };
+    let nmetrics = if compressed {
+        mt.u16(4)? as usize
+    } else {
+        mt.u32(4)? as usize
+    };
     let rec = if compressed { 5 } else { 12 };
     let first = if compressed { 6 } else { 8 };
     if nmetrics.saturating_mul(rec) > mt.d.len() {
@@ -286,7 +320,11 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
         let at = first + i * rec;
         let mut m = [0; 5];
         for (k, v) in m.iter_mut().enumerate() {
-            *v = if compressed { mt.u8(at + k)? as i32 - 0x80 } else { mt.i16(at + 2 * k)? };
+            *v = if compressed {
+                mt.u8(at + k)? as i32 - 0x80
+            } else {
+                mt.i16(at + 2 * k)?
+            };
         }
         Ok(m)
     };
@@ -303,7 +341,12 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
     let data_start = 8 + 4 * nglyphs + 16;
 
     let (et, _) = table(BDF_ENCODINGS)?.ok_or("no BDF_ENCODINGS table")?;
-    let (lo2, hi2, lo1, hi1) = (et.u16(4)? as u32, et.u16(6)? as u32, et.u16(8)? as u32, et.u16(10)? as u32);
+    let (lo2, hi2, lo1, hi1) = (
+        et.u16(4)? as u32,
+        et.u16(6)? as u32,
+        et.u16(8)? as u32,
+        et.u16(10)? as u32,
+    );
     let default = et.u16(12)? as u32;
     if hi2 > 255 || hi1 > 255 || lo2 > hi2 || lo1 > hi1 {
         return Err("bad encoding ranges".into());
@@ -318,11 +361,14 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
             if idx == 0xFFFF {
                 continue;
             }
-            let slot = cache.get_mut(idx).ok_or("encoding points past the glyphs")?;
+            let slot = cache
+                .get_mut(idx)
+                .ok_or("encoding points past the glyphs")?;
             if slot.is_none() {
                 let [lsb, rsb, advance, ascent, descent] = metric(idx)?;
                 let w = u32::try_from(rsb - lsb).map_err(|_| "glyph with negative width")?;
-                let h = u32::try_from(ascent + descent).map_err(|_| "glyph with negative height")?;
+                let h =
+                    u32::try_from(ascent + descent).map_err(|_| "glyph with negative height")?;
                 let off = bt.u32(8 + 4 * idx)? as usize;
                 let stride = row_bytes(w, pad);
                 let raw = bt.bytes(data_start.saturating_add(off), stride * h as usize)?;
@@ -335,20 +381,33 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
                             byte = byte - byte % unit + (unit - 1 - byte % unit);
                         }
                         let b = raw.get(byte).copied().unwrap_or(0);
-                        let bit = if lsbit_first { 1 << (x % 8) } else { 0x80 >> (x % 8) };
+                        let bit = if lsbit_first {
+                            1 << (x % 8)
+                        } else {
+                            0x80 >> (x % 8)
+                        };
                         if b & bit != 0 {
                             bitmap.set(x, y);
                         }
                     }
                 }
-                *slot = Some(Glyph { code: 0, advance, x: lsb, y: -descent, bitmap });
+                *slot = Some(Glyph {
+                    code: 0,
+                    advance,
+                    x: lsb,
+                    y: -descent,
+                    bitmap,
+                });
             }
             if let Some(g) = slot {
                 // Many code points may share one glyph: bound the copies by the file's size.
                 budget = budget
                     .checked_sub(g.bitmap.bits.len() + 32)
                     .ok_or("too many code points share large glyphs")?;
-                glyphs.push(Glyph { code: hi << 8 | lo, ..g.clone() });
+                glyphs.push(Glyph {
+                    code: hi << 8 | lo,
+                    ..g.clone()
+                });
             }
         }
     }
@@ -376,12 +435,35 @@ mod tests {
         Font {
             ascent: 12,
             descent: 4,
-            bounds: Bounds { lsb: -1, rsb: 41, ascent: 13, descent: 5 },
+            bounds: Bounds {
+                lsb: -1,
+                rsb: 41,
+                ascent: 13,
+                descent: 5,
+            },
             default_char: Some(0x41),
             glyphs: vec![
-                Glyph { code: 0x20, advance: 4, x: 0, y: 0, bitmap: Bitmap::new(0, 0) },
-                Glyph { code: 0x41, advance: 5, x: 1, y: -2, bitmap: a },
-                Glyph { code: 0xB0, advance: 44, x: -1, y: 3, bitmap: wide },
+                Glyph {
+                    code: 0x20,
+                    advance: 4,
+                    x: 0,
+                    y: 0,
+                    bitmap: Bitmap::new(0, 0),
+                },
+                Glyph {
+                    code: 0x41,
+                    advance: 5,
+                    x: 1,
+                    y: -2,
+                    bitmap: a,
+                },
+                Glyph {
+                    code: 0xB0,
+                    advance: 44,
+                    x: -1,
+                    y: 3,
+                    bitmap: wide,
+                },
             ],
         }
     }

@@ -67,7 +67,11 @@ fn rewrite(token: &str) -> Option<String> {
     if !body.get(stem..)?.eq_ignore_ascii_case("bdf") || !body.get(..stem)?.ends_with('.') {
         return None;
     }
-    Some(format!("{}pcf{}", body.get(..stem)?, token.get(body.len()..)?))
+    Some(format!(
+        "{}pcf{}",
+        body.get(..stem)?,
+        token.get(body.len()..)?
+    ))
 }
 
 /// A literal naming a converted font, with its replacement token (None: not rewritable).
@@ -215,7 +219,10 @@ mod tests {
 
     #[test]
     fn rewrites_only_plain_endings() {
-        assert_eq!(rewrite("\"fonts/a.bdf\"").as_deref(), Some("\"fonts/a.pcf\""));
+        assert_eq!(
+            rewrite("\"fonts/a.bdf\"").as_deref(),
+            Some("\"fonts/a.pcf\"")
+        );
         assert_eq!(rewrite("r'''/A.BDF'''").as_deref(), Some("r'''/A.pcf'''"));
         assert_eq!(rewrite("\"a\\x2ebdf\""), None);
         assert_eq!(rewrite("\"abdf\""), None);
