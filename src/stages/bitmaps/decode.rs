@@ -1,0 +1,467 @@
+//! Our BMP reader. Every header field is checked against the real file length before anything
+//! is allocated, so a hostile header (60000×60000 in 200 bytes) costs nothing.
+
+use std::fmt;
+
+/// No CircuitPython board holds a bigger picture; caps RLE, whose output size the file length
+/// does not bound.
+pub const MAX_PIXELS: u64 = 16 << 20;
+
+const BI_RGB: u32 = 0;
+const BI_RLE8: u32 = 1;
+const BI_RLE4: u32 = 2;
+const BI_BITFIELDS: u32 = 3;
+
+pub type Rgb = [u8; 3];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BmpError {
+    NotBmp,
+    Truncated(&'static str),
+    HeaderSize(u32),
+    Dimensions(i64, i64),
+    TooLarge(u64),
+    Bpp(u16),
+    Compression(u32),
+    PaletteCount(u32),
+    DataOffset(u32),
+    Masks,
+    IndexOutOfPalette(u8, usize),
+    Rle(&'static str),
+}
+
+impl fmt::Display for BmpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BmpError::NotBmp => write!(f, "not a BMP file (no `BM` signature)"),
+            BmpError::Truncated(what) => {
+                write!(f, "truncated BMP: the file ends inside the {what}")
+            }
+            BmpError::HeaderSize(n) => write!(f, "unsupported BMP header size {n}"),
+            BmpError::Dimensions(w, h) => write!(f, "invalid BMP dimensions {w}×{h}"),
+            BmpError::TooLarge(p) => {
+                write!(f, "BMP claims {p} pixels, more than the file can hold")
+            }
+            BmpError::Bpp(b) => write!(f, "unsupported bits per pixel {b}"),
+            BmpError::Compression(c) => write!(f, "unknown or unsupported BMP compression {c}"),
+            BmpError::PaletteCount(n) => write!(f, "palette count {n} is over 256"),
+            BmpError::DataOffset(o) => write!(f, "pixel data offset {o} lies outside the file"),
+            BmpError::Masks => write!(f, "unsupported colour masks"),
+            BmpError::IndexOutOfPalette(i, n) => {
+                write!(f, "pixel index {i} is past the {n}-entry palette")
+            }
+            BmpError::Rle(what) => write!(f, "corrupt RLE data: {what}"),
+        }
+    }
+}
+
+/// What the header said, for reports and for the loaders' rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Info {
+    pub header_size: u32,
+    pub width: u32,
+    pub height: u32,
+    pub top_down: bool,
+    pub bpp: u16,
+    pub compression: u32,
+    /// biClrUsed as written (0 = 2^bpp for indexed files).
+    pub clr_used: u32,
+    pub data_offset: u32,
+    /// Bits of precision per channel (r, g, b) of truecolour sources; 8 for indexed.
+    pub precision: [u8; 3],
+    /// Green mask of a 16-bit file, to spot 565 after a 40-byte header.
+    pub green_mask: u32,
+}
+
+impl Info {
+    pub fn is_rle(&self) -> bool {
+        self.compression == BI_RLE8 || self.compression == BI_RLE4
+    }
+    pub fn is_indexed(&self) -> bool {
+        self.bpp <= 8
+    }
+    /// Palette entries OnDiskBitmap allocates (biClrUsed, or 2^bpp when that is 0).
+    pub fn ondisk_palette_len(&self) -> u32 {
+        if !self.is_indexed() {
+            0
+        } else if self.clr_used == 0 {
+            1 << self.bpp
+        } else {
+            self.clr_used
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pixels {
+    /// One palette index per pixel.
+    Indexed(Vec<u8>),
+    Rgb(Vec<Rgb>),
+}
+
+/// A decoded image, rows top to bottom whatever the file's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub info: Info,
+    pub width: usize,
+    pub height: usize,
+    /// The colour table (indexed sources), as many entries as the file declares and holds.
+    pub palette: Vec<Rgb>,
+    pub pixels: Pixels,
+}
+
+impl Image {
+    pub fn color(&self, i: usize) -> Rgb {
+        match &self.pixels {
+            Pixels::Indexed(ix) => ix
+                .get(i)
+                .and_then(|&p| self.palette.get(usize::from(p)))
+                .copied()
+                .unwrap_or([0; 3]),
+            Pixels::Rgb(px) => px.get(i).copied().unwrap_or([0; 3]),
+        }
+    }
+    pub fn pixel_count(&self) -> usize {
+        self.width * self.height
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// A channel mask: where it sits and how wide it is.
+#[derive(Debug, Clone, Copy)]
+struct Mask {
+    shift: u32,
+    bits: u32,
+}
+
+impl Mask {
+    fn new(m: u32) -> Option<Mask> {
+        if m == 0 {
+            return None;
+        }
+        let shift = m.trailing_zeros();
+        let bits = (m >> shift).trailing_ones();
+        // Holes in a mask, or more than 8 bits, are exotic formats no loader on a board reads.
+        if (m >> shift) >> bits != 0 || bits > 8 {
+            return None;
+        }
+        Some(Mask { shift, bits })
+    }
+    fn get(self, v: u32) -> u8 {
+        let x = (v >> self.shift) & ((1 << self.bits) - 1);
+        // Replicate the top bits into the low ones, so full scale stays full scale.
+        let mut out = x << (8 - self.bits);
+        let mut filled = self.bits;
+        while filled < 8 {
+            out |= out >> filled;
+            filled *= 2;
+        }
+        (out & 0xff) as u8
+    }
+}
+
+/// Parse the headers only (cheap; used for reports and before decoding).
+pub fn parse_info(b: &[u8]) -> Result<Info, BmpError> {
+    parse(b).map(|(info, _, _)| info)
+}
+
+/// Header, colour table, and the channel masks of 16/32-bit files.
+type Parsed = (Info, Vec<Rgb>, Option<[u32; 3]>);
+
+fn parse(b: &[u8]) -> Result<Parsed, BmpError> {
+    if b.len() < 2 || &b[..2] != b"BM" {
+        return Err(BmpError::NotBmp);
+    }
+    let data_offset = u32_at(b, 10).ok_or(BmpError::Truncated("file header"))?;
+    let header_size = u32_at(b, 14).ok_or(BmpError::Truncated("file header"))?;
+    let core = header_size == 12;
+    if !matches!(header_size, 12 | 40 | 52 | 56 | 64 | 108 | 124) {
+        return Err(BmpError::HeaderSize(header_size));
+    }
+    let hdr_end = 14 + header_size as usize;
+    if b.len() < hdr_end {
+        return Err(BmpError::Truncated("info header"));
+    }
+    let (w, h, bpp, compression, clr_used) = if core {
+        (
+            i64::from(u16_at(b, 18).unwrap_or(0)),
+            i64::from(u16_at(b, 20).unwrap_or(0)),
+            u16_at(b, 24).unwrap_or(0),
+            BI_RGB,
+            0,
+        )
+    } else {
+        (
+            i64::from(u32_at(b, 18).unwrap_or(0) as i32),
+            i64::from(u32_at(b, 22).unwrap_or(0) as i32),
+            u16_at(b, 28).unwrap_or(0),
+            u32_at(b, 30).unwrap_or(0),
+            u32_at(b, 46).unwrap_or(0),
+        )
+    };
+    if w <= 0 || h == 0 || h == i64::from(i32::MIN) {
+        return Err(BmpError::Dimensions(w, h));
+    }
+    let (width, height, top_down) = (w as u64, h.unsigned_abs(), h < 0);
+    if width * height > MAX_PIXELS {
+        return Err(BmpError::TooLarge(width * height));
+    }
+    if !matches!(bpp, 1 | 2 | 4 | 8 | 16 | 24 | 32) {
+        return Err(BmpError::Bpp(bpp));
+    }
+    // OS/2 2.x (64-byte header) numbers 3 and 4 as Huffman and RLE24: neither is readable here.
+    let compression_ok = match compression {
+        BI_RGB => true,
+        BI_RLE8 => bpp == 8 && !top_down,
+        BI_RLE4 => bpp == 4 && !top_down,
+        BI_BITFIELDS => (bpp == 16 || bpp == 32) && header_size != 64,
+        _ => false,
+    };
+    if !compression_ok {
+        return Err(BmpError::Compression(compression));
+    }
+    if clr_used > 256 {
+        return Err(BmpError::PaletteCount(clr_used));
+    }
+
+    let mut masks = None;
+    let mut precision = [8u8; 3];
+    let mut green_mask = 0;
+    let mut table_at = hdr_end;
+    if bpp == 16 || bpp == 32 {
+        let m = if compression == BI_BITFIELDS {
+            // Masks live inside V4/V5 (and 52/56-byte) headers, or right after a 40-byte one.
+            let at = 14 + 40;
+            let m = [
+                u32_at(b, at).ok_or(BmpError::Truncated("colour masks"))?,
+                u32_at(b, at + 4).ok_or(BmpError::Truncated("colour masks"))?,
+                u32_at(b, at + 8).ok_or(BmpError::Truncated("colour masks"))?,
+            ];
+            if header_size == 40 {
+                table_at = at + 12;
+            }
+            m
+        } else if bpp == 16 {
+            [0x7c00, 0x03e0, 0x001f]
+        } else {
+            [0xff_0000, 0xff00, 0xff]
+        };
+        for (i, &mv) in m.iter().enumerate() {
+            let mk = Mask::new(mv).ok_or(BmpError::Masks)?;
+            precision[i] = mk.bits as u8;
+        }
+        green_mask = m[1];
+        masks = Some(m);
+    }
+
+    let entry = if core { 3 } else { 4 };
+    let declared = if bpp > 8 {
+        // A colour table in a truecolour file is only a hint for old displays; skip it.
+        0
+    } else if clr_used == 0 {
+        1u32 << bpp
+    } else {
+        clr_used
+    };
+    let data_off = data_offset as usize;
+    if data_off > b.len() || (data_offset as u64) < hdr_end as u64 {
+        return Err(BmpError::DataOffset(data_offset));
+    }
+    let mut palette = Vec::new();
+    if declared > 0 {
+        // Entries past the pixel data offset are pixels, not colours; a short table is allowed
+        // (the missing entries must simply never be used).
+        let room = data_off.saturating_sub(table_at) / entry;
+        let n = (declared as usize).min(room);
+        if n == 0 {
+            return Err(BmpError::Truncated("colour table"));
+        }
+        palette.reserve(n);
+        for i in 0..n {
+            let at = table_at + i * entry;
+            let s = b
+                .get(at..at + 3)
+                .ok_or(BmpError::Truncated("colour table"))?;
+            palette.push([s[2], s[1], s[0]]);
+        }
+    }
+    let info = Info {
+        header_size,
+        width: width as u32,
+        height: height as u32,
+        top_down,
+        bpp,
+        compression,
+        clr_used,
+        data_offset,
+        precision,
+        green_mask,
+    };
+    Ok((info, palette, masks))
+}
+
+/// Decode a whole BMP. Never panics, never allocates more than the file can justify.
+pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
+    let (info, palette, masks) = parse(b)?;
+    let width = info.width as usize;
+    let height = info.height as usize;
+    let data = b.get(info.data_offset as usize..).unwrap_or(&[]);
+    let pixels = if info.is_rle() {
+        // A 2-byte run covers at most 255 pixels; skips (deltas) need bytes too. Anything that
+        // claims far more pixels than that is a lie in the header.
+        if (width as u64) * (height as u64) > 256 * (data.len() as u64 + 2) {
+            return Err(BmpError::TooLarge((width * height) as u64));
+        }
+        Pixels::Indexed(decode_rle(data, &info, width, height)?)
+    } else {
+        let stride = (width as u64 * u64::from(info.bpp)).div_ceil(32) * 4;
+        let need = stride * height as u64;
+        if need > data.len() as u64 {
+            return Err(BmpError::Truncated("pixel data"));
+        }
+        let stride = stride as usize;
+        let row_of = |y: usize| {
+            // File rows are bottom-up unless the height was negative.
+            let fy = if info.top_down { y } else { height - 1 - y };
+            &data[fy * stride..(fy + 1) * stride]
+        };
+        if info.is_indexed() {
+            let mut out = Vec::with_capacity(width * height);
+            let bpp = usize::from(info.bpp);
+            let per = 8 / bpp;
+            let mask = ((1u16 << bpp) - 1) as u8;
+            for y in 0..height {
+                let row = row_of(y);
+                for x in 0..width {
+                    let byte = row[x / per];
+                    let shift = 8 - bpp * (x % per + 1);
+                    out.push((byte >> shift) & mask);
+                }
+            }
+            Pixels::Indexed(out)
+        } else {
+            // 24-bit has no masks; the placeholder is never used for it.
+            let m = masks.unwrap_or([0xff_0000, 0xff00, 0xff]);
+            let mk = [
+                Mask::new(m[0]).ok_or(BmpError::Masks)?,
+                Mask::new(m[1]).ok_or(BmpError::Masks)?,
+                Mask::new(m[2]).ok_or(BmpError::Masks)?,
+            ];
+            let mut out = Vec::with_capacity(width * height);
+            for y in 0..height {
+                let row = row_of(y);
+                for x in 0..width {
+                    let px = match info.bpp {
+                        16 => {
+                            let v = u32::from(u16::from_le_bytes([row[2 * x], row[2 * x + 1]]));
+                            [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
+                        }
+                        24 => [row[3 * x + 2], row[3 * x + 1], row[3 * x]],
+                        _ => {
+                            let s = &row[4 * x..4 * x + 4];
+                            let v = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+                            [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
+                        }
+                    };
+                    out.push(px);
+                }
+            }
+            Pixels::Rgb(out)
+        }
+    };
+    if let Pixels::Indexed(ix) = &pixels {
+        if let Some(&bad) = ix.iter().find(|&&i| usize::from(i) >= palette.len()) {
+            return Err(BmpError::IndexOutOfPalette(bad, palette.len()));
+        }
+    }
+    Ok(Image {
+        info,
+        width,
+        height,
+        palette,
+        pixels,
+    })
+}
+
+/// RLE8/RLE4 into one index per pixel, top row first. Pixels the stream skips stay index 0.
+fn decode_rle(data: &[u8], info: &Info, width: usize, height: usize) -> Result<Vec<u8>, BmpError> {
+    let four = info.compression == BI_RLE4;
+    let mut out = vec![0u8; width * height];
+    let (mut x, mut y) = (0usize, 0usize); // y counts file rows, bottom first
+    let mut i = 0usize;
+    let put = |x: usize, y: usize, v: u8, out: &mut Vec<u8>| {
+        if x < width && y < height {
+            out[(height - 1 - y) * width + x] = v;
+        }
+    };
+    // Many encoders omit the end-of-bitmap marker; what was drawn stands.
+    while let (Some(&n), Some(&c)) = (data.get(i), data.get(i + 1)) {
+        i += 2;
+        if n > 0 {
+            for k in 0..usize::from(n) {
+                let v = if four {
+                    if k % 2 == 0 {
+                        c >> 4
+                    } else {
+                        c & 15
+                    }
+                } else {
+                    c
+                };
+                put(x + k, y, v, &mut out);
+            }
+            x += usize::from(n);
+            continue;
+        }
+        match c {
+            0 => {
+                x = 0;
+                y += 1;
+            }
+            1 => break,
+            2 => {
+                let (Some(&dx), Some(&dy)) = (data.get(i), data.get(i + 1)) else {
+                    return Err(BmpError::Rle("delta past the end"));
+                };
+                i += 2;
+                x += usize::from(dx);
+                y += usize::from(dy);
+            }
+            count => {
+                let count = usize::from(count);
+                let bytes = if four { count.div_ceil(2) } else { count };
+                let run = data
+                    .get(i..i + bytes)
+                    .ok_or(BmpError::Rle("literal run past the end"))?;
+                for k in 0..count {
+                    let v = if four {
+                        let byte = run[k / 2];
+                        if k % 2 == 0 {
+                            byte >> 4
+                        } else {
+                            byte & 15
+                        }
+                    } else {
+                        run[k]
+                    };
+                    put(x + k, y, v, &mut out);
+                }
+                x += count;
+                // Literal runs are padded to a 16-bit boundary.
+                i += bytes + (bytes & 1);
+            }
+        }
+        if y >= height {
+            break;
+        }
+    }
+    Ok(out)
+}

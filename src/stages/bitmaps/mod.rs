@@ -1,0 +1,478 @@
+//! Bitmaps stage: rewrite BMPs with the fewest bits per pixel that both CircuitPython loaders
+//! read (`bmp-and-displayio.md`). Lossless by default: palette indices are kept, the palette is
+//! cut after the highest index used. `--colors N` quantises.
+
+pub mod decode;
+pub mod encode;
+pub mod quantize;
+
+use std::path::Path;
+
+use crate::config::{BitmapOptions, Config};
+use crate::error::{Error, Result};
+use crate::plan::{Action, StagePlan};
+use crate::scan::{Category, Inventory};
+
+use decode::{Image, Info, Pixels, Rgb};
+use encode::{bitmap_ram, palette_ram};
+
+/// What the stage decided for one file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Write `content` over the file.
+    Rewrite {
+        content: Vec<u8>,
+        note: String,
+        warning: bool,
+        /// Not smaller, but fixes a layout the board cannot draw (RLE, top-down).
+        force: bool,
+    },
+    /// Leave the file; tell the user.
+    Report { note: String, warning: bool },
+    /// Nothing to gain and nothing wrong.
+    Keep,
+}
+
+/// What a file costs on the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    pub bpp: u16,
+    /// Palette entries the loaders allocate (0 for truecolour).
+    pub colors: u32,
+    /// Bitmap + palette RAM under adafruit_imageload; `None` when imageload cannot load it.
+    pub imageload_ram: Option<u64>,
+    /// Palette RAM under displayio.OnDiskBitmap.
+    pub ondisk_palette_ram: u64,
+}
+
+impl Cost {
+    pub fn of(info: &Info) -> Cost {
+        let (w, h) = (u64::from(info.width), u64::from(info.height));
+        let colors = info.ondisk_palette_len();
+        let imageload_ram = if info.is_indexed() {
+            let n = u64::from(colors);
+            Some(bitmap_ram(w, h, n) + palette_ram(n))
+        } else if info.clr_used == 0 {
+            Some(bitmap_ram(w, h, 65535))
+        } else {
+            None
+        };
+        Cost {
+            bpp: info.bpp,
+            colors,
+            imageload_ram,
+            ondisk_palette_ram: palette_ram(u64::from(colors)),
+        }
+    }
+}
+
+fn ram(r: Option<u64>) -> String {
+    r.map_or_else(|| "fails".to_string(), |r| r.to_string())
+}
+
+/// Ways the original misbehaves on a board (C rules of OnDiskBitmap, adafruit_imageload).
+pub fn loader_problems(info: &Info, file_len: usize) -> Vec<&'static str> {
+    let mut p = Vec::new();
+    if info.is_rle() {
+        p.push("RLE-compressed: displayio.OnDiskBitmap rejects it (CircuitPython 8.2.x/9.0 on)");
+    }
+    if info.top_down {
+        p.push("top-down rows: upside down with adafruit_imageload, broken with OnDiskBitmap");
+    }
+    match info.header_size {
+        12 | 64 => p.push("OS/2 header: misread by both loaders"),
+        52 | 56 => p.push("header size 52/56: OnDiskBitmap rejects it"),
+        _ => {}
+    }
+    if info.bpp == 16 && info.header_size == 40 && info.green_mask == 0x07e0 {
+        p.push("RGB565 after a 40-byte header: wrong colours with OnDiskBitmap");
+    }
+    if !info.is_indexed() && info.clr_used != 0 {
+        p.push("colour table in a truecolour file: adafruit_imageload fails on it");
+    }
+    if info.bpp == 32 {
+        p.push("32-bit: OnDiskBitmap and imageload only read plain BGRX/BGRA");
+    }
+    if info.is_indexed() {
+        let n = info.ondisk_palette_len();
+        let adjacent = 14 + info.header_size + 4 * n;
+        if info.header_size != 12 && info.data_offset != adjacent {
+            p.push("palette not directly before the pixels: wrong colours with adafruit_imageload");
+        }
+        if n == 1 {
+            p.push("1-entry palette: OnDiskBitmap writes past it");
+        }
+    }
+    if file_len < encode::MIN_FILE_LEN {
+        p.push("under 138 bytes: CircuitPython before 9.2.5 rejects it");
+    }
+    p
+}
+
+/// The new picture, before it is written.
+struct Target {
+    palette: Vec<Rgb>,
+    indices: Vec<u8>,
+    renumbered: bool,
+    lossy: Option<usize>,
+}
+
+/// Drop palette entries no pixel uses (index 0 stays when `keep_first`), renumbering the rest.
+fn drop_unused(t: &mut Target, keep_first: bool) {
+    let mut used = [false; 256];
+    for &i in &t.indices {
+        used[usize::from(i)] = true;
+    }
+    if keep_first {
+        used[0] = true;
+    }
+    let mut map = [0u8; 256];
+    let mut palette = Vec::new();
+    for (i, c) in t.palette.iter().enumerate() {
+        if used[i] {
+            map[i] = palette.len() as u8;
+            palette.push(*c);
+        }
+    }
+    if palette.len() != t.palette.len() {
+        t.indices.iter_mut().for_each(|i| *i = map[usize::from(*i)]);
+        t.palette = palette;
+    }
+}
+
+fn plan_target(img: &Image, opts: &BitmapOptions, remap: bool) -> Option<Target> {
+    let index0 = match &img.pixels {
+        Pixels::Indexed(ix) if ix.contains(&0) => img.palette.first().copied(),
+        _ => None,
+    };
+    let first = index0.or_else(|| (img.pixel_count() > 0).then(|| img.color(0)));
+    let mut t = match &img.pixels {
+        Pixels::Indexed(ix) if !remap => {
+            let max = ix.iter().copied().max().unwrap_or(0);
+            Some(Target {
+                palette: img.palette.get(..=usize::from(max))?.to_vec(),
+                indices: ix.clone(),
+                renumbered: false,
+                lossy: None,
+            })
+        }
+        Pixels::Indexed(_) => quantize::exact(img, 256, first).map(|(palette, indices)| Target {
+            palette,
+            indices,
+            renumbered: true,
+            lossy: None,
+        }),
+        Pixels::Rgb(_) => quantize::exact(img, 256, first).map(|(palette, indices)| Target {
+            palette,
+            indices,
+            renumbered: false,
+            lossy: None,
+        }),
+    };
+    if let Some(k) = opts.colors.map(usize::from) {
+        let too_many = match &t {
+            Some(t) => t.palette.len() > k,
+            None => true,
+        };
+        if too_many {
+            let renumbered = img.info.is_indexed();
+            t = match quantize::exact(img, k, first) {
+                Some((palette, indices)) => Some(Target {
+                    palette,
+                    indices,
+                    renumbered,
+                    lossy: None,
+                }),
+                None => quantize::lossy(img, k, opts.dither, index0).map(|(palette, indices)| {
+                    let mut t = Target {
+                        palette,
+                        indices,
+                        renumbered,
+                        lossy: Some(k),
+                    };
+                    drop_unused(&mut t, index0.is_some());
+                    t
+                }),
+            };
+        }
+    }
+    let mut t = t?;
+    if t.palette.len() < 2 {
+        // A 1-entry palette makes OnDiskBitmap write past it.
+        let other = if t.palette.first() == Some(&[0, 0, 0]) {
+            [255; 3]
+        } else {
+            [0; 3]
+        };
+        t.palette.push(other);
+    }
+    Some(t)
+}
+
+/// Does a decode of `bytes` show exactly `expect(i)` at every pixel?
+fn verify(bytes: &[u8], img: &Image, expect: impl Fn(usize) -> Rgb) -> bool {
+    let Ok(back) = decode::decode(bytes) else {
+        return false;
+    };
+    back.width == img.width
+        && back.height == img.height
+        && (0..img.pixel_count()).all(|i| back.color(i) == expect(i))
+}
+
+/// Decide one file. `remap`: `--remap-palette` and nothing on the drive forbids it.
+pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
+    let img = match decode::decode(bytes) {
+        Ok(img) => img,
+        Err(e) => {
+            return Outcome::Report {
+                note: format!("{e}; left as it is"),
+                warning: true,
+            }
+        }
+    };
+    let info = &img.info;
+    let problems = loader_problems(info, bytes.len());
+    let before = Cost::of(info);
+
+    let (content, after_bpp, after_colors, extra) = match plan_target(&img, opts, remap) {
+        Some(t) => {
+            let bpp = encode::bpp_for(t.palette.len(), opts.two_bpp);
+            let content =
+                encode::encode_indexed(img.width, img.height, &t.palette, &t.indices, bpp);
+            let expect = |i: usize| {
+                t.indices
+                    .get(i)
+                    .and_then(|&ix| t.palette.get(usize::from(ix)))
+                    .copied()
+                    .unwrap_or([0; 3])
+            };
+            let ok = match t.lossy {
+                None => verify(&content, &img, |i| img.color(i)),
+                Some(_) => verify(&content, &img, expect),
+            };
+            if !ok {
+                return Outcome::Report {
+                    note: "internal check failed: the re-encoded BMP did not decode to the same \
+                           pixels; left as it is (please report this file)"
+                        .into(),
+                    warning: true,
+                };
+            }
+            let mut extra = Vec::new();
+            if let Some(k) = t.lossy {
+                let (psnr, max) = quantize::error(&img, &t.palette, &t.indices);
+                extra.push(format!(
+                    "lossy ≤{k} colours: PSNR {psnr:.1} dB, max channel error {max}"
+                ));
+            }
+            if t.renumbered {
+                extra.push("palette indices renumbered".to_string());
+            }
+            if bpp == 2 {
+                extra.push("2 bpp: desktop viewers cannot open it".to_string());
+            }
+            (content, bpp, t.palette.len() as u32, extra)
+        }
+        None if matches!(info.bpp, 24 | 32) => {
+            let content = encode::encode_rgb24(
+                img.width,
+                img.height,
+                match &img.pixels {
+                    Pixels::Rgb(p) => p,
+                    Pixels::Indexed(_) => &[],
+                },
+            );
+            if !verify(&content, &img, |i| img.color(i)) {
+                return Outcome::Report {
+                    note: "internal check failed re-encoding as 24-bit; left as it is".into(),
+                    warning: true,
+                };
+            }
+            (content, 24, 0, Vec::new())
+        }
+        None => {
+            return keep_or_report(
+                &problems,
+                "too many colours to index losslessly (--colors N quantises)",
+            )
+        }
+    };
+
+    let (w, h) = (u64::from(info.width), u64::from(info.height));
+    let after_ram = if after_bpp <= 8 {
+        bitmap_ram(w, h, u64::from(after_colors)) + palette_ram(u64::from(after_colors))
+    } else {
+        bitmap_ram(w, h, 65535)
+    };
+    let fixes_layout = info.is_rle() || info.top_down;
+    let smaller = content.len() < bytes.len();
+    let allowed = smaller
+        || (fixes_layout && content.len() == bytes.len())
+        || (info.is_rle() && opts.decompress_rle);
+    if !allowed {
+        let why = if info.is_rle() {
+            format!(
+                "uncompressed it would be {} B (larger); --decompress-rle rewrites it anyway",
+                content.len()
+            )
+        } else {
+            "already as small as cpslim can make it".to_string()
+        };
+        return keep_or_report(&problems, &why);
+    }
+    let mut note = format!(
+        "{} → {} B; {} → {} bpp, palette {} → {}; imageload RAM {} → {} B; OnDiskBitmap palette RAM {} → {} B",
+        bytes.len(),
+        content.len(),
+        before.bpp,
+        after_bpp,
+        before.colors,
+        after_colors,
+        ram(before.imageload_ram),
+        after_ram,
+        before.ondisk_palette_ram,
+        palette_ram(u64::from(after_colors)),
+    );
+    for e in &extra {
+        note.push_str("; ");
+        note.push_str(e);
+    }
+    if !problems.is_empty() {
+        note.push_str("; fixes: ");
+        note.push_str(&problems.join(", "));
+    }
+    Outcome::Rewrite {
+        force: !smaller,
+        content,
+        note,
+        warning: false,
+    }
+}
+
+fn keep_or_report(problems: &[&str], why: &str) -> Outcome {
+    if problems.is_empty() {
+        Outcome::Keep
+    } else {
+        Outcome::Report {
+            note: format!("{}; left as it is: {why}", problems.join(", ")),
+            warning: true,
+        }
+    }
+}
+
+/// A `.py` file that changes this image's palette by index (`make_transparent`, `pal[i] = …`)
+/// and names the image: renumbering would break it.
+fn palette_user(sources: &[(std::path::PathBuf, String)], bmp: &Path) -> Option<String> {
+    let name = bmp.file_name()?.to_str()?;
+    sources
+        .iter()
+        .find(|(_, text)| {
+            text.contains(name)
+                && (text.contains("make_transparent")
+                    || text.lines().any(|l| {
+                        let l = l.trim();
+                        let Some(open) = l.find('[') else {
+                            return false;
+                        };
+                        let head = l[..open].to_ascii_lowercase();
+                        head.contains("pal")
+                            && l[open..]
+                                .find("] =")
+                                .is_some_and(|c| !l[open + c..].starts_with("] =="))
+                    }))
+        })
+        .map(|(p, _)| p.display().to_string())
+}
+
+pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
+    let opts = &cfg.bitmaps;
+    if let Some(k) = opts.colors {
+        if !(2..=256).contains(&k) {
+            return Err(Error::Usage(format!(
+                "--colors {k}: must be between 2 and 256"
+            )));
+        }
+    }
+    if opts.dither && opts.colors.is_none() {
+        return Err(Error::Usage("--dither needs --colors N".into()));
+    }
+    let sources: Vec<(std::path::PathBuf, String)> = if opts.remap_palette {
+        inv.files()
+            .filter(|e| e.ext() == "py")
+            .filter_map(|e| {
+                let b = inv.read_limited(&e.rel, 1 << 20).ok()?;
+                Some((e.rel.clone(), String::from_utf8_lossy(&b).into_owned()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut plan = StagePlan::default();
+    for e in inv.files() {
+        if e.ext() != "bmp" || e.category == Category::Junk || crate::scan::is_protected(&e.rel) {
+            continue;
+        }
+        let bytes = match inv.read(&e.rel) {
+            Ok(b) => b,
+            Err(err) => {
+                plan.push(
+                    Action::report(&e.rel, e.size, format!("{err}; left as it is")).warning(),
+                );
+                continue;
+            }
+        };
+        let mut refused = None;
+        let remap = opts.remap_palette && {
+            refused = palette_user(&sources, &e.rel).filter(|_| !cfg.yes);
+            refused.is_none()
+        };
+        let outcome = optimize(&bytes, opts, remap);
+        let refusal = refused.map(|py| {
+            format!(
+                "--remap-palette refused: {py} changes this image's palette by index; kept the \
+                 indices (pass --yes to renumber anyway)"
+            )
+        });
+        match (outcome, refusal) {
+            (
+                Outcome::Rewrite {
+                    content,
+                    note,
+                    warning,
+                    force,
+                },
+                r,
+            ) => {
+                let note = match &r {
+                    Some(r) => format!("{note}; {r}"),
+                    None => note,
+                };
+                let mut a = Action::replace(inv, e, content, note);
+                if force {
+                    a = a.forced();
+                }
+                plan.push(if warning || r.is_some() {
+                    a.warning()
+                } else {
+                    a
+                });
+            }
+            (Outcome::Report { note, warning }, r) => {
+                let note = match r {
+                    Some(r) => format!("{note}; {r}"),
+                    None => note,
+                };
+                let a = Action::report(&e.rel, e.size, note);
+                plan.push(if warning { a.warning() } else { a });
+            }
+            (Outcome::Keep, Some(r)) => {
+                plan.push(Action::report(&e.rel, e.size, r).warning());
+            }
+            (Outcome::Keep, None) => {}
+        }
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests;

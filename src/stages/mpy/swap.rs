@@ -1,0 +1,511 @@
+//! The `lib/` walk: each top-level module is swapped for the bundle's form, or (the user's own)
+//! listed; `.py`/`.mpy` pairs and `.mpy` files the board cannot load are settled on the way.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::bundle::{Bundle, Module};
+use super::header::{self, MpyHeader};
+use super::{bundle_file_for, ADAFRUIT_PREFIX, MEASURED_RATIO};
+use crate::error::Result;
+use crate::plan::{Action, StagePlan};
+use crate::scan::{Category, Entry, EntryKind, Inventory};
+use crate::units::format_size;
+
+pub(super) struct Ctx<'a> {
+    pub inv: &'a Inventory,
+    /// The major version files must load on (`None`: unknown, only format checks).
+    pub major: Option<u32>,
+    pub bundles: &'a mut Vec<Bundle>,
+    pub out: &'a mut StagePlan,
+}
+
+/// One importable name at the top of the drive's `lib/`.
+#[derive(Default)]
+struct DriveModule<'a> {
+    py: Option<&'a Entry>,
+    mpy: Option<&'a Entry>,
+    dir: Option<&'a Entry>,
+}
+
+fn lib_rel(rel: &str) -> PathBuf {
+    Path::new("lib").join(rel)
+}
+
+pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
+    let inv = ctx.inv;
+    let mut mods: BTreeMap<String, DriveModule> = BTreeMap::new();
+    for e in inv.children(Path::new("lib")) {
+        if matches!(e.category, Category::Junk | Category::Marker) {
+            continue;
+        }
+        let Some(name) = e.rel.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        match e.kind {
+            EntryKind::Dir => mods.entry(name.to_string()).or_default().dir = Some(e),
+            EntryKind::File => {
+                if let Some(stem) = name.strip_suffix(".py") {
+                    mods.entry(stem.to_string()).or_default().py = Some(e);
+                } else if let Some(stem) = name.strip_suffix(".mpy") {
+                    mods.entry(stem.to_string()).or_default().mpy = Some(e);
+                }
+            }
+            // Links are never followed or changed.
+            _ => {}
+        }
+    }
+    let mut estimate_total = (0u64, 0u64);
+    for (name, dm) in &mods {
+        let found = ctx.bundles.iter().position(|b| b.module(name).is_some());
+        match found {
+            Some(bi) => in_bundle(ctx, bi, name, dm)?,
+            None => {
+                let (py, est) = user_module(ctx, name, dm);
+                estimate_total.0 += py;
+                estimate_total.1 += est;
+            }
+        }
+    }
+    if ctx.bundles.is_empty() && estimate_total.0 > 0 {
+        let mut a = Action::report(
+            Path::new("lib"),
+            estimate_total.0,
+            format!(
+                "estimate, not measured: the .py libraries in lib/ ({}) would take about {} as the bundle's .mpy files; download {} and run with --bundle PATH",
+                format_size(estimate_total.0),
+                format_size(estimate_total.1),
+                bundle_file_for(ADAFRUIT_PREFIX, ctx.major)
+            ),
+        );
+        a.bytes_after = estimate_total.1;
+        ctx.out.push(a);
+    }
+    Ok(())
+}
+
+fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<()> {
+    let Some(bm) = ctx.bundles.get(bi).and_then(|b| b.module(name)).cloned() else {
+        return Ok(());
+    };
+    let bname = ctx
+        .bundles
+        .get(bi)
+        .map(|b| b.name.clone())
+        .unwrap_or_default();
+    let drive_kind_matches = if bm.package {
+        dm.dir.is_some()
+    } else {
+        dm.py.is_some() || dm.mpy.is_some()
+    };
+    if !drive_kind_matches {
+        let e = dm.dir.or(dm.py).or(dm.mpy);
+        if let Some(e) = e {
+            let note = format!(
+                "bundle {bname} has {name} as a {}, the drive as a {}; not converted (reinstall it, e.g. `circup install {name}`)",
+                if bm.package { "package folder" } else { "single file" },
+                if bm.package { "single file" } else { "package folder" },
+            );
+            ctx.out.push(Action::report(&e.rel, e.size, note));
+        }
+        return Ok(());
+    }
+    if dm.py.is_some() && dm.mpy.is_some() {
+        let (py, mpy) = (dm.py, dm.mpy);
+        if let (Some(py), Some(mpy)) = (py, mpy) {
+            ctx.out.push(Action::report(
+                &mpy.rel,
+                mpy.size,
+                format!(
+                    "{} and {} are both here: the .py is what runs, the .mpy is dead weight; both are replaced by the bundle's {name}.mpy",
+                    py.rel.display(),
+                    mpy.rel.display()
+                ),
+            ));
+        }
+    }
+    // Versions before/after, for the per-library summary.
+    let drive_files: Vec<&Entry> = match dm.dir {
+        Some(d) if bm.package => ctx
+            .inv
+            .descendants(&d.rel)
+            .filter(|e| e.is_file())
+            .collect(),
+        _ => dm.py.into_iter().chain(dm.mpy).collect(),
+    };
+    let before_version = version_of_files(ctx.inv, &drive_files);
+    let mut after_version = None;
+    let mut contents = Vec::new();
+    for f in &bm.files {
+        let bytes = match ctx.bundles.get_mut(bi) {
+            Some(b) => b.read(f)?,
+            None => continue,
+        };
+        if after_version.is_none() {
+            after_version = version_of(f, &bytes);
+        }
+        contents.push((f.clone(), bytes));
+    }
+    let version_change = format!(
+        "{} → {}",
+        before_version.as_deref().unwrap_or("?"),
+        after_version.as_deref().unwrap_or("?")
+    );
+    // A user who removed a submodule from a package to save space did it on purpose; only a
+    // version change may need the files the drive lacks.
+    let add_missing = !bm.package || before_version != after_version;
+    let first = ctx.out.actions.len();
+    let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut skipped_missing = Vec::new();
+    for (f, bytes) in contents {
+        let target = lib_rel(&f);
+        let twin = twin_of(&f).map(|t| lib_rel(&t));
+        covered.insert(target.clone());
+        if let Some(t) = &twin {
+            covered.insert(t.clone());
+        }
+        let present = ctx.inv.get(&target).is_some()
+            || twin.as_ref().is_some_and(|t| ctx.inv.get(t).is_some());
+        if !present && !add_missing {
+            skipped_missing.push(f);
+            continue;
+        }
+        swap_file(
+            ctx,
+            &bname,
+            name,
+            &version_change,
+            &target,
+            twin.as_deref(),
+            bytes,
+        );
+    }
+    if !skipped_missing.is_empty() {
+        let e = dm.dir.or(dm.py).or(dm.mpy);
+        if let Some(e) = e {
+            ctx.out.push(Action::report(
+                &e.rel,
+                0,
+                format!(
+                    "the bundle's {name} also has {}, which the drive lacks; not added (same version, so it was probably removed on purpose)",
+                    skipped_missing.join(", ")
+                ),
+            ));
+        }
+    }
+    if let (Some(d), true) = (dm.dir, bm.package) {
+        for e in ctx.inv.descendants(&d.rel) {
+            if e.is_file() && !covered.contains(&e.rel) {
+                let note = format!(
+                    "kept: not part of the bundle's {name} (added by the user?) ({})",
+                    format_size(e.size)
+                );
+                ctx.out.push(Action::report(&e.rel, e.size, note));
+                if e.ext() == "mpy" {
+                    report_if_unloadable(ctx, e, "not in the bundle, so cpslim cannot replace it");
+                }
+            }
+        }
+    }
+    // The per-library line: what changes, with the version.
+    let actions = ctx.out.actions.get(first..).unwrap_or_default();
+    let (before, after) = actions
+        .iter()
+        .filter(|a| a.writes())
+        .fold((0u64, 0u64), |(b, a), x| {
+            (b + x.bytes_before, a + x.bytes_after)
+        });
+    if actions.iter().any(|a| a.writes()) {
+        let path = dm.dir.or(dm.py).or(dm.mpy).map(|e| e.rel.clone());
+        if let Some(path) = path {
+            ctx.out.push(Action::report(
+                &path,
+                before,
+                format!(
+                    "{name}: swapped for bundle {bname} ({}), version {version_change}: {} → {}",
+                    bundle_form(&bm),
+                    format_size(before),
+                    format_size(after)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn bundle_form(bm: &Module) -> String {
+    if bm.package {
+        format!("{} files", bm.files.len())
+    } else {
+        bm.files.join(", ")
+    }
+}
+
+/// `foo.mpy` ↔ `foo.py`: the other form of a module file, which import would pick instead.
+fn twin_of(f: &str) -> Option<String> {
+    if let Some(stem) = f.strip_suffix(".mpy") {
+        Some(format!("{stem}.py"))
+    } else {
+        f.strip_suffix(".py").map(|stem| format!("{stem}.mpy"))
+    }
+}
+
+/// Put the bundle's bytes at `target`, then delete the other form (`twin`) once that succeeded.
+fn swap_file(
+    ctx: &mut Ctx,
+    bname: &str,
+    module: &str,
+    version_change: &str,
+    target: &Path,
+    twin: Option<&Path>,
+    content: Vec<u8>,
+) {
+    let inv = ctx.inv;
+    let is_mpy = target.extension().is_some_and(|e| e == "mpy");
+    if is_mpy {
+        if let Some(m) = ctx.major {
+            if let Err(why) = header::check(&content, m) {
+                let note = format!(
+                    "the bundle {bname} has a {} that CircuitPython {m} cannot load ({why}); not installed",
+                    target.display()
+                );
+                ctx.out.push(Action::report(target, 0, note).warning());
+                return;
+            }
+        }
+    }
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut write = None;
+    match inv.get(target) {
+        None => {
+            let note = format!("from bundle {bname} ({module} {version_change})");
+            write = Some(ctx.out.push(Action::create(inv, target, content, note)));
+        }
+        Some(e) if e.is_file() => {
+            let current = match inv.read(&e.rel) {
+                Ok(c) => c,
+                Err(err) => {
+                    ctx.out.push(
+                        Action::report(&e.rel, e.size, format!("cannot read: {err}")).warning(),
+                    );
+                    return;
+                }
+            };
+            if current != content {
+                let why = match (is_mpy, inv_check(ctx.major, &current)) {
+                    (true, Some(fail)) => format!("will fail with: {fail}"),
+                    _ => "differs from the bundle's".to_string(),
+                };
+                let note =
+                    format!("{why}; replaced by bundle {bname}'s ({module} {version_change})");
+                let grows = content.len() as u64 >= e.size;
+                let mut a = Action::replace(inv, e, content, note);
+                // The bundle's bytes are the point here, even when a file grows a little.
+                if grows {
+                    a = a.forced();
+                }
+                write = Some(ctx.out.push(a));
+            }
+        }
+        Some(e) => {
+            let note = format!(
+                "a {:?} is where the bundle's {name} belongs; left as is",
+                e.kind
+            );
+            ctx.out.push(Action::report(&e.rel, 0, note).warning());
+            return;
+        }
+    }
+    if let Some(t) = twin.and_then(|t| inv.get(t)).filter(|t| t.is_file()) {
+        let other = t
+            .rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let note = if is_mpy {
+            format!("replaced by {name}; deleted once the .mpy is written")
+        } else {
+            format!("{other} is dead weight: the bundle ships {name}, which is imported first")
+        };
+        ctx.out.push(Action::delete(inv, t, note).requiring(write));
+    }
+}
+
+/// `Some(board message)` when the bytes will not load.
+fn inv_check(major: Option<u32>, bytes: &[u8]) -> Option<String> {
+    match major {
+        Some(m) => header::check(bytes, m)
+            .err()
+            .map(|why| format!("{} ({why})", header::board_error(m, &why))),
+        None => match MpyHeader::parse(bytes).and_then(|h| h.family()) {
+            Some(_) => None,
+            None => Some("incompatible .mpy file (not a .mpy file)".to_string()),
+        },
+    }
+}
+
+/// Warn about a `.mpy` the board will refuse to import.
+pub(super) fn report_if_unloadable(ctx: &mut Ctx, e: &Entry, why_kept: &str) {
+    let bytes = match ctx.inv.read_limited(&e.rel, 1 << 20) {
+        Ok(b) => b,
+        Err(err) => {
+            let note = format!("cannot read: {err}");
+            ctx.out.push(Action::report(&e.rel, e.size, note).warning());
+            return;
+        }
+    };
+    if let Some(fail) = inv_check(ctx.major, &bytes) {
+        let note = format!("will fail with: {fail}; {why_kept}");
+        ctx.out.push(Action::report(&e.rel, e.size, note).warning());
+    } else if let Some(h) = MpyHeader::parse(&bytes).filter(|h| h.arch() != 0) {
+        let note = format!(
+            "contains native code for {}: loads only on boards of that architecture",
+            h.arch_name()
+        );
+        ctx.out.push(Action::report(&e.rel, e.size, note));
+    }
+}
+
+/// A module in no bundle: the user's own (or, without a bundle, unknown). Returns the `.py`
+/// bytes and the estimated `.mpy` bytes when estimating.
+fn user_module(ctx: &mut Ctx, name: &str, dm: &DriveModule) -> (u64, u64) {
+    let inv = ctx.inv;
+    let mut files: Vec<&Entry> = Vec::new();
+    if let Some(d) = dm.dir {
+        files.extend(inv.descendants(&d.rel).filter(|e| e.is_file()));
+    }
+    files.extend(dm.py.into_iter().chain(dm.mpy));
+    let paths: BTreeSet<&Path> = files.iter().map(|e| e.rel.as_path()).collect();
+    let mut shadowed = BTreeSet::new();
+    for e in &files {
+        if e.ext() != "mpy" {
+            continue;
+        }
+        let py = e.rel.with_extension("py");
+        if paths.contains(py.as_path()) {
+            let note = format!(
+                "never runs: {} beside it is imported first; the shadowed .mpy is dead weight",
+                py.display()
+            );
+            ctx.out.push(Action::delete(inv, e, note));
+            shadowed.insert(e.rel.clone());
+        } else {
+            let why = if ctx.bundles.is_empty() {
+                "give --bundle to replace it if it is a bundle library"
+            } else {
+                "not in the bundle, so cpslim cannot replace it"
+            };
+            report_if_unloadable(ctx, e, why);
+        }
+    }
+    let py_bytes: u64 = files
+        .iter()
+        .filter(|e| e.ext() == "py")
+        .map(|e| e.size)
+        .sum();
+    let total: u64 = files
+        .iter()
+        .filter(|e| !shadowed.contains(&e.rel))
+        .map(|e| e.size)
+        .sum();
+    let Some(path) = dm.dir.or(dm.py).or(dm.mpy).map(|e| e.rel.clone()) else {
+        return (0, 0);
+    };
+    if ctx.bundles.is_empty() {
+        if py_bytes == 0 {
+            return (0, 0);
+        }
+        let est = (py_bytes as f64 * MEASURED_RATIO).round() as u64;
+        let mut a = Action::report(
+            &path,
+            py_bytes,
+            format!(
+                "estimate, not measured: if {name} is a bundle library, its .mpy form would take about {} instead of {} of .py (measured ratio ~{MEASURED_RATIO}); download {} and run with --bundle PATH",
+                format_size(est),
+                format_size(py_bytes),
+                bundle_file_for(ADAFRUIT_PREFIX, ctx.major)
+            ),
+        );
+        a.bytes_after = est;
+        ctx.out.push(a);
+        return (py_bytes, est);
+    }
+    let note = format!(
+        "{name}: not in the given bundle(s), kept as is ({})",
+        format_size(total)
+    );
+    ctx.out.push(Action::report(&path, total, note));
+    (0, 0)
+}
+
+/// `__version__` of a library: the first file (sorted, as circup reads) that states one.
+fn version_of_files(inv: &Inventory, files: &[&Entry]) -> Option<String> {
+    let mut sorted: Vec<&&Entry> = files.iter().collect();
+    sorted.sort_by(|a, b| a.rel.cmp(&b.rel));
+    sorted.into_iter().find_map(|e| {
+        let bytes = inv.read_limited(&e.rel, 4 << 20).ok()?;
+        version_of(&e.rel.to_string_lossy(), &bytes)
+    })
+}
+
+fn version_of(path: &str, bytes: &[u8]) -> Option<String> {
+    if path.ends_with(".mpy") {
+        header::embedded_version(bytes)
+    } else if path.ends_with(".py") {
+        py_version(&String::from_utf8_lossy(bytes))
+    } else {
+        None
+    }
+}
+
+/// `__version__ = "1.2.3"` (optionally annotated) in Python source.
+pub fn py_version(src: &str) -> Option<String> {
+    src.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("__version__")?.trim_start();
+        let rest = match rest.strip_prefix(':') {
+            Some(r) => r.split_once('=')?.1,
+            None => rest.strip_prefix('=')?,
+        }
+        .trim_start();
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let body = rest.get(1..)?;
+        let end = body.find(quote)?;
+        Some(body.get(..end)?.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_py_version() {
+        assert_eq!(
+            py_version("x = 1\n__version__ = \"6.4.2\"\n").as_deref(),
+            Some("6.4.2")
+        );
+        assert_eq!(
+            py_version("__version__: str = '1.0'").as_deref(),
+            Some("1.0")
+        );
+        assert_eq!(
+            py_version("  __version__='0.0.0+auto.0'").as_deref(),
+            Some("0.0.0+auto.0")
+        );
+        assert_eq!(py_version("__version_info__ = (1,)\n"), None);
+        assert_eq!(py_version("__version__ = \"unterminated"), None);
+    }
+
+    #[test]
+    fn twins() {
+        assert_eq!(twin_of("a/b.mpy").as_deref(), Some("a/b.py"));
+        assert_eq!(twin_of("a/__init__.py").as_deref(), Some("a/__init__.mpy"));
+        assert_eq!(twin_of("a/font.bin"), None);
+    }
+}
