@@ -158,10 +158,8 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
                     in_range(v[3], -MAX_OFFSET, MAX_OFFSET, "font box y offset", no)?,
                 ));
             }
-            b"METRICSSET" => {
-                if ints(line, 1, "METRICSSET", no)?[0] == 1 {
-                    return Err("vertical-only font (METRICSSET 1)".into());
-                }
+            b"METRICSSET" if ints(line, 1, "METRICSSET", no)?[0] == 1 => {
+                return Err("vertical-only font (METRICSSET 1)".into());
             }
             b"DWIDTH" => font_dwidth = Some(ints(line, 1, "DWIDTH", no)?[0]),
             b"FONT_ASCENT" => ascent = int(tokens(line).nth(1)),
@@ -345,7 +343,7 @@ fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize),
 }
 
 fn hex_row(t: &[u8]) -> Option<Vec<u8>> {
-    if t.len() % 2 != 0 {
+    if t.len() & 1 == 1 {
         return None;
     }
     t.chunks(2)

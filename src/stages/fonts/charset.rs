@@ -33,10 +33,11 @@ impl CharSet {
     pub fn insert(&mut self, c: u32) {
         match self.bmp.get_mut(c as usize) {
             Some(b) => *b = true,
-            None if c <= 0x10FFFF => {
-                if !self.beyond_bmp.contains(&c) && self.beyond_bmp.len() < 1000 {
-                    self.beyond_bmp.push(c);
-                }
+            None if c <= 0x10FFFF
+                && !self.beyond_bmp.contains(&c)
+                && self.beyond_bmp.len() < 1000 =>
+            {
+                self.beyond_bmp.push(c);
             }
             None => {}
         }

@@ -376,7 +376,7 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
                 for y in 0..h {
                     for x in 0..w {
                         let mut byte = y as usize * stride + x as usize / 8;
-                        if msbyte != !lsbit_first && unit > 1 {
+                        if msbyte == lsbit_first && unit > 1 {
                             // Bytes are swapped inside each scan unit.
                             byte = byte - byte % unit + (unit - 1 - byte % unit);
                         }
