@@ -10,6 +10,7 @@ use crate::plan::StagePlan;
 use crate::scan::Inventory;
 
 pub mod bitmaps;
+pub mod deadweight;
 pub mod fonts;
 pub mod junk;
 pub mod mpy;
@@ -52,7 +53,11 @@ impl StageName {
     pub fn is_available(self) -> bool {
         matches!(
             self,
-            StageName::Junk | StageName::Mpy | StageName::Bitmaps | StageName::Fonts
+            StageName::Junk
+                | StageName::Deadweight
+                | StageName::Mpy
+                | StageName::Bitmaps
+                | StageName::Fonts
         )
     }
 }
@@ -67,9 +72,9 @@ impl fmt::Display for StageName {
 pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
+        StageName::Deadweight => deadweight::plan(inv, cfg),
         StageName::Mpy => mpy::plan(inv, cfg),
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
         StageName::Fonts => fonts::plan(inv, cfg),
-        StageName::Deadweight => Ok(StagePlan::default()),
     }
 }
