@@ -216,3 +216,39 @@ fn remap_palette_is_refused_when_code_changes_palette_entries() {
     assert_eq!((bpp(&remapped), clr_used(&remapped)), (1, 2));
     interop(&corpus(), t.path(), &report);
 }
+
+#[test]
+fn checker_rejects_files_that_break_on_boards() {
+    // The originals that need fixing, offered as if cpslim had written them: the interop check
+    // must fail each one for the reason the C loader (or imageload) would.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        ("rle8_noisy_should_be_pal4.bmp", "compression 1"),
+        ("pal8_topdown_should_be_pal4.bmp", "top-down"),
+        (
+            "rgb16_565_h40_should_be_pal4.bmp",
+            "BI_BITFIELDS after a header",
+        ),
+        ("pal1_tiny_should_be_kept.bmp", "under 138"),
+        ("pal8_clrused0_5used_should_be_pal4.bmp", "biClrUsed 0"),
+    ];
+    let manifest: Vec<Value> = cases
+        .iter()
+        .map(|(f, _)| serde_json::json!({"orig": corpus().join(f), "new": corpus().join(f)}))
+        .collect();
+    let path = dir.path().join("manifest.json");
+    fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
+    let out = run_interop("check_bmp.py", &[path.as_os_str()]);
+    let text = stdout(&out);
+    assert!(
+        !out.status.success(),
+        "checker passed broken files:\n{text}"
+    );
+    for (f, why) in cases {
+        assert!(
+            text.lines().any(|l| l.contains(f) && l.contains(why)),
+            "{f}: expected `{why}` in\n{text}\n{}",
+            stderr(&out)
+        );
+    }
+}

@@ -2,5 +2,6 @@
 
 mod bitmaps;
 mod deadweight;
+mod fonts;
 mod mpy;
 mod util;

@@ -49,7 +49,10 @@ impl Cost {
     pub fn of(info: &Info) -> Cost {
         let (w, h) = (u64::from(info.width), u64::from(info.height));
         let colors = info.ondisk_palette_len();
-        let imageload_ram = if info.is_indexed() {
+        let imageload_ram = if info.header_size == 12 {
+            // imageload reads BITMAPINFOHEADER offsets in a core header: garbage.
+            None
+        } else if info.is_indexed() {
             let n = u64::from(colors);
             Some(bitmap_ram(w, h, n) + palette_ram(n))
         } else if info.clr_used == 0 {
@@ -80,8 +83,8 @@ pub fn loader_problems(info: &Info, file_len: usize) -> Vec<&'static str> {
         p.push("top-down rows: upside down with adafruit_imageload, broken with OnDiskBitmap");
     }
     match info.header_size {
-        12 | 64 => p.push("OS/2 header: misread by both loaders"),
-        52 | 56 => p.push("header size 52/56: OnDiskBitmap rejects it"),
+        12 => p.push("OS/2 core header: misread by both loaders"),
+        52 | 56 | 64 => p.push("header size 52/56/64: OnDiskBitmap rejects it"),
         _ => {}
     }
     if info.bpp == 16 && info.header_size == 40 && info.green_mask == 0x07e0 {
@@ -90,8 +93,8 @@ pub fn loader_problems(info: &Info, file_len: usize) -> Vec<&'static str> {
     if !info.is_indexed() && info.clr_used != 0 {
         p.push("colour table in a truecolour file: adafruit_imageload fails on it");
     }
-    if info.bpp == 32 {
-        p.push("32-bit: OnDiskBitmap and imageload only read plain BGRX/BGRA");
+    if info.bpp == 32 && info.masks != [0xff_0000, 0xff00, 0xff] {
+        p.push("32-bit with non-BGRA masks: wrong colours with both loaders");
     }
     if info.is_indexed() {
         let n = info.ondisk_palette_len();
@@ -234,7 +237,20 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
     let problems = loader_problems(info, bytes.len());
     let before = Cost::of(info);
 
-    let (content, after_bpp, after_colors, extra) = match plan_target(&img, opts, remap) {
+    let (w, h) = (u64::from(info.width), u64::from(info.height));
+    let indexed_ram = |n: usize| bitmap_ram(w, h, n as u64) + palette_ram(n as u64);
+    let mut target = plan_target(&img, opts, remap);
+    // Lossless indexing of a small truecolour image with many colours can cost more RAM under
+    // imageload (16 B per palette entry) than it saves in pixels: flash is not worth that.
+    let mut ram_cost = None;
+    if let (Some(t), Some(ram_before)) = (&target, before.imageload_ram) {
+        let ram_after = indexed_ram(t.palette.len());
+        if !info.is_indexed() && opts.colors.is_none() && ram_after > ram_before {
+            ram_cost = Some((ram_before, ram_after));
+            target = None;
+        }
+    }
+    let (content, after_bpp, after_colors, extra) = match target {
         Some(t) => {
             let bpp = encode::bpp_for(t.palette.len(), opts.two_bpp);
             let content =
@@ -291,16 +307,18 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
             (content, 24, 0, Vec::new())
         }
         None => {
-            return keep_or_report(
-                &problems,
-                "too many colours to index losslessly (--colors N quantises)",
-            )
+            let why = match ram_cost {
+                Some((a, b)) => format!(
+                    "indexing it would raise imageload RAM {a} → {b} B, so it stays truecolour"
+                ),
+                None => "too many colours to index losslessly (--colors N quantises)".into(),
+            };
+            return keep_or_report(&problems, &why);
         }
     };
 
-    let (w, h) = (u64::from(info.width), u64::from(info.height));
     let after_ram = if after_bpp <= 8 {
-        bitmap_ram(w, h, u64::from(after_colors)) + palette_ram(u64::from(after_colors))
+        indexed_ram(after_colors as usize)
     } else {
         bitmap_ram(w, h, 65535)
     };
@@ -315,10 +333,18 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
                 "uncompressed it would be {} B (larger); --decompress-rle rewrites it anyway",
                 content.len()
             )
+        } else if let Some((a, b)) = ram_cost {
+            format!("indexing it would raise imageload RAM {a} → {b} B, so it stays truecolour")
         } else {
             "already as small as cpslim can make it".to_string()
         };
-        return keep_or_report(&problems, &why);
+        return match keep_or_report(&problems, &why) {
+            Outcome::Keep if ram_cost.is_some() => Outcome::Report {
+                note: format!("left as it is: {why}"),
+                warning: false,
+            },
+            other => other,
+        };
     }
     let mut note = format!(
         "{} → {} B; {} → {} bpp, palette {} → {}; imageload RAM {} → {} B; OnDiskBitmap palette RAM {} → {} B",
