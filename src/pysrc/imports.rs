@@ -44,8 +44,18 @@ pub struct Imports {
 
 /// Every import in `src`, or the first syntax error.
 pub fn imports(src: &str) -> Result<Imports, SyntaxError> {
+    imports_and_literals(src).0
+}
+
+/// [`imports`] and [`super::string_literals`] from one tokenizer pass.
+pub fn imports_and_literals(src: &str) -> (Result<Imports, SyntaxError>, Vec<StrLit>) {
     let lexed = lex(src);
-    if let Some(e) = lexed.error {
+    let result = parse(src, &lexed);
+    (result, lexed.strings)
+}
+
+fn parse(src: &str, lexed: &super::lexer::Lexed) -> Result<Imports, SyntaxError> {
+    if let Some(e) = lexed.error.clone() {
         return Err(e);
     }
     let mut p = Parser {

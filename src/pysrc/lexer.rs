@@ -525,9 +525,10 @@ impl<'a> Lexer<'a> {
             .filter(|t| t.iter().all(u8::is_ascii_hexdigit))
             .and_then(|t| std::str::from_utf8(t).ok())
             .and_then(|t| u32::from_str_radix(t, 16).ok());
-        match parsed.and_then(char::from_u32) {
-            Some(ch) => {
-                value.push(ch);
+        match parsed {
+            Some(n) => {
+                // Lone surrogates are valid Python but not Rust chars.
+                value.push(char::from_u32(n).unwrap_or('\u{fffd}'));
                 self.pos += digits;
             }
             None => {

@@ -17,7 +17,7 @@ mod tests;
 use std::fmt;
 use std::ops::Range;
 
-pub use imports::{imports, possible_names, DynamicCall, Import, Imports};
+pub use imports::{imports, imports_and_literals, possible_names, DynamicCall, Import, Imports};
 
 /// One string literal token, nested ones (inside f-string replacement fields) included.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -291,3 +291,46 @@ fn possible_names_cover_identifiers_and_strings() {
         assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
     }
 }
+
+/// Differential check against CPython (run by hand): `PYSRC_DUMP=list.txt cargo test dump_corpus -- --ignored`
+#[test]
+#[ignore]
+fn dump_corpus() {
+    let Ok(list) = std::env::var("PYSRC_DUMP") else {
+        return;
+    };
+    let files = std::fs::read_to_string(list).unwrap_or_default();
+    let mut out = String::new();
+    for f in files.lines() {
+        let Ok(src) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let all = string_literals(&src);
+        let fspans: Vec<_> = all
+            .iter()
+            .filter(|s| s.is_fstring())
+            .map(|s| s.span.clone())
+            .collect();
+        let lits: Vec<serde_json::Value> = all
+            .iter()
+            .filter(|s| !s.is_fstring())
+            .filter(|s| {
+                !fspans
+                    .iter()
+                    .any(|f| f.start < s.span.start && s.span.end <= f.end)
+            })
+            .map(|s| serde_json::json!([s.line, s.prefix, s.value, &src[s.span.clone()]]))
+            .collect();
+        let imps = match imports(&src) {
+            Ok(i) => serde_json::json!(i
+                .imports
+                .iter()
+                .map(|i| serde_json::json!([i.line, i.module, i.level, i.names]))
+                .collect::<Vec<_>>()),
+            Err(e) => serde_json::json!(e.to_string()),
+        };
+        out.push_str(&serde_json::json!({"file": f, "lits": lits, "imports": imps}).to_string());
+        out.push('\n');
+    }
+    std::fs::write("/tmp/dw/rust.jsonl", out).ok();
+}

@@ -10,6 +10,7 @@ use crate::plan::StagePlan;
 use crate::scan::Inventory;
 
 pub mod bitmaps;
+pub mod deadweight;
 pub mod junk;
 pub mod mpy;
 
@@ -49,7 +50,10 @@ impl StageName {
 
     /// Stages whose issue has landed; naming another one is a usage error.
     pub fn is_available(self) -> bool {
-        matches!(self, StageName::Junk | StageName::Mpy | StageName::Bitmaps)
+        matches!(
+            self,
+            StageName::Junk | StageName::Deadweight | StageName::Mpy | StageName::Bitmaps
+        )
     }
 }
 
@@ -63,8 +67,9 @@ impl fmt::Display for StageName {
 pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
+        StageName::Deadweight => deadweight::plan(inv, cfg),
         StageName::Mpy => mpy::plan(inv, cfg),
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
-        StageName::Deadweight | StageName::Fonts => Ok(StagePlan::default()),
+        StageName::Fonts => Ok(StagePlan::default()),
     }
 }

@@ -1,4 +1,5 @@
 //! The one integration-test binary: runs the built `cpslim` on temp copies of fixture trees.
 
+mod bitmaps;
 mod mpy;
 mod util;

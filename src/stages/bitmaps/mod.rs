@@ -24,6 +24,8 @@ pub enum Outcome {
         content: Vec<u8>,
         note: String,
         warning: bool,
+        /// Not smaller, but fixes a layout the board cannot draw (RLE, top-down).
+        force: bool,
     },
     /// Leave the file; tell the user.
     Report { note: String, warning: bool },
@@ -232,7 +234,20 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
     let problems = loader_problems(info, bytes.len());
     let before = Cost::of(info);
 
-    let (content, after_bpp, after_colors, extra) = match plan_target(&img, opts, remap) {
+    let (w, h) = (u64::from(info.width), u64::from(info.height));
+    let indexed_ram = |n: usize| bitmap_ram(w, h, n as u64) + palette_ram(n as u64);
+    let mut target = plan_target(&img, opts, remap);
+    // Lossless indexing of a small truecolour image with many colours can cost more RAM under
+    // imageload (16 B per palette entry) than it saves in pixels: flash is not worth that.
+    let mut ram_cost = None;
+    if let (Some(t), Some(ram_before)) = (&target, before.imageload_ram) {
+        let ram_after = indexed_ram(t.palette.len());
+        if !info.is_indexed() && opts.colors.is_none() && ram_after > ram_before {
+            ram_cost = Some((ram_before, ram_after));
+            target = None;
+        }
+    }
+    let (content, after_bpp, after_colors, extra) = match target {
         Some(t) => {
             let bpp = encode::bpp_for(t.palette.len(), opts.two_bpp);
             let content =
@@ -289,16 +304,18 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
             (content, 24, 0, Vec::new())
         }
         None => {
-            return keep_or_report(
-                &problems,
-                "too many colours to index losslessly (--colors N quantises)",
-            )
+            let why = match ram_cost {
+                Some((a, b)) => format!(
+                    "indexing it would raise imageload RAM {a} → {b} B, so it stays truecolour"
+                ),
+                None => "too many colours to index losslessly (--colors N quantises)".into(),
+            };
+            return keep_or_report(&problems, &why);
         }
     };
 
-    let (w, h) = (u64::from(info.width), u64::from(info.height));
     let after_ram = if after_bpp <= 8 {
-        bitmap_ram(w, h, u64::from(after_colors)) + palette_ram(u64::from(after_colors))
+        indexed_ram(after_colors as usize)
     } else {
         bitmap_ram(w, h, 65535)
     };
@@ -313,10 +330,18 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
                 "uncompressed it would be {} B (larger); --decompress-rle rewrites it anyway",
                 content.len()
             )
+        } else if let Some((a, b)) = ram_cost {
+            format!("indexing it would raise imageload RAM {a} → {b} B, so it stays truecolour")
         } else {
             "already as small as cpslim can make it".to_string()
         };
-        return keep_or_report(&problems, &why);
+        return match keep_or_report(&problems, &why) {
+            Outcome::Keep if ram_cost.is_some() => Outcome::Report {
+                note: format!("left as it is: {why}"),
+                warning: false,
+            },
+            other => other,
+        };
     }
     let mut note = format!(
         "{} → {} B; {} → {} bpp, palette {} → {}; imageload RAM {} → {} B; OnDiskBitmap palette RAM {} → {} B",
@@ -340,6 +365,7 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
         note.push_str(&problems.join(", "));
     }
     Outcome::Rewrite {
+        force: !smaller,
         content,
         note,
         warning: false,
@@ -436,6 +462,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                     content,
                     note,
                     warning,
+                    force,
                 },
                 r,
             ) => {
@@ -443,7 +470,10 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                     Some(r) => format!("{note}; {r}"),
                     None => note,
                 };
-                let a = Action::replace(inv, e, content, note);
+                let mut a = Action::replace(inv, e, content, note);
+                if force {
+                    a = a.forced();
+                }
                 plan.push(if warning || r.is_some() {
                     a.warning()
                 } else {

@@ -529,3 +529,27 @@ fn palette_users_block_remap() {
     )];
     assert!(palette_user(&assign, Path::new("moon.bmp")).is_some());
 }
+
+#[test]
+fn truecolour_indexing_that_costs_ram_is_not_done() {
+    // 8×8, 64 distinct colours: 8-bit pixels + 64×16 B palette > 16-bit truecolour bitmap.
+    let mut r = Raw::new(8, 8, 24);
+    r.data = (0..64u8)
+        .flat_map(|i| [i, 255 - i, i.wrapping_mul(3)])
+        .collect();
+    let src = r.bytes();
+    match optimize(&src, &BitmapOptions::default(), false) {
+        Outcome::Report { note, warning } => {
+            assert!(!warning);
+            assert!(note.contains("imageload RAM 128 → 1088 B"), "{note}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // 32-bit: still rewritten, as 24-bit (same RAM, smaller file).
+    let mut r = Raw::new(8, 8, 32);
+    r.data = (0..64u8)
+        .flat_map(|i| [i, 255 - i, i.wrapping_mul(3), 0])
+        .collect();
+    let (out, _) = rewrite(&r.bytes(), &BitmapOptions::default(), false);
+    assert_eq!(decode(&out).expect("d").info.bpp, 24);
+}
