@@ -1,5 +1,6 @@
 //! The one integration-test binary: runs the built `cpslim` on temp copies of fixture trees.
 
 mod bitmaps;
+mod fonts;
 mod mpy;
 mod util;
