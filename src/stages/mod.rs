@@ -11,6 +11,7 @@ use crate::scan::Inventory;
 
 pub mod bitmaps;
 pub mod deadweight;
+pub mod fonts;
 pub mod junk;
 pub mod mpy;
 
@@ -52,7 +53,11 @@ impl StageName {
     pub fn is_available(self) -> bool {
         matches!(
             self,
-            StageName::Junk | StageName::Deadweight | StageName::Mpy | StageName::Bitmaps
+            StageName::Junk
+                | StageName::Deadweight
+                | StageName::Mpy
+                | StageName::Bitmaps
+                | StageName::Fonts
         )
     }
 }
@@ -70,6 +75,6 @@ pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan>
         StageName::Deadweight => deadweight::plan(inv, cfg),
         StageName::Mpy => mpy::plan(inv, cfg),
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
-        StageName::Fonts => Ok(StagePlan::default()),
+        StageName::Fonts => fonts::plan(inv, cfg),
     }
 }

@@ -3,6 +3,8 @@
 
 mod bitmaps;
 mod contract;
+mod deadweight;
+mod fonts;
 mod junk;
 mod mpy;
 mod safety;

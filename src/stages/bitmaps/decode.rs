@@ -71,6 +71,8 @@ pub struct Info {
     pub precision: [u8; 3],
     /// Green mask of a 16-bit file, to spot 565 after a 40-byte header.
     pub green_mask: u32,
+    /// Red, green, blue masks of 16/32-bit files (zero otherwise).
+    pub masks: [u32; 3],
 }
 
 impl Info {
@@ -304,6 +306,7 @@ fn parse(b: &[u8]) -> Result<Parsed, BmpError> {
         data_offset,
         precision,
         green_mask,
+        masks: masks.unwrap_or([0; 3]),
     };
     Ok((info, palette, masks))
 }

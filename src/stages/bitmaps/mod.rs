@@ -49,7 +49,10 @@ impl Cost {
     pub fn of(info: &Info) -> Cost {
         let (w, h) = (u64::from(info.width), u64::from(info.height));
         let colors = info.ondisk_palette_len();
-        let imageload_ram = if info.is_indexed() {
+        let imageload_ram = if info.header_size == 12 {
+            // imageload reads BITMAPINFOHEADER offsets in a core header: garbage.
+            None
+        } else if info.is_indexed() {
             let n = u64::from(colors);
             Some(bitmap_ram(w, h, n) + palette_ram(n))
         } else if info.clr_used == 0 {
@@ -80,8 +83,8 @@ pub fn loader_problems(info: &Info, file_len: usize) -> Vec<&'static str> {
         p.push("top-down rows: upside down with adafruit_imageload, broken with OnDiskBitmap");
     }
     match info.header_size {
-        12 | 64 => p.push("OS/2 header: misread by both loaders"),
-        52 | 56 => p.push("header size 52/56: OnDiskBitmap rejects it"),
+        12 => p.push("OS/2 core header: misread by both loaders"),
+        52 | 56 | 64 => p.push("header size 52/56/64: OnDiskBitmap rejects it"),
         _ => {}
     }
     if info.bpp == 16 && info.header_size == 40 && info.green_mask == 0x07e0 {
@@ -90,8 +93,8 @@ pub fn loader_problems(info: &Info, file_len: usize) -> Vec<&'static str> {
     if !info.is_indexed() && info.clr_used != 0 {
         p.push("colour table in a truecolour file: adafruit_imageload fails on it");
     }
-    if info.bpp == 32 {
-        p.push("32-bit: OnDiskBitmap and imageload only read plain BGRX/BGRA");
+    if info.bpp == 32 && info.masks != [0xff_0000, 0xff00, 0xff] {
+        p.push("32-bit with non-BGRA masks: wrong colours with both loaders");
     }
     if info.is_indexed() {
         let n = info.ondisk_palette_len();

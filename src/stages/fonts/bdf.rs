@@ -1,0 +1,440 @@
+//! A tolerant BDF reader of our own (see the stage docs for why not `bdf-reader`).
+//!
+//! Reads bytes, not UTF-8 (Latin-1 comments and properties are common), accepts `STARTFONT 2.x`,
+//! `FONT` names with spaces, `ENCODING -1 [n]` (dropped: unencoded glyphs are unreachable in PCF
+//! and crash adafruit's BDF loader) and duplicate code points (the first wins, as on the device).
+//! Everything that decides pixels is validated strictly: a malformed glyph fails the file, which
+//! the stage then reports and leaves alone.
+
+use std::ops::Range;
+
+use super::glyph::{Bitmap, Bounds, Font, Glyph};
+
+/// Glyph boxes and the font box are bounded so every metric fits a PCF i16 and no allocation is
+/// driven by a number in the file.
+const MAX_DIM: i64 = 1024;
+const MAX_OFFSET: i64 = 4096;
+
+#[derive(Debug, Clone, Default)]
+pub struct BdfFile {
+    pub font: Font,
+    /// FONTBOUNDINGBOX w h x y.
+    pub fbb: (i32, i32, i32, i32),
+    /// Bytes before the `CHARS` line (header and properties, kept as they are when subsetting).
+    pub header: Range<usize>,
+    /// For each glyph of `font.glyphs` (same order): its STARTCHAR..ENDCHAR bytes.
+    pub blocks: Vec<Range<usize>>,
+    /// Glyphs with `ENCODING -1` (with or without an alternative code).
+    pub unencoded: usize,
+    /// Glyphs above U+FFFF, which a PCF cannot address.
+    pub beyond_bmp: usize,
+    /// Code points defined more than once (the later definitions are dropped).
+    pub duplicates: Vec<u32>,
+}
+
+struct Lines<'a> {
+    src: &'a [u8],
+    pos: usize,
+    /// 1-based number of the line last returned.
+    no: usize,
+}
+
+impl<'a> Lines<'a> {
+    /// Next line as (start offset, content without the line break), skipping nothing.
+    fn next_raw(&mut self) -> Option<(usize, &'a [u8])> {
+        if self.pos >= self.src.len() {
+            return None;
+        }
+        let start = self.pos;
+        let rest = self.src.get(start..).unwrap_or(&[]);
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.src.len(), |i| start + i);
+        self.pos = (end + 1).min(self.src.len().max(end + 1));
+        self.no += 1;
+        let mut line = self.src.get(start..end).unwrap_or(&[]);
+        if let Some(l) = line.strip_suffix(b"\r") {
+            line = l;
+        }
+        Some((start, line))
+    }
+
+    /// Next line that is neither blank nor a COMMENT.
+    fn next(&mut self) -> Option<(usize, &'a [u8])> {
+        loop {
+            let (start, line) = self.next_raw()?;
+            let kw = keyword(line);
+            if kw.is_empty() || kw == b"COMMENT" {
+                continue;
+            }
+            return Some((start, line));
+        }
+    }
+}
+
+fn keyword(line: &[u8]) -> &[u8] {
+    line.split(u8::is_ascii_whitespace)
+        .find(|t| !t.is_empty())
+        .unwrap_or(&[])
+}
+
+fn tokens(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+    line.split(u8::is_ascii_whitespace)
+        .filter(|t| !t.is_empty())
+}
+
+fn int(tok: Option<&[u8]>) -> Option<i64> {
+    let s = std::str::from_utf8(tok?).ok()?;
+    // Some writers emit decimals for integer fields (SWIDTH/DWIDTH in BDF 2.2 style files).
+    s.parse::<i64>().ok().or_else(|| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| f as i64)
+    })
+}
+
+/// The integer arguments after the keyword; fails unless there are at least `n`.
+fn ints(line: &[u8], n: usize, what: &str, no: usize) -> Result<Vec<i64>, String> {
+    let v: Vec<Option<i64>> = tokens(line).skip(1).take(n).map(|t| int(Some(t))).collect();
+    if v.len() < n || v.iter().any(Option::is_none) {
+        return Err(format!("line {no}: {what} needs {n} numbers"));
+    }
+    Ok(v.into_iter().flatten().collect())
+}
+
+fn in_range(v: i64, lo: i64, hi: i64, what: &str, no: usize) -> Result<i32, String> {
+    if v < lo || v > hi {
+        return Err(format!("line {no}: {what} {v} is out of range"));
+    }
+    Ok(v as i32)
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Parse a whole BDF file. `Err` carries a message for the user (line number included).
+pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
+    let mut lines = Lines { src, pos: 0, no: 0 };
+    let (_, first) = lines.next().ok_or("empty file")?;
+    if keyword(first) != b"STARTFONT" {
+        return Err("not a BDF font (no STARTFONT)".into());
+    }
+    let version = tokens(first).nth(1).unwrap_or(&[]);
+    if !version.starts_with(b"2.") {
+        return Err(format!(
+            "unsupported BDF version {}",
+            String::from_utf8_lossy(version)
+        ));
+    }
+
+    let mut out = BdfFile::default();
+    let mut fbb = None;
+    let mut ascent = None;
+    let mut descent = None;
+    let mut font_dwidth = None;
+    let mut chars = None;
+    let mut header_end = 0;
+    // Header and properties, up to CHARS.
+    while chars.is_none() {
+        let (start, line) = lines
+            .next()
+            .ok_or("truncated: no CHARS line before the end of the file")?;
+        let no = lines.no;
+        match keyword(line) {
+            b"FONTBOUNDINGBOX" => {
+                let v = ints(line, 4, "FONTBOUNDINGBOX", no)?;
+                fbb = Some((
+                    in_range(v[0], 0, MAX_DIM, "font box width", no)?,
+                    in_range(v[1], 0, MAX_DIM, "font box height", no)?,
+                    in_range(v[2], -MAX_OFFSET, MAX_OFFSET, "font box x offset", no)?,
+                    in_range(v[3], -MAX_OFFSET, MAX_OFFSET, "font box y offset", no)?,
+                ));
+            }
+            b"METRICSSET" if ints(line, 1, "METRICSSET", no)?[0] == 1 => {
+                return Err("vertical-only font (METRICSSET 1)".into());
+            }
+            b"DWIDTH" => font_dwidth = Some(ints(line, 1, "DWIDTH", no)?[0]),
+            b"FONT_ASCENT" => ascent = int(tokens(line).nth(1)),
+            b"FONT_DESCENT" => descent = int(tokens(line).nth(1)),
+            b"DEFAULT_CHAR" => {
+                out.font.default_char = int(tokens(line).nth(1))
+                    .filter(|c| (0..=0xFFFF).contains(c))
+                    .map(|c| c as u32)
+            }
+            b"CHARS" => {
+                let n = ints(line, 1, "CHARS", no)?[0];
+                chars = Some(n);
+                header_end = start;
+            }
+            b"STARTCHAR" => return Err(format!("line {no}: glyphs before the CHARS line")),
+            b"ENDFONT" => return Err(format!("line {no}: ENDFONT before any CHARS line")),
+            _ => {}
+        }
+    }
+    let (fw, fh, fx, fy) = fbb.ok_or("no FONTBOUNDINGBOX")?;
+    out.fbb = (fw, fh, fx, fy);
+    out.header = 0..header_end;
+    let clamp = |v: Option<i64>, dflt: i32| {
+        v.filter(|v| (-MAX_OFFSET..=MAX_OFFSET).contains(v))
+            .map_or(dflt, |v| v as i32)
+    };
+    out.font.ascent = clamp(ascent, fh + fy);
+    out.font.descent = clamp(descent, -fy);
+    out.font.bounds = Bounds {
+        lsb: fx,
+        rsb: fx + fw,
+        ascent: fh + fy,
+        descent: -fy,
+    };
+
+    let mut count = 0i64;
+    let mut glyphs: Vec<(Glyph, Range<usize>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let (start, line) = lines
+            .next()
+            .ok_or("truncated: the file ends before ENDFONT")?;
+        let no = lines.no;
+        match keyword(line) {
+            b"ENDFONT" => break,
+            b"STARTCHAR" => {}
+            other => {
+                return Err(format!(
+                    "line {no}: expected STARTCHAR, found {}",
+                    String::from_utf8_lossy(other)
+                ))
+            }
+        }
+        count += 1;
+        let (g, end) = glyph(&mut lines, font_dwidth)?;
+        let range = start..end;
+        match g {
+            Parsed::Unencoded => out.unencoded += 1,
+            Parsed::Encoded(g) if g.code > 0xFFFF => out.beyond_bmp += 1,
+            Parsed::Encoded(g) => {
+                if seen.insert(g.code) {
+                    glyphs.push((g, range));
+                } else {
+                    out.duplicates.push(g.code);
+                }
+            }
+        }
+    }
+    if Some(count) != chars {
+        return Err(format!(
+            "CHARS says {} glyphs but the file has {count}",
+            chars.unwrap_or(0)
+        ));
+    }
+    glyphs.sort_by_key(|(g, _)| g.code);
+    out.duplicates.sort_unstable();
+    out.duplicates.dedup();
+    let (g, b): (Vec<_>, Vec<_>) = glyphs.into_iter().unzip();
+    out.font.glyphs = g;
+    out.blocks = b;
+    Ok(out)
+}
+
+enum Parsed {
+    Unencoded,
+    Encoded(Glyph),
+}
+
+/// One glyph after its STARTCHAR line; returns it and the offset just past its ENDCHAR line.
+fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize), String> {
+    let mut code: Option<i64> = None;
+    let mut advance = font_dwidth;
+    let mut bbx = None;
+    loop {
+        let (_, line) = lines
+            .next()
+            .ok_or("truncated: the file ends inside a glyph")?;
+        let no = lines.no;
+        match keyword(line) {
+            b"ENCODING" => code = Some(ints(line, 1, "ENCODING", no)?[0]),
+            b"DWIDTH" => advance = Some(ints(line, 1, "DWIDTH", no)?[0]),
+            b"BBX" => {
+                let v = ints(line, 4, "BBX", no)?;
+                bbx = Some((
+                    in_range(v[0], 0, MAX_DIM, "glyph width", no)? as u32,
+                    in_range(v[1], 0, MAX_DIM, "glyph height", no)? as u32,
+                    in_range(v[2], -MAX_OFFSET, MAX_OFFSET, "glyph x offset", no)?,
+                    in_range(v[3], -MAX_OFFSET, MAX_OFFSET, "glyph y offset", no)?,
+                ));
+            }
+            b"BITMAP" => break,
+            b"STARTCHAR" | b"ENDFONT" | b"ENDCHAR" => {
+                return Err(format!(
+                    "line {no}: glyph without BITMAP section (missing ENDCHAR?)"
+                ))
+            }
+            _ => {}
+        }
+    }
+    let no = lines.no;
+    let code = code.ok_or(format!("line {no}: glyph without ENCODING"))?;
+    let advance = advance.ok_or(format!("line {no}: glyph without DWIDTH"))?;
+    let advance = in_range(advance, -MAX_OFFSET, MAX_OFFSET, "DWIDTH", no)?;
+    let (w, h, x, y) = bbx.ok_or(format!("line {no}: glyph without BBX"))?;
+    let stride = Bitmap::stride(w);
+    let mut bits = Vec::new();
+    let mut rows = 0u32;
+    let end = loop {
+        let (_, line) = lines
+            .next_raw()
+            .ok_or("truncated: the file ends inside a BITMAP")?;
+        let no = lines.no;
+        let t = line.trim_ascii();
+        if t == b"ENDCHAR" {
+            break lines.pos;
+        }
+        if t.first().is_some_and(u8::is_ascii_alphabetic) && hex_row(t).is_none() {
+            return Err(format!(
+                "line {no}: {} inside a BITMAP (missing ENDCHAR?)",
+                String::from_utf8_lossy(keyword(t))
+            ));
+        }
+        if rows == h {
+            return Err(format!(
+                "line {no}: expected ENDCHAR after {h} BITMAP rows (BBX height)"
+            ));
+        }
+        let row = hex_row(t).ok_or(format!("line {no}: BITMAP row is not hex"))?;
+        if row.len() != stride {
+            return Err(format!(
+                "line {no}: BITMAP row has {} bytes, BBX width {w} needs {stride}",
+                row.len()
+            ));
+        }
+        bits.extend_from_slice(&row);
+        // Bits past the width are not part of the glyph.
+        if w % 8 != 0 {
+            if let Some(last) = bits.last_mut() {
+                *last &= 0xFFu8 << (8 - w % 8);
+            }
+        }
+        rows += 1;
+    };
+    if rows != h {
+        return Err(format!(
+            "line {}: glyph has {rows} BITMAP rows, BBX height is {h}",
+            lines.no
+        ));
+    }
+    if code < 0 {
+        return Ok((Parsed::Unencoded, end));
+    }
+    let g = Glyph {
+        code: u32::try_from(code).unwrap_or(u32::MAX),
+        advance,
+        x,
+        y,
+        bitmap: Bitmap { w, h, bits },
+    };
+    Ok((Parsed::Encoded(g), end))
+}
+
+fn hex_row(t: &[u8]) -> Option<Vec<u8>> {
+    if t.len() & 1 == 1 {
+        return None;
+    }
+    t.chunks(2)
+        .map(|p| match p {
+            [a, b] => Some(hex(*a)? << 4 | hex(*b)?),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The same font with only `keep` glyphs, as BDF text: header and glyph blocks are copied
+/// byte for byte, only the CHARS line is rewritten.
+pub fn subset(src: &[u8], file: &BdfFile, keep: &[bool]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(src.len());
+    out.extend_from_slice(src.get(file.header.clone()).unwrap_or(&[]));
+    let n = keep.iter().filter(|k| **k).count();
+    out.extend_from_slice(format!("CHARS {n}\n").as_bytes());
+    for (range, k) in file.blocks.iter().zip(keep) {
+        if *k {
+            out.extend_from_slice(src.get(range.clone()).unwrap_or(&[]));
+            if out.last() != Some(&b'\n') {
+                out.push(b'\n');
+            }
+        }
+    }
+    out.extend_from_slice(b"ENDFONT\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub const SMALL: &str = "STARTFONT 2.1\nCOMMENT caf\u{e9}\nFONT -Misc-Fixed Medium-R-1\nSIZE 8 75 75\n\
+        FONTBOUNDINGBOX 6 8 -1 -2\nSTARTPROPERTIES 3\nFONT_ASCENT 6\nFONT_DESCENT 2\n\
+        DEFAULT_CHAR 65\nENDPROPERTIES\nCHARS 4\n\
+        STARTCHAR A\nENCODING 65\nSWIDTH 500 0\nDWIDTH 6 0\nBBX 5 3 0 0\nBITMAP\n70\n88\nF8\nENDCHAR\n\
+        STARTCHAR space\nENCODING 32\nSWIDTH 500 0\nDWIDTH 6 0\nBBX 0 0 0 0\nBITMAP\nENDCHAR\n\
+        STARTCHAR un\nENCODING -1 300\nSWIDTH 500 0\nDWIDTH 6 0\nBBX 1 1 0 0\nBITMAP\n80\nENDCHAR\n\
+        STARTCHAR A2\nENCODING 65\nSWIDTH 500 0\nDWIDTH 9 0\nBBX 1 1 0 0\nBITMAP\n80\nENDCHAR\n\
+        ENDFONT\n";
+
+    #[test]
+    fn reads_tolerantly() {
+        let f = parse(SMALL.as_bytes()).expect("parse");
+        assert_eq!(f.font.glyphs.len(), 2);
+        assert_eq!(f.unencoded, 1);
+        assert_eq!(f.duplicates, vec![65]);
+        let a = f.font.glyph(65).expect("A");
+        assert_eq!(a.advance, 6, "the first definition wins");
+        assert_eq!(a.bitmap.bits, vec![0x70, 0x88, 0xF8]);
+        assert_eq!((f.font.ascent, f.font.descent), (6, 2));
+        assert_eq!(f.font.bounds.bounding_box(), (6, 8, -1, -2));
+        assert_eq!(f.font.default_char, Some(65));
+    }
+
+    #[test]
+    fn latin1_bytes_and_version_2_2_are_fine() {
+        let mut src = SMALL.replace("2.1", "2.2").into_bytes();
+        let i = src.iter().position(|&b| b == 0xC3).expect("é");
+        src.splice(i..i + 2, [0xE9]);
+        assert!(parse(&src).is_ok());
+    }
+
+    fn bad(from: &str, to: &str) -> String {
+        let src = SMALL.replacen(from, to, 1);
+        assert_ne!(src, SMALL, "{from} not in fixture");
+        parse(src.as_bytes()).expect_err("should fail")
+    }
+
+    #[test]
+    fn rejects_malformed_glyphs() {
+        let e = bad("F8\nENDCHAR", "F8\n");
+        assert!(e.contains("ENDCHAR"), "{e}");
+        assert!(bad("88\n", "880\n").contains("hex"));
+        assert!(bad("88\n", "8800\n").contains("bytes"));
+        assert!(bad("88\n", "").contains("rows"));
+        assert!(bad("CHARS 4", "CHARS 5").contains("CHARS"));
+        assert!(bad("BBX 5 3 0 0", "BBX 99999 3 0 0").contains("range"));
+        assert!(bad("70\n", "7Z\n").contains("hex"));
+        assert!(bad("ENDFONT\n", "").contains("truncated"));
+        assert!(bad("DWIDTH 6 0\nBBX 5", "BBX 5").contains("DWIDTH"));
+    }
+
+    #[test]
+    fn subset_copies_blocks() {
+        let f = parse(SMALL.as_bytes()).expect("parse");
+        let out = subset(SMALL.as_bytes(), &f, &[false, true]);
+        let g = parse(&out).expect("reparse");
+        assert_eq!(g.font.glyphs.len(), 1);
+        assert_eq!(g.font.glyphs[0].code, 65);
+        assert_eq!(g.unencoded, 0);
+    }
+}

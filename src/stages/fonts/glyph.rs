@@ -1,0 +1,222 @@
+//! The font model both readers produce and the PCF writer consumes: what adafruit_bitmap_font
+//! sees of a font (ascent, descent, bounding box, and per code point a bitmap, offsets, advance).
+
+/// The accelerator bounds that `get_bounding_box()` is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Bounds {
+    /// minbounds.lsb (BDF: FONTBOUNDINGBOX x offset).
+    pub lsb: i32,
+    /// maxbounds.rsb (x offset + width).
+    pub rsb: i32,
+    /// maxbounds.ascent (height + y offset).
+    pub ascent: i32,
+    /// maxbounds.descent (−y offset).
+    pub descent: i32,
+}
+
+impl Bounds {
+    /// What the loader returns: (width, height, x offset, y offset).
+    pub fn bounding_box(&self) -> (i32, i32, i32, i32) {
+        (
+            self.rsb - self.lsb,
+            self.ascent + self.descent,
+            self.lsb,
+            -self.descent,
+        )
+    }
+}
+
+/// A 1-bit bitmap, rows packed MSB first, `stride = ceil(w/8)` bytes per row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bitmap {
+    pub w: u32,
+    pub h: u32,
+    pub bits: Vec<u8>,
+}
+
+impl Bitmap {
+    pub fn stride(w: u32) -> usize {
+        (w as usize).div_ceil(8)
+    }
+
+    pub fn new(w: u32, h: u32) -> Bitmap {
+        Bitmap {
+            w,
+            h,
+            bits: vec![0; Bitmap::stride(w) * h as usize],
+        }
+    }
+
+    pub fn get(&self, x: u32, y: u32) -> bool {
+        let i = y as usize * Bitmap::stride(self.w) + x as usize / 8;
+        self.bits.get(i).is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
+    }
+
+    pub fn set(&mut self, x: u32, y: u32) {
+        let i = y as usize * Bitmap::stride(self.w) + x as usize / 8;
+        if let Some(b) = self.bits.get_mut(i) {
+            *b |= 0x80 >> (x % 8);
+        }
+    }
+
+    fn row(&self, y: u32) -> &[u8] {
+        let s = Bitmap::stride(self.w);
+        let start = y as usize * s;
+        self.bits.get(start..start + s).unwrap_or(&[])
+    }
+
+    /// The tight box of set pixels as (x0, y0, w, h) from the top-left, or None when blank.
+    pub fn ink_box(&self) -> Option<(u32, u32, u32, u32)> {
+        let mut top = None;
+        let mut bottom = 0;
+        let (mut left, mut right) = (u32::MAX, 0u32);
+        for y in 0..self.h {
+            let row = self.row(y);
+            let Some(first) = row.iter().position(|&b| b != 0) else {
+                continue;
+            };
+            top.get_or_insert(y);
+            bottom = y;
+            let last = row.iter().rposition(|&b| b != 0).unwrap_or(first);
+            let l = first as u32 * 8 + row[first].leading_zeros();
+            let r = last as u32 * 8 + 8 - row[last].trailing_zeros();
+            left = left.min(l);
+            right = right.max(r.min(self.w));
+        }
+        let top = top?;
+        Some((left, top, right.saturating_sub(left), bottom - top + 1))
+    }
+
+    /// Copy of the rectangle (x0, y0, w, h).
+    pub fn crop(&self, x0: u32, y0: u32, w: u32, h: u32) -> Bitmap {
+        let mut out = Bitmap::new(w, h);
+        for y in 0..h {
+            for x in 0..w {
+                if self.get(x0 + x, y0 + y) {
+                    out.set(x, y);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One encoded glyph, in BDF terms: the bitmap's lower-left corner sits at (x, y) from the origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glyph {
+    pub code: u32,
+    pub advance: i32,
+    pub x: i32,
+    pub y: i32,
+    pub bitmap: Bitmap,
+}
+
+impl Glyph {
+    /// The same pixels on screen in the smallest box (a blank glyph becomes 0×0 at the origin).
+    pub fn cropped(&self) -> Glyph {
+        match self.bitmap.ink_box() {
+            None => Glyph {
+                x: 0,
+                y: 0,
+                bitmap: Bitmap::new(0, 0),
+                ..self.clone()
+            },
+            Some((x0, y0, w, h)) if (x0, y0, w, h) == (0, 0, self.bitmap.w, self.bitmap.h) => {
+                self.clone()
+            }
+            Some((x0, y0, w, h)) => Glyph {
+                x: self.x + x0 as i32,
+                // y counts up from the box's bottom row; rows below the ink are dropped.
+                y: self.y + (self.bitmap.h - (y0 + h)) as i32,
+                bitmap: self.bitmap.crop(x0, y0, w, h),
+                ..self.clone()
+            },
+        }
+    }
+
+    /// Set pixels as (x, y) relative to the origin, y up: what a renderer draws.
+    pub fn ink(&self) -> Vec<(i32, i32)> {
+        let mut v = Vec::new();
+        for row in 0..self.bitmap.h {
+            for col in 0..self.bitmap.w {
+                if self.bitmap.get(col, row) {
+                    v.push((
+                        self.x + col as i32,
+                        self.y + (self.bitmap.h - 1 - row) as i32,
+                    ));
+                }
+            }
+        }
+        v
+    }
+}
+
+/// What a font looks like to adafruit_bitmap_font.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Font {
+    /// `font.ascent` / `font.descent` (fontAscent / fontDescent; read unsigned by the loader).
+    pub ascent: i32,
+    pub descent: i32,
+    pub bounds: Bounds,
+    /// BDF DEFAULT_CHAR / PCF default_char, when the font names one.
+    pub default_char: Option<u32>,
+    /// Sorted by code point, unique, all ≤ U+FFFF.
+    pub glyphs: Vec<Glyph>,
+}
+
+impl Font {
+    pub fn glyph(&self, code: u32) -> Option<&Glyph> {
+        self.glyphs
+            .binary_search_by_key(&code, |g| g.code)
+            .ok()
+            .and_then(|i| self.glyphs.get(i))
+    }
+
+    /// True when both fonts draw the same thing for every code point (boxes may differ).
+    pub fn renders_like(&self, other: &Font) -> bool {
+        self.ascent == other.ascent
+            && self.descent == other.descent
+            && self.bounds.bounding_box() == other.bounds.bounding_box()
+            && self.glyphs.len() == other.glyphs.len()
+            && self
+                .glyphs
+                .iter()
+                .zip(&other.glyphs)
+                .all(|(a, b)| a.code == b.code && a.advance == b.advance && a.ink() == b.ink())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(w: u32, h: u32, px: &[(u32, u32)]) -> Glyph {
+        let mut b = Bitmap::new(w, h);
+        for &(x, y) in px {
+            b.set(x, y);
+        }
+        Glyph {
+            code: 65,
+            advance: 7,
+            x: -1,
+            y: -2,
+            bitmap: b,
+        }
+    }
+
+    #[test]
+    fn crop_keeps_ink_in_place() {
+        let g = glyph(40, 10, &[(3, 2), (35, 7)]);
+        let c = g.cropped();
+        assert_eq!((c.bitmap.w, c.bitmap.h), (33, 6));
+        assert_eq!((c.x, c.y), (2, 0));
+        assert_eq!(c.ink(), g.ink());
+    }
+
+    #[test]
+    fn blank_glyph_crops_to_nothing() {
+        let c = glyph(8, 8, &[]).cropped();
+        assert_eq!((c.bitmap.w, c.bitmap.h, c.x, c.y), (0, 0, 0, 0));
+        assert_eq!(c.advance, 7);
+    }
+}

@@ -1,0 +1,355 @@
+//! Fonts stage: every `.bdf` becomes the smallest `.pcf` adafruit_bitmap_font loads (the code's
+//! path literals follow), existing `.pcf`s are repacked to the same minimal form, and
+//! `--charset` keeps only the glyphs a project shows. Facts: `pcf-and-bdf.md`.
+//!
+//! BDF is read by our own tolerant reader ([`bdf`]) rather than the `bdf-reader` crate: on real
+//! fonts that crate rejects `FONT` names with spaces (Adafruit's own example fonts), rejects
+//! files with Latin-1 bytes, stores encodings as u32 and panics on BDF 2.2 METRICSSET fonts,
+//! and it is EPL-2.0 licensed.
+
+pub mod bdf;
+pub mod charset;
+pub mod glyph;
+pub mod pcf;
+mod refs;
+#[doc(hidden)]
+pub mod synth;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::plan::{Action, StagePlan};
+use crate::scan::{Category, Entry, Inventory};
+use crate::units::format_size;
+
+use charset::CharSet;
+use glyph::Font;
+
+/// Plan the stage. Only a malformed `--charset` is an error; bad fonts are reported.
+pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
+    let mut charset = match &cfg.fonts.charset {
+        Some(spec) => Some(charset::parse(spec).map_err(Error::Usage)?),
+        None => None,
+    };
+    let mut plan = StagePlan::default();
+    let fonts: Vec<&Entry> = inv
+        .files()
+        .filter(|e| e.category == Category::Font && matches!(e.ext().as_str(), "bdf" | "pcf"))
+        .collect();
+    if fonts.is_empty() {
+        return Ok(plan);
+    }
+    let sources = refs::PySources::load(inv);
+    if let Some(set) = charset.as_mut().filter(|s| s.auto) {
+        sources.add_chars(set);
+    }
+
+    let mut conversions = Vec::new();
+    for e in fonts {
+        let bytes = match inv.read(&e.rel) {
+            Ok(b) => b,
+            Err(err) => {
+                plan.push(Action::report(&e.rel, e.size, format!("not read: {err}")).warning());
+                continue;
+            }
+        };
+        if e.ext() == "pcf" {
+            plan_pcf(inv, e, &bytes, charset.as_ref(), &mut plan);
+        } else if let Some(c) = plan_bdf(inv, e, &bytes, charset.as_ref(), cfg, &mut plan) {
+            conversions.push(c);
+        }
+    }
+    refs::plan_edits(inv, &sources, conversions, &mut plan);
+    Ok(plan)
+}
+
+/// A `.bdf` → `.pcf` ready to plan: the create action, pushed once the code references are known.
+pub struct Conversion<'a> {
+    pub bdf: &'a Entry,
+    pub pcf: PathBuf,
+    pub create: Action,
+}
+
+fn bad(e: &Entry, what: &str, why: &str) -> Action {
+    Action::report(
+        &e.rel,
+        e.size,
+        format!("{what}: {why}; left as it is (fix or re-export the font)"),
+    )
+    .warning()
+}
+
+fn plan_bdf<'a>(
+    inv: &Inventory,
+    e: &'a Entry,
+    bytes: &[u8],
+    set: Option<&CharSet>,
+    cfg: &Config,
+    plan: &mut StagePlan,
+) -> Option<Conversion<'a>> {
+    let file = match bdf::parse(bytes) {
+        Ok(f) => f,
+        Err(why) => {
+            plan.push(bad(e, "BDF font not read", &why));
+            return None;
+        }
+    };
+    let mut notes = Vec::new();
+    if file.unencoded > 0 {
+        notes.push(format!(
+            "{} unencoded glyph(s) dropped (ENCODING -1: unreachable)",
+            file.unencoded
+        ));
+    }
+    if file.beyond_bmp > 0 {
+        notes.push(format!(
+            "{} glyph(s) above U+FFFF dropped (PCF cannot address them)",
+            file.beyond_bmp
+        ));
+    }
+    if !file.duplicates.is_empty() {
+        notes.push(format!(
+            "{} code point(s) defined twice, first kept (as on the device): {}",
+            file.duplicates.len(),
+            list_codes(&file.duplicates)
+        ));
+    }
+    let (keep, subset_notes) = select(&file.font, set);
+    notes.extend(subset_notes);
+    if !keep.iter().any(|k| *k) {
+        plan.push(bad(
+            e,
+            "no glyph would be kept",
+            "the font has none of --charset",
+        ));
+        return None;
+    }
+
+    if cfg.fonts.keep_names {
+        if set.is_some() {
+            let out = bdf::subset(bytes, &file, &keep);
+            if (out.len() as u64) < e.size {
+                let kept = keep.iter().filter(|k| **k).count();
+                let note = join(format!("subset in place: {kept} glyph(s) kept"), &notes);
+                plan.push(Action::replace(inv, e, out, note));
+            }
+        }
+        return None;
+    }
+
+    let pcf_rel = e.rel.with_extension("pcf");
+    if let Some(other) = inv.entries.iter().find(|o| {
+        o.rel
+            .to_string_lossy()
+            .eq_ignore_ascii_case(&pcf_rel.to_string_lossy())
+    }) {
+        plan.push(
+            Action::report(
+                &e.rel,
+                e.size,
+                format!(
+                    "not converted: {} already exists (delete one of them)",
+                    other.rel.display()
+                ),
+            )
+            .warning(),
+        );
+        return None;
+    }
+    let font = keep_only(&file.font, &keep);
+    let (out, layout) = match build(&font) {
+        Ok(x) => x,
+        Err(why) => {
+            plan.push(bad(e, "not converted", &why));
+            return None;
+        }
+    };
+    if out.len() as u64 >= e.size {
+        let why = table_note(&font, &layout).unwrap_or_default();
+        plan.push(
+            Action::report(
+                &e.rel,
+                e.size,
+                format!(
+                "not converted: the PCF would be {}, not smaller; {why} (--charset keeps fewer)",
+                format_size(out.len() as u64)
+            ),
+            )
+            .warning(),
+        );
+        return None;
+    }
+    notes.extend(table_note(&font, &layout));
+    let note = join(
+        format!(
+            "PCF from {} ({} glyphs, {})",
+            e.rel.display(),
+            font.glyphs.len(),
+            format_size(out.len() as u64)
+        ),
+        &notes,
+    );
+    let create = Action::create(inv, &pcf_rel, out, note);
+    Some(Conversion {
+        bdf: e,
+        pcf: pcf_rel,
+        create,
+    })
+}
+
+fn plan_pcf(inv: &Inventory, e: &Entry, bytes: &[u8], set: Option<&CharSet>, plan: &mut StagePlan) {
+    let src = match pcf::read(bytes) {
+        Ok(f) => f,
+        Err(why) => {
+            plan.push(bad(e, "PCF font not read", &why));
+            return;
+        }
+    };
+    let (keep, mut notes) = select(&src, set);
+    if !keep.iter().any(|k| *k) {
+        plan.push(bad(
+            e,
+            "no glyph would be kept",
+            "the font has none of --charset",
+        ));
+        return;
+    }
+    let font = keep_only(&src, &keep);
+    let (out, layout) = match build(&font) {
+        Ok(x) => x,
+        Err(why) => {
+            plan.push(bad(e, "not repacked", &why));
+            return;
+        }
+    };
+    if out.len() as u64 >= e.size {
+        return;
+    }
+    notes.extend(table_note(&font, &layout));
+    let note = join(
+        format!("repacked: {} glyphs, minimal tables", font.glyphs.len()),
+        &notes,
+    );
+    plan.push(Action::replace(inv, e, out, note));
+}
+
+/// Which glyphs to keep (all without a charset) and what the user should know about it.
+fn select(font: &Font, set: Option<&CharSet>) -> (Vec<bool>, Vec<String>) {
+    let Some(set) = set else {
+        return (vec![true; font.glyphs.len()], Vec::new());
+    };
+    let keep: Vec<bool> = font
+        .glyphs
+        .iter()
+        .map(|g| set.contains(g.code) || Some(g.code) == font.default_char)
+        .collect();
+    let mut notes = Vec::new();
+    let missing: Vec<u32> = set.iter().filter(|c| font.glyph(*c).is_none()).collect();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "the font lacks {} requested character(s): {}",
+            missing.len(),
+            list_codes(&missing)
+        ));
+    }
+    if !set.beyond_bmp.is_empty() {
+        notes.push(format!(
+            "{} requested character(s) above U+FFFF cannot be kept in a PCF: {}",
+            set.beyond_bmp.len(),
+            list_codes(&set.beyond_bmp)
+        ));
+    }
+    (keep, notes)
+}
+
+fn keep_only(font: &Font, keep: &[bool]) -> Font {
+    Font {
+        glyphs: font
+            .glyphs
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|(g, _)| g.clone())
+            .collect(),
+        ..font.clone()
+    }
+}
+
+/// Crop, write, and read our own output back: only a PCF that draws exactly what the source
+/// draws is planned.
+pub fn build(font: &Font) -> std::result::Result<(Vec<u8>, pcf::Layout), String> {
+    let cropped = Font {
+        glyphs: font.glyphs.iter().map(|g| g.cropped()).collect(),
+        ..font.clone()
+    };
+    let (out, layout) =
+        pcf::write(&cropped).ok_or("a glyph's metrics do not fit a PCF (over 32767)")?;
+    let back = pcf::read(&out).map_err(|e| format!("internal check failed: {e}"))?;
+    if !back.renders_like(font) {
+        return Err("internal check failed: the written PCF would draw differently".into());
+    }
+    Ok((out, layout))
+}
+
+/// The encoding table is a high-byte × low-byte rectangle: say so when it dominates the file.
+fn table_note(font: &Font, layout: &pcf::Layout) -> Option<String> {
+    if layout.encodings < 1024 || layout.encodings * 3 < layout.total {
+        return None;
+    }
+    let mut rows: Vec<(u32, usize)> = Vec::new();
+    for g in &font.glyphs {
+        match rows.iter_mut().find(|(r, _)| *r == g.code >> 8) {
+            Some((_, n)) => *n += 1,
+            None => rows.push((g.code >> 8, 1)),
+        }
+    }
+    let main = rows.iter().max_by_key(|(_, n)| *n).map_or(0, |(r, _)| *r);
+    let far: Vec<u32> = font
+        .glyphs
+        .iter()
+        .map(|g| g.code)
+        .filter(|c| c >> 8 != main)
+        .collect();
+    Some(format!(
+        "the encoding table is {} of {} ({}%): it spans every code point between the lowest and \
+         highest kept; {} outside U+{:02X}xx ({}) cost most of it",
+        format_size(layout.encodings as u64),
+        format_size(layout.total as u64),
+        layout.encodings * 100 / layout.total.max(1),
+        far.len(),
+        main,
+        list_codes(&far)
+    ))
+}
+
+fn list_codes(codes: &[u32]) -> String {
+    let mut s: Vec<String> = codes
+        .iter()
+        .take(12)
+        .map(|c| match char::from_u32(*c).filter(|ch| !ch.is_control()) {
+            Some(ch) => format!("U+{c:04X} {ch}"),
+            None => format!("U+{c:04X}"),
+        })
+        .collect();
+    if codes.len() > 12 {
+        s.push(format!("… {} more", codes.len() - 12));
+    }
+    s.join(", ")
+}
+
+fn join(head: String, notes: &[String]) -> String {
+    if notes.is_empty() {
+        head
+    } else {
+        format!("{head}; {}", notes.join("; "))
+    }
+}
+
+/// `fonts/a.bdf` as the forward-slash path code would write it.
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

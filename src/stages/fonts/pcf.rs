@@ -1,0 +1,498 @@
+//! Our minimal PCF: the four tables adafruit_bitmap_font reads (METRICS, BITMAPS in format 0xE,
+//! BDF_ENCODINGS, BDF_ACCELERATORS), nothing else, no padding between tables. Its size is
+//! `164 + 9n + D + 2RC` with compressed metrics. Plus a bounds-checked reader for any PCF
+//! (bdftopcf output to repack, and our own output to verify before it is planned).
+
+use super::glyph::{Bitmap, Bounds, Font, Glyph};
+
+const METRICS: u32 = 1 << 2;
+const BITMAPS: u32 = 1 << 3;
+const BDF_ENCODINGS: u32 = 1 << 5;
+const ACCELERATORS: u32 = 1 << 1;
+const BDF_ACCELERATORS: u32 = 1 << 8;
+
+/// Pad 4 (index 2), MSByte first, MSBit first, scan unit 1: the only format the loader takes.
+const FORMAT: u32 = 0xE;
+const COMPRESSED: u32 = 0x100;
+
+/// Sizes of our file's parts, for notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub total: usize,
+    pub encodings: usize,
+    pub bitmaps: usize,
+}
+
+fn fits_i8(v: i32) -> bool {
+    (-128..=127).contains(&v)
+}
+
+/// (lsb, rsb, width, ascent, descent) of a glyph in PCF terms.
+fn metrics(g: &Glyph) -> [i32; 5] {
+    let lsb = g.x;
+    let rsb = g.x + g.bitmap.w as i32;
+    let ascent = g.y + g.bitmap.h as i32;
+    [lsb, rsb, g.advance, ascent, -g.y]
+}
+
+fn row_bytes(w: u32, pad: usize) -> usize {
+    (w as usize).div_ceil(8).div_ceil(pad) * pad
+}
+
+/// Write `font` (glyphs sorted, unique, ≤ U+FFFF). `None` when a value does not fit PCF.
+pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
+    let glyphs = &font.glyphs;
+    let n = glyphs.len();
+    if n == 0 || n > 0xFFFF {
+        return None;
+    }
+    let all: Vec<[i32; 5]> = glyphs.iter().map(metrics).collect();
+    if all.iter().flatten().any(|v| i16::try_from(*v).is_err()) {
+        return None;
+    }
+    let compressed = all.iter().flatten().all(|v| fits_i8(*v));
+
+    let mut metrics_t = Vec::new();
+    if compressed {
+        metrics_t.extend((FORMAT | COMPRESSED).to_le_bytes());
+        metrics_t.extend((n as u16).to_be_bytes());
+        for m in &all {
+            metrics_t.extend(m.iter().map(|v| (v + 0x80) as u8));
+        }
+    } else {
+        metrics_t.extend(FORMAT.to_le_bytes());
+        metrics_t.extend((n as u32).to_be_bytes());
+        for m in &all {
+            for v in m {
+                metrics_t.extend((*v as i16).to_be_bytes());
+            }
+            metrics_t.extend(0u16.to_be_bytes());
+        }
+    }
+
+    let mut data = Vec::new();
+    let mut offsets = Vec::with_capacity(n);
+    let mut sizes = [0usize; 4];
+    for g in glyphs {
+        offsets.push(u32::try_from(data.len()).ok()?);
+        let b = &g.bitmap;
+        let src_stride = Bitmap::stride(b.w);
+        let dst_stride = row_bytes(b.w, 4);
+        for y in 0..b.h as usize {
+            let row = b
+                .bits
+                .get(y * src_stride..(y + 1) * src_stride)
+                .unwrap_or(&[]);
+            data.extend_from_slice(row);
+            data.resize(data.len() + dst_stride - row.len(), 0);
+        }
+        for (i, pad) in [1, 2, 4, 8].into_iter().enumerate() {
+            sizes[i] += row_bytes(b.w, pad) * b.h as usize;
+        }
+    }
+    let mut bitmaps_t = Vec::with_capacity(24 + 4 * n + data.len());
+    bitmaps_t.extend(FORMAT.to_le_bytes());
+    bitmaps_t.extend((n as u32).to_be_bytes());
+    for o in &offsets {
+        bitmaps_t.extend(o.to_be_bytes());
+    }
+    for s in sizes {
+        bitmaps_t.extend(u32::try_from(s).ok()?.to_be_bytes());
+    }
+    bitmaps_t.extend_from_slice(&data);
+
+    let (lo1, hi1, lo2, hi2) = glyphs.iter().fold((255, 0, 255, 0), |(a, b, c, d), g| {
+        let (h, l) = (g.code >> 8, g.code & 0xFF);
+        (a.min(h), b.max(h), c.min(l), d.max(l))
+    });
+    let cols = (hi2 - lo2 + 1) as usize;
+    let rows = (hi1 - lo1 + 1) as usize;
+    let mut table = vec![0xFFFFu16; rows * cols];
+    for (i, g) in glyphs.iter().enumerate() {
+        let (h, l) = ((g.code >> 8) as usize, (g.code & 0xFF) as usize);
+        if let Some(slot) = table.get_mut((h - lo1 as usize) * cols + l - lo2 as usize) {
+            *slot = i as u16;
+        }
+    }
+    let default = font
+        .default_char
+        .filter(|c| font.glyph(*c).is_some())
+        .unwrap_or(0xFFFF) as u16;
+    let mut enc_t = Vec::with_capacity(14 + 2 * table.len());
+    enc_t.extend(FORMAT.to_le_bytes());
+    for v in [lo2 as u16, hi2 as u16, lo1 as u16, hi1 as u16, default] {
+        enc_t.extend(v.to_be_bytes());
+    }
+    for v in table {
+        enc_t.extend(v.to_be_bytes());
+    }
+
+    let accel_t = accelerators(font, &all)?;
+
+    let tables = [
+        (
+            METRICS,
+            if compressed {
+                FORMAT | COMPRESSED
+            } else {
+                FORMAT
+            },
+            metrics_t,
+        ),
+        (BITMAPS, FORMAT, bitmaps_t),
+        (BDF_ENCODINGS, FORMAT, enc_t),
+        (BDF_ACCELERATORS, FORMAT, accel_t),
+    ];
+    let mut out = Vec::new();
+    out.extend(b"\x01fcp");
+    out.extend((tables.len() as u32).to_le_bytes());
+    let mut offset = 8 + 16 * tables.len();
+    for (ty, fmt, body) in &tables {
+        for v in [*ty, *fmt, body.len() as u32, offset as u32] {
+            out.extend(v.to_le_bytes());
+        }
+        offset += body.len();
+    }
+    let layout = Layout {
+        total: offset,
+        encodings: tables[2].2.len(),
+        bitmaps: data.len(),
+    };
+    for (_, _, body) in tables {
+        out.extend(body);
+    }
+    Some((out, layout))
+}
+
+/// fontAscent/fontDescent and bounds chosen to reproduce the source's `ascent`, `descent` and
+/// `get_bounding_box()`; the other fields describe the glyphs as X11 expects.
+fn accelerators(font: &Font, all: &[[i32; 5]]) -> Option<Vec<u8>> {
+    let mut min = [i32::MAX; 5];
+    let mut max = [i32::MIN; 5];
+    for m in all {
+        for i in 0..5 {
+            min[i] = min[i].min(m[i]);
+            max[i] = max[i].max(m[i]);
+        }
+    }
+    let Bounds {
+        lsb,
+        rsb,
+        ascent,
+        descent,
+    } = font.bounds;
+    min[0] = lsb;
+    max[1] = rsb;
+    max[3] = ascent;
+    max[4] = descent;
+    let constant_width = min[2] == max[2];
+    let max_overlap = all.iter().map(|m| m[1] - m[2]).max().unwrap_or(0);
+    let mut t = Vec::with_capacity(48);
+    t.extend(FORMAT.to_le_bytes());
+    t.extend([
+        u8::from(max_overlap <= 0),
+        0,
+        0,
+        u8::from(constant_width),
+        0,
+        0,
+        0,
+        0,
+    ]);
+    for v in [font.ascent, font.descent, max_overlap] {
+        t.extend(v.to_be_bytes());
+    }
+    for b in [min, max] {
+        for v in b {
+            t.extend(i16::try_from(v).ok()?.to_be_bytes());
+        }
+        t.extend(0u16.to_be_bytes());
+    }
+    Some(t)
+}
+
+/// Bounds-checked big- or little-endian reads inside one table.
+struct Table<'a> {
+    d: &'a [u8],
+    msb: bool,
+}
+
+impl Table<'_> {
+    fn bytes(&self, at: usize, n: usize) -> Result<&[u8], String> {
+        self.d
+            .get(at..at.checked_add(n).ok_or("offset overflow")?)
+            .ok_or_else(|| "truncated table".to_string())
+    }
+    fn u8(&self, at: usize) -> Result<u8, String> {
+        Ok(self.bytes(at, 1)?[0])
+    }
+    fn u16(&self, at: usize) -> Result<u16, String> {
+        let b: [u8; 2] = self.bytes(at, 2)?.try_into().map_err(|_| "short")?;
+        Ok(if self.msb {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        })
+    }
+    fn i16(&self, at: usize) -> Result<i32, String> {
+        Ok(self.u16(at)? as i16 as i32)
+    }
+    fn u32(&self, at: usize) -> Result<u32, String> {
+        let b: [u8; 4] = self.bytes(at, 4)?.try_into().map_err(|_| "short")?;
+        Ok(if self.msb {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
+    }
+}
+
+/// Read a PCF as adafruit_bitmap_font would see it (every encoded glyph, ascent, descent,
+/// bounding box). Other bitmap formats are read too, so they can be repacked into 0xE.
+pub fn read(file: &[u8]) -> Result<Font, String> {
+    let whole = Table {
+        d: file,
+        msb: false,
+    };
+    if whole.bytes(0, 4)? != b"\x01fcp" {
+        return Err("not a PCF font (bad magic)".into());
+    }
+    let count = whole.u32(4)? as usize;
+    if count > 64 {
+        return Err(format!("{count} tables: not a PCF font"));
+    }
+    let mut toc = Vec::new();
+    for i in 0..count {
+        let at = 8 + 16 * i;
+        toc.push((
+            whole.u32(at)?,
+            whole.u32(at + 4)?,
+            whole.u32(at + 8)? as usize,
+            whole.u32(at + 12)? as usize,
+        ));
+    }
+    // bdftopcf declares its last table longer than the file: clip to EOF.
+    let table = |ty: u32| -> Result<Option<(Table, u32)>, String> {
+        let Some(&(_, fmt, size, off)) = toc.iter().find(|t| t.0 == ty) else {
+            return Ok(None);
+        };
+        let end = off.saturating_add(size).min(file.len());
+        let d = file.get(off..end).ok_or("table outside the file")?;
+        let inner = Table { d, msb: false }.u32(0)?;
+        Ok(Some((
+            Table {
+                d,
+                msb: inner & 4 != 0,
+            },
+            fmt,
+        )))
+    };
+
+    let (accel, _) = match table(BDF_ACCELERATORS)? {
+        Some(t) => t,
+        None => table(ACCELERATORS)?.ok_or("no accelerator table")?,
+    };
+    let afmt = accel.u32(0)?;
+    let font_ascent = accel.u32(12)? as i32;
+    let font_descent = accel.u32(16)? as i32;
+    // The loader takes the ink bounds when the table has them.
+    let base = if afmt & 0x100 != 0 { 24 + 24 } else { 24 };
+    let bounds = Bounds {
+        lsb: accel.i16(base)?,
+        rsb: accel.i16(base + 12 + 2)?,
+        ascent: accel.i16(base + 12 + 6)?,
+        descent: accel.i16(base + 12 + 8)?,
+    };
+
+    let (mt, mfmt) = table(METRICS)?.ok_or("no METRICS table")?;
+    let compressed = mfmt & COMPRESSED != 0;
+    let nmetrics = if compressed {
+        mt.u16(4)? as usize
+    } else {
+        mt.u32(4)? as usize
+    };
+    let rec = if compressed { 5 } else { 12 };
+    let first = if compressed { 6 } else { 8 };
+    if nmetrics.saturating_mul(rec) > mt.d.len() {
+        return Err("METRICS count larger than the table".into());
+    }
+    let metric = |i: usize| -> Result<[i32; 5], String> {
+        let at = first + i * rec;
+        let mut m = [0; 5];
+        for (k, v) in m.iter_mut().enumerate() {
+            *v = if compressed {
+                mt.u8(at + k)? as i32 - 0x80
+            } else {
+                mt.i16(at + 2 * k)?
+            };
+        }
+        Ok(m)
+    };
+
+    let (bt, bfmt) = table(BITMAPS)?.ok_or("no BITMAPS table")?;
+    let nglyphs = bt.u32(4)? as usize;
+    if nglyphs.saturating_mul(4) > bt.d.len() {
+        return Err("BITMAPS count larger than the table".into());
+    }
+    let pad = 1usize << (bfmt & 3);
+    let lsbit_first = bfmt & 8 == 0;
+    let msbyte = bfmt & 4 != 0;
+    let unit = 1usize << ((bfmt >> 4) & 3);
+    let data_start = 8 + 4 * nglyphs + 16;
+
+    let (et, _) = table(BDF_ENCODINGS)?.ok_or("no BDF_ENCODINGS table")?;
+    let (lo2, hi2, lo1, hi1) = (
+        et.u16(4)? as u32,
+        et.u16(6)? as u32,
+        et.u16(8)? as u32,
+        et.u16(10)? as u32,
+    );
+    let default = et.u16(12)? as u32;
+    if hi2 > 255 || hi1 > 255 || lo2 > hi2 || lo1 > hi1 {
+        return Err("bad encoding ranges".into());
+    }
+    let cols = hi2 - lo2 + 1;
+    let mut glyphs = Vec::new();
+    let mut budget = file.len().saturating_mul(16).saturating_add(1 << 20);
+    let mut cache: Vec<Option<Glyph>> = vec![None; nglyphs.min(nmetrics)];
+    for hi in lo1..=hi1 {
+        for lo in lo2..=hi2 {
+            let idx = et.u16(14 + 2 * ((hi - lo1) * cols + lo - lo2) as usize)? as usize;
+            if idx == 0xFFFF {
+                continue;
+            }
+            let slot = cache
+                .get_mut(idx)
+                .ok_or("encoding points past the glyphs")?;
+            if slot.is_none() {
+                let [lsb, rsb, advance, ascent, descent] = metric(idx)?;
+                let w = u32::try_from(rsb - lsb).map_err(|_| "glyph with negative width")?;
+                let h =
+                    u32::try_from(ascent + descent).map_err(|_| "glyph with negative height")?;
+                let off = bt.u32(8 + 4 * idx)? as usize;
+                let stride = row_bytes(w, pad);
+                let raw = bt.bytes(data_start.saturating_add(off), stride * h as usize)?;
+                let mut bitmap = Bitmap::new(w, h);
+                for y in 0..h {
+                    for x in 0..w {
+                        let mut byte = y as usize * stride + x as usize / 8;
+                        if msbyte == lsbit_first && unit > 1 {
+                            // Bytes are swapped inside each scan unit.
+                            byte = byte - byte % unit + (unit - 1 - byte % unit);
+                        }
+                        let b = raw.get(byte).copied().unwrap_or(0);
+                        let bit = if lsbit_first {
+                            1 << (x % 8)
+                        } else {
+                            0x80 >> (x % 8)
+                        };
+                        if b & bit != 0 {
+                            bitmap.set(x, y);
+                        }
+                    }
+                }
+                *slot = Some(Glyph {
+                    code: 0,
+                    advance,
+                    x: lsb,
+                    y: -descent,
+                    bitmap,
+                });
+            }
+            if let Some(g) = slot {
+                // Many code points may share one glyph: bound the copies by the file's size.
+                budget = budget
+                    .checked_sub(g.bitmap.bits.len() + 32)
+                    .ok_or("too many code points share large glyphs")?;
+                glyphs.push(Glyph {
+                    code: hi << 8 | lo,
+                    ..g.clone()
+                });
+            }
+        }
+    }
+    Ok(Font {
+        ascent: font_ascent,
+        descent: font_descent,
+        bounds,
+        default_char: (default != 0xFFFF).then_some(default),
+        glyphs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn font() -> Font {
+        let mut wide = Bitmap::new(40, 2);
+        wide.set(0, 0);
+        wide.set(39, 1);
+        let mut a = Bitmap::new(3, 3);
+        a.set(1, 0);
+        a.set(0, 2);
+        a.set(2, 2);
+        Font {
+            ascent: 12,
+            descent: 4,
+            bounds: Bounds {
+                lsb: -1,
+                rsb: 41,
+                ascent: 13,
+                descent: 5,
+            },
+            default_char: Some(0x41),
+            glyphs: vec![
+                Glyph {
+                    code: 0x20,
+                    advance: 4,
+                    x: 0,
+                    y: 0,
+                    bitmap: Bitmap::new(0, 0),
+                },
+                Glyph {
+                    code: 0x41,
+                    advance: 5,
+                    x: 1,
+                    y: -2,
+                    bitmap: a,
+                },
+                Glyph {
+                    code: 0xB0,
+                    advance: 44,
+                    x: -1,
+                    y: 3,
+                    bitmap: wide,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trip_and_size_formula() {
+        let f = font();
+        let (bytes, layout) = write(&f).expect("write");
+        // D: 3 rows of 4 bytes for A, 2 rows of 8 bytes for the 40 px glyph; R·C = 1×145.
+        assert_eq!(bytes.len(), 164 + 9 * 3 + (12 + 16) + 2 * 145);
+        assert_eq!(layout.total, bytes.len());
+        let back = read(&bytes).expect("read");
+        assert_eq!(back, f);
+    }
+
+    #[test]
+    fn uncompressed_metrics_when_too_big() {
+        let mut f = font();
+        f.glyphs[2].advance = 300;
+        let (bytes, _) = write(&f).expect("write");
+        assert_eq!(bytes.len(), 164 + 9 * 3 + 28 + 290 + 3 * 7 + 2);
+        assert_eq!(read(&bytes).expect("read"), f);
+    }
+
+    #[test]
+    fn truncated_files_are_errors() {
+        let (bytes, _) = write(&font()).expect("write");
+        for cut in [0, 3, 8, 40, 100, bytes.len() - 10] {
+            assert!(read(&bytes[..cut]).is_err(), "cut {cut}");
+        }
+    }
+}

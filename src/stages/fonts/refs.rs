@@ -1,0 +1,237 @@
+//! The drive's Python string literals: which ones name a converted font (rewritten to the
+//! `.pcf` name, the only edit cpslim makes to user code) and, for `--charset auto`, which
+//! characters the code displays.
+
+use std::collections::BTreeMap;
+
+use super::charset::CharSet;
+use super::{slash_path, Conversion};
+use crate::plan::{Action, StagePlan};
+use crate::pysrc::{string_literals, StrLit};
+use crate::scan::{Category, Entry, Inventory};
+
+pub struct PyFile<'a> {
+    pub entry: &'a Entry,
+    pub src: String,
+    pub lits: Vec<StrLit>,
+}
+
+pub struct PySources<'a> {
+    pub files: Vec<PyFile<'a>>,
+}
+
+impl<'a> PySources<'a> {
+    /// Every readable UTF-8 `.py` file (junk excluded).
+    pub fn load(inv: &'a Inventory) -> PySources<'a> {
+        let files = inv
+            .files()
+            .filter(|e| e.ext() == "py" && e.category != Category::Junk)
+            .filter_map(|entry| {
+                let src = String::from_utf8(inv.read(&entry.rel).ok()?).ok()?;
+                let lits = string_literals(&src);
+                Some(PyFile { entry, src, lits })
+            })
+            .collect();
+        PySources { files }
+    }
+
+    /// `--charset auto`: the non-ASCII characters of every text literal.
+    pub fn add_chars(&self, set: &mut CharSet) {
+        for lit in self.files.iter().flat_map(|f| &f.lits) {
+            if !lit.is_bytes() {
+                lit.value
+                    .chars()
+                    .filter(|c| !c.is_ascii())
+                    .for_each(|c| set.insert(c as u32));
+            }
+        }
+    }
+}
+
+/// Does this literal name the font at `rel` (`"/fonts/a.bdf"` or `"fonts/a.bdf"`; FAT ignores case)?
+fn names(lit: &StrLit, rel: &str) -> bool {
+    if lit.is_bytes() || lit.is_fstring() {
+        return false;
+    }
+    let v = lit.value.strip_prefix('/').unwrap_or(&lit.value);
+    let v = v.strip_prefix("./").unwrap_or(v);
+    v.eq_ignore_ascii_case(rel)
+}
+
+/// The literal's source with its `.bdf` ending turned into `.pcf`, if the extension is written
+/// plainly right before the closing quote (not through escapes).
+fn rewrite(token: &str) -> Option<String> {
+    let quote = token.chars().last()?;
+    let body = token.trim_end_matches(quote);
+    let stem = body.len().checked_sub(3)?;
+    if !body.get(stem..)?.eq_ignore_ascii_case("bdf") || !body.get(..stem)?.ends_with('.') {
+        return None;
+    }
+    Some(format!(
+        "{}pcf{}",
+        body.get(..stem)?,
+        token.get(body.len()..)?
+    ))
+}
+
+/// A literal naming a converted font, with its replacement token (None: not rewritable).
+struct Hit<'s> {
+    conv: usize,
+    lit: &'s StrLit,
+    token: &'s str,
+    new: Option<String>,
+}
+
+fn hits<'s>(f: &'s PyFile, conversions: &[Conversion]) -> Vec<Hit<'s>> {
+    f.lits
+        .iter()
+        .filter_map(|lit| {
+            let conv = conversions
+                .iter()
+                .position(|c| names(lit, &slash_path(&c.bdf.rel)))?;
+            let token = f.src.get(lit.span.clone())?;
+            Some(Hit {
+                conv,
+                lit,
+                token,
+                new: rewrite(token),
+            })
+        })
+        .collect()
+}
+
+/// Push each PCF create, one Edit per `.py` file naming converted fonts, then each BDF's delete
+/// (after its PCF and every edit that points code at it), and a report for fonts no literal
+/// names. A font some literal names in a form we cannot rewrite is not converted at all.
+pub fn plan_edits(
+    inv: &Inventory,
+    sources: &PySources,
+    conversions: Vec<Conversion>,
+    plan: &mut StagePlan,
+) {
+    let per_file: Vec<(&PyFile, Vec<Hit>)> = sources
+        .files
+        .iter()
+        .map(|f| (f, hits(f, &conversions)))
+        .filter(|(_, h)| !h.is_empty())
+        .collect();
+    let mut blocked = vec![false; conversions.len()];
+    for (f, hs) in &per_file {
+        for h in hs.iter().filter(|h| h.new.is_none()) {
+            if let (Some(b), Some(c)) = (blocked.get_mut(h.conv), conversions.get(h.conv)) {
+                *b = true;
+                plan.push(
+                    Action::report(
+                        &c.bdf.rel,
+                        c.bdf.size,
+                        format!(
+                            "not converted: {}:{} names it as {} in a form cpslim does not \
+                             rewrite; change it to the .pcf name by hand, or use --keep-names",
+                            slash_path(&f.entry.rel),
+                            h.lit.line,
+                            h.token
+                        ),
+                    )
+                    .warning(),
+                );
+            }
+        }
+    }
+    let mut creates = vec![usize::MAX; conversions.len()];
+    let mut live = Vec::new();
+    for (i, c) in conversions.into_iter().enumerate() {
+        if !blocked.get(i).copied().unwrap_or(true) {
+            if let Some(slot) = creates.get_mut(i) {
+                *slot = plan.push(c.create.clone());
+            }
+            live.push((i, c));
+        }
+    }
+    // For each conversion, the edits that must land before its BDF goes away.
+    let mut edits_of: Vec<Vec<usize>> = vec![Vec::new(); creates.len()];
+    for (f, hs) in per_file {
+        let mut out = String::with_capacity(f.src.len());
+        let mut last = 0;
+        let mut changes = Vec::new();
+        let mut used = BTreeMap::new();
+        for h in hs {
+            let (Some(new), Some(&create)) = (h.new.as_ref(), creates.get(h.conv)) else {
+                continue;
+            };
+            let Some(before) = f.src.get(last..h.lit.span.start) else {
+                continue;
+            };
+            if create == usize::MAX {
+                continue;
+            }
+            out.push_str(before);
+            out.push_str(new);
+            last = h.lit.span.end;
+            changes.push(format!(
+                "{}:{} {} → {new}",
+                slash_path(&f.entry.rel),
+                h.lit.line,
+                h.token
+            ));
+            used.insert(h.conv, create);
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        out.push_str(f.src.get(last..).unwrap_or(""));
+        let note = format!(
+            "font path literal(s) now name the .pcf: {}",
+            changes.join("; ")
+        );
+        let idx = plan.push(
+            Action::edit(inv, f.entry, out.into_bytes(), note).requiring(used.values().copied()),
+        );
+        for ci in used.keys() {
+            if let Some(v) = edits_of.get_mut(*ci) {
+                v.push(idx);
+            }
+        }
+    }
+    for (i, c) in live {
+        let edits = edits_of.get(i).cloned().unwrap_or_default();
+        let create = creates.get(i).copied().unwrap_or(usize::MAX);
+        let referenced = !edits.is_empty();
+        plan.push(
+            Action::delete(inv, c.bdf, format!("converted to {}", slash_path(&c.pcf)))
+                .requiring(std::iter::once(create).chain(edits)),
+        );
+        if !referenced {
+            plan.push(Action::report(
+                &c.bdf.rel,
+                0,
+                format!(
+                    "not referenced in code: check how it is loaded (it is now {})",
+                    slash_path(&c.pcf)
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_only_plain_endings() {
+        assert_eq!(
+            rewrite("\"fonts/a.bdf\"").as_deref(),
+            Some("\"fonts/a.pcf\"")
+        );
+        assert_eq!(rewrite("r'''/A.BDF'''").as_deref(), Some("r'''/A.pcf'''"));
+        assert_eq!(rewrite("\"a\\x2ebdf\""), None);
+        assert_eq!(rewrite("\"abdf\""), None);
+    }
+
+    #[test]
+    fn literal_matching() {
+        let lits = string_literals("a = '/fonts/A.bdf'\nb = f'fonts/a.bdf'\nc = b'fonts/a.bdf'\n");
+        let hits: Vec<bool> = lits.iter().map(|l| names(l, "fonts/a.bdf")).collect();
+        assert_eq!(hits, vec![true, false, false]);
+    }
+}
