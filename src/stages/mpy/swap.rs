@@ -154,6 +154,17 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
         before_version.as_deref().unwrap_or("?"),
         after_version.as_deref().unwrap_or("?")
     );
+    if let (Some(b), Some(a)) = (&before_version, &after_version) {
+        if version_newer(b, a) {
+            if let Some(e) = dm.dir.or(dm.py).or(dm.mpy) {
+                let note = format!(
+                    "{name} {b} on the drive is newer than {a} in bundle {bname}; not converted (download a newer bundle)"
+                );
+                ctx.out.push(Action::report(&e.rel, e.size, note).warning());
+            }
+            return Ok(());
+        }
+    }
     // A user who removed a submodule from a package to save space did it on purpose; only a
     // version change may need the files the drive lacks.
     let add_missing = !bm.package || before_version != after_version;
@@ -297,7 +308,16 @@ fn swap_file(
                     return;
                 }
             };
-            if current != content {
+            let keep_valid_mpy = is_mpy
+                && inv_check(ctx.major, &current).is_none()
+                && !twin.is_some_and(|t| inv.get(t).is_some());
+            if current != content && keep_valid_mpy {
+                // A working .mpy of another build or version: changing versions is circup's job.
+                let note = format!(
+                    "differs from bundle {bname}'s {name} but loads; kept (cpslim only converts .py and replaces .mpy files that will not load)"
+                );
+                ctx.out.push(Action::report(&e.rel, e.size, note));
+            } else if current != content {
                 let why = match (is_mpy, inv_check(ctx.major, &current)) {
                     (true, Some(fail)) => format!("will fail with: {fail}"),
                     _ => "differs from the bundle's".to_string(),
@@ -334,6 +354,21 @@ fn swap_file(
             format!("{other} is dead weight: the bundle ships {name}, which is imported first")
         };
         ctx.out.push(Action::delete(inv, t, note).requiring(write));
+    }
+}
+
+/// `a` is a later release than `b` (numeric dotted parts; anything unparsable is never newer).
+fn version_newer(a: &str, b: &str) -> bool {
+    let parts = |v: &str| -> Option<Vec<u64>> {
+        v.split(['+', '-'])
+            .next()?
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect()
+    };
+    match (parts(a), parts(b)) {
+        (Some(x), Some(y)) => x > y,
+        _ => false,
     }
 }
 
@@ -500,6 +535,15 @@ mod tests {
         );
         assert_eq!(py_version("__version_info__ = (1,)\n"), None);
         assert_eq!(py_version("__version__ = \"unterminated"), None);
+    }
+
+    #[test]
+    fn compares_versions() {
+        assert!(version_newer("6.4.10", "6.4.2"));
+        assert!(!version_newer("6.4.2", "6.4.2"));
+        assert!(!version_newer("1.2", "1.10"));
+        assert!(!version_newer("0.0.0+auto.0", "1.0.0"));
+        assert!(!version_newer("x", "1.0"));
     }
 
     #[test]
