@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::bundle::{Bundle, Module};
-use super::header::{self, MpyHeader};
-use super::{bundle_file_for, ADAFRUIT_PREFIX, MEASURED_RATIO};
+use super::header;
+use super::user::{inv_check, report_if_unloadable, user_module};
+use super::version::{version_newer, version_of, version_of_files};
+use super::{bundle_file_for, ADAFRUIT_PREFIX};
 use crate::error::Result;
 use crate::plan::{Action, StagePlan};
 use crate::scan::{Category, Entry, EntryKind, Inventory};
@@ -22,10 +24,10 @@ pub(super) struct Ctx<'a> {
 
 /// One importable name at the top of the drive's `lib/`.
 #[derive(Default)]
-struct DriveModule<'a> {
-    py: Option<&'a Entry>,
-    mpy: Option<&'a Entry>,
-    dir: Option<&'a Entry>,
+pub(super) struct DriveModule<'a> {
+    pub py: Option<&'a Entry>,
+    pub mpy: Option<&'a Entry>,
+    pub dir: Option<&'a Entry>,
 }
 
 fn lib_rel(rel: &str) -> PathBuf {
@@ -310,7 +312,7 @@ fn swap_file(
             };
             let keep_valid_mpy = is_mpy
                 && inv_check(ctx.major, &current).is_none()
-                && !twin.is_some_and(|t| inv.get(t).is_some());
+                && twin.is_none_or(|t| inv.get(t).is_none());
             if current != content && keep_valid_mpy {
                 // A working .mpy of another build or version: changing versions is circup's job.
                 let note = format!(
@@ -357,194 +359,9 @@ fn swap_file(
     }
 }
 
-/// `a` is a later release than `b` (numeric dotted parts; anything unparsable is never newer).
-fn version_newer(a: &str, b: &str) -> bool {
-    let parts = |v: &str| -> Option<Vec<u64>> {
-        v.split(['+', '-'])
-            .next()?
-            .split('.')
-            .map(|p| p.parse().ok())
-            .collect()
-    };
-    match (parts(a), parts(b)) {
-        (Some(x), Some(y)) => x > y,
-        _ => false,
-    }
-}
-
-/// `Some(board message)` when the bytes will not load.
-fn inv_check(major: Option<u32>, bytes: &[u8]) -> Option<String> {
-    match major {
-        Some(m) => header::check(bytes, m)
-            .err()
-            .map(|why| format!("{} ({why})", header::board_error(m, &why))),
-        None => match MpyHeader::parse(bytes).and_then(|h| h.family()) {
-            Some(_) => None,
-            None => Some("incompatible .mpy file (not a .mpy file)".to_string()),
-        },
-    }
-}
-
-/// Warn about a `.mpy` the board will refuse to import.
-pub(super) fn report_if_unloadable(ctx: &mut Ctx, e: &Entry, why_kept: &str) {
-    let bytes = match ctx.inv.read_limited(&e.rel, 1 << 20) {
-        Ok(b) => b,
-        Err(err) => {
-            let note = format!("cannot read: {err}");
-            ctx.out.push(Action::report(&e.rel, e.size, note).warning());
-            return;
-        }
-    };
-    if let Some(fail) = inv_check(ctx.major, &bytes) {
-        let note = format!("will fail with: {fail}; {why_kept}");
-        ctx.out.push(Action::report(&e.rel, e.size, note).warning());
-    } else if let Some(h) = MpyHeader::parse(&bytes).filter(|h| h.arch() != 0) {
-        let note = format!(
-            "contains native code for {}: loads only on boards of that architecture",
-            h.arch_name()
-        );
-        ctx.out.push(Action::report(&e.rel, e.size, note));
-    }
-}
-
-/// A module in no bundle: the user's own (or, without a bundle, unknown). Returns the `.py`
-/// bytes and the estimated `.mpy` bytes when estimating.
-fn user_module(ctx: &mut Ctx, name: &str, dm: &DriveModule) -> (u64, u64) {
-    let inv = ctx.inv;
-    let mut files: Vec<&Entry> = Vec::new();
-    if let Some(d) = dm.dir {
-        files.extend(inv.descendants(&d.rel).filter(|e| e.is_file()));
-    }
-    files.extend(dm.py.into_iter().chain(dm.mpy));
-    let paths: BTreeSet<&Path> = files.iter().map(|e| e.rel.as_path()).collect();
-    let mut shadowed = BTreeSet::new();
-    for e in &files {
-        if e.ext() != "mpy" {
-            continue;
-        }
-        let py = e.rel.with_extension("py");
-        if paths.contains(py.as_path()) {
-            let note = format!(
-                "never runs: {} beside it is imported first; the shadowed .mpy is dead weight",
-                py.display()
-            );
-            ctx.out.push(Action::delete(inv, e, note));
-            shadowed.insert(e.rel.clone());
-        } else {
-            let why = if ctx.bundles.is_empty() {
-                "give --bundle to replace it if it is a bundle library"
-            } else {
-                "not in the bundle, so cpslim cannot replace it"
-            };
-            report_if_unloadable(ctx, e, why);
-        }
-    }
-    let py_bytes: u64 = files
-        .iter()
-        .filter(|e| e.ext() == "py")
-        .map(|e| e.size)
-        .sum();
-    let total: u64 = files
-        .iter()
-        .filter(|e| !shadowed.contains(&e.rel))
-        .map(|e| e.size)
-        .sum();
-    let Some(path) = dm.dir.or(dm.py).or(dm.mpy).map(|e| e.rel.clone()) else {
-        return (0, 0);
-    };
-    if ctx.bundles.is_empty() {
-        if py_bytes == 0 {
-            return (0, 0);
-        }
-        let est = (py_bytes as f64 * MEASURED_RATIO).round() as u64;
-        let mut a = Action::report(
-            &path,
-            py_bytes,
-            format!(
-                "estimate, not measured: if {name} is a bundle library, its .mpy form would take about {} instead of {} of .py (measured ratio ~{MEASURED_RATIO}); download {} and run with --bundle PATH",
-                format_size(est),
-                format_size(py_bytes),
-                bundle_file_for(ADAFRUIT_PREFIX, ctx.major)
-            ),
-        );
-        a.bytes_after = est;
-        ctx.out.push(a);
-        return (py_bytes, est);
-    }
-    let note = format!(
-        "{name}: not in the given bundle(s), kept as is ({})",
-        format_size(total)
-    );
-    ctx.out.push(Action::report(&path, total, note));
-    (0, 0)
-}
-
-/// `__version__` of a library: the first file (sorted, as circup reads) that states one.
-fn version_of_files(inv: &Inventory, files: &[&Entry]) -> Option<String> {
-    let mut sorted: Vec<&&Entry> = files.iter().collect();
-    sorted.sort_by(|a, b| a.rel.cmp(&b.rel));
-    sorted.into_iter().find_map(|e| {
-        let bytes = inv.read_limited(&e.rel, 4 << 20).ok()?;
-        version_of(&e.rel.to_string_lossy(), &bytes)
-    })
-}
-
-fn version_of(path: &str, bytes: &[u8]) -> Option<String> {
-    if path.ends_with(".mpy") {
-        header::embedded_version(bytes)
-    } else if path.ends_with(".py") {
-        py_version(&String::from_utf8_lossy(bytes))
-    } else {
-        None
-    }
-}
-
-/// `__version__ = "1.2.3"` (optionally annotated) in Python source.
-pub fn py_version(src: &str) -> Option<String> {
-    src.lines().find_map(|line| {
-        let rest = line.trim_start().strip_prefix("__version__")?.trim_start();
-        let rest = match rest.strip_prefix(':') {
-            Some(r) => r.split_once('=')?.1,
-            None => rest.strip_prefix('=')?,
-        }
-        .trim_start();
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let body = rest.get(1..)?;
-        let end = body.find(quote)?;
-        Some(body.get(..end)?.to_string())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_py_version() {
-        assert_eq!(
-            py_version("x = 1\n__version__ = \"6.4.2\"\n").as_deref(),
-            Some("6.4.2")
-        );
-        assert_eq!(
-            py_version("__version__: str = '1.0'").as_deref(),
-            Some("1.0")
-        );
-        assert_eq!(
-            py_version("  __version__='0.0.0+auto.0'").as_deref(),
-            Some("0.0.0+auto.0")
-        );
-        assert_eq!(py_version("__version_info__ = (1,)\n"), None);
-        assert_eq!(py_version("__version__ = \"unterminated"), None);
-    }
-
-    #[test]
-    fn compares_versions() {
-        assert!(version_newer("6.4.10", "6.4.2"));
-        assert!(!version_newer("6.4.2", "6.4.2"));
-        assert!(!version_newer("1.2", "1.10"));
-        assert!(!version_newer("0.0.0+auto.0", "1.0.0"));
-        assert!(!version_newer("x", "1.0"));
-    }
 
     #[test]
     fn twins() {
