@@ -207,6 +207,19 @@ fn print_report(r: &Report, ui: &Ui, found: &str) {
 fn audit(a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
     let root = resolve_root(a.path)?;
     let cfg = config(&root, &a.stages, false)?;
+    if let Some(path) = &a.why {
+        let inv = scan_root(&cfg)?;
+        let text = stages::deadweight::why(&inv, &cfg, path)?;
+        if ui.json {
+            println!(
+                "{}",
+                serde_json::json!({ "why": path, "explanation": text })
+            );
+        } else {
+            print!("{text}");
+        }
+        return Ok(Exit::Success);
+    }
     audit_with(&cfg, ui)
 }
 

@@ -63,6 +63,9 @@ pub struct AuditArgs {
     /// Print one JSON document on stdout
     #[arg(long)]
     pub json: bool,
+    /// Explain why a library is kept or dead (e.g. lib/adafruit_bus_device)
+    #[arg(long, value_name = "PATH")]
+    pub why: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

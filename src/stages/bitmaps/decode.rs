@@ -71,6 +71,8 @@ pub struct Info {
     pub precision: [u8; 3],
     /// Green mask of a 16-bit file, to spot 565 after a 40-byte header.
     pub green_mask: u32,
+    /// Red, green, blue masks of 16/32-bit files (zero otherwise).
+    pub masks: [u32; 3],
 }
 
 impl Info {
@@ -304,6 +306,7 @@ fn parse(b: &[u8]) -> Result<Parsed, BmpError> {
         data_offset,
         precision,
         green_mask,
+        masks: masks.unwrap_or([0; 3]),
     };
     Ok((info, palette, masks))
 }
@@ -320,7 +323,12 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
         if (width as u64) * (height as u64) > 256 * (data.len() as u64 + 2) {
             return Err(BmpError::TooLarge((width * height) as u64));
         }
-        Pixels::Indexed(decode_rle(data, &info, width, height)?)
+        Pixels::Indexed(super::rle::decode_rle(
+            data,
+            info.compression == BI_RLE4,
+            width,
+            height,
+        )?)
     } else {
         let stride = (width as u64 * u64::from(info.bpp)).div_ceil(32) * 4;
         let need = stride * height as u64;
@@ -389,79 +397,4 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
         palette,
         pixels,
     })
-}
-
-/// RLE8/RLE4 into one index per pixel, top row first. Pixels the stream skips stay index 0.
-fn decode_rle(data: &[u8], info: &Info, width: usize, height: usize) -> Result<Vec<u8>, BmpError> {
-    let four = info.compression == BI_RLE4;
-    let mut out = vec![0u8; width * height];
-    let (mut x, mut y) = (0usize, 0usize); // y counts file rows, bottom first
-    let mut i = 0usize;
-    let put = |x: usize, y: usize, v: u8, out: &mut Vec<u8>| {
-        if x < width && y < height {
-            out[(height - 1 - y) * width + x] = v;
-        }
-    };
-    // Many encoders omit the end-of-bitmap marker; what was drawn stands.
-    while let (Some(&n), Some(&c)) = (data.get(i), data.get(i + 1)) {
-        i += 2;
-        if n > 0 {
-            for k in 0..usize::from(n) {
-                let v = if four {
-                    if k % 2 == 0 {
-                        c >> 4
-                    } else {
-                        c & 15
-                    }
-                } else {
-                    c
-                };
-                put(x + k, y, v, &mut out);
-            }
-            x += usize::from(n);
-            continue;
-        }
-        match c {
-            0 => {
-                x = 0;
-                y += 1;
-            }
-            1 => break,
-            2 => {
-                let (Some(&dx), Some(&dy)) = (data.get(i), data.get(i + 1)) else {
-                    return Err(BmpError::Rle("delta past the end"));
-                };
-                i += 2;
-                x += usize::from(dx);
-                y += usize::from(dy);
-            }
-            count => {
-                let count = usize::from(count);
-                let bytes = if four { count.div_ceil(2) } else { count };
-                let run = data
-                    .get(i..i + bytes)
-                    .ok_or(BmpError::Rle("literal run past the end"))?;
-                for k in 0..count {
-                    let v = if four {
-                        let byte = run[k / 2];
-                        if k % 2 == 0 {
-                            byte >> 4
-                        } else {
-                            byte & 15
-                        }
-                    } else {
-                        run[k]
-                    };
-                    put(x + k, y, v, &mut out);
-                }
-                x += count;
-                // Literal runs are padded to a 16-bit boundary.
-                i += bytes + (bytes & 1);
-            }
-        }
-        if y >= height {
-            break;
-        }
-    }
-    Ok(out)
 }

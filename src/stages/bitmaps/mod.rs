@@ -2,19 +2,23 @@
 //! read (`bmp-and-displayio.md`). Lossless by default: palette indices are kept, the palette is
 //! cut after the highest index used. `--colors N` quantises.
 
+pub mod cost;
 pub mod decode;
 pub mod encode;
+mod guard;
 pub mod quantize;
-
-use std::path::Path;
+mod rle;
 
 use crate::config::{BitmapOptions, Config};
 use crate::error::{Error, Result};
 use crate::plan::{Action, StagePlan};
 use crate::scan::{Category, Inventory};
 
-use decode::{Image, Info, Pixels, Rgb};
+use cost::ram;
+pub use cost::{loader_problems, Cost};
+use decode::{Image, Pixels, Rgb};
 use encode::{bitmap_ram, palette_ram};
+use guard::palette_user;
 
 /// What the stage decided for one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,82 +35,6 @@ pub enum Outcome {
     Report { note: String, warning: bool },
     /// Nothing to gain and nothing wrong.
     Keep,
-}
-
-/// What a file costs on the board.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cost {
-    pub bpp: u16,
-    /// Palette entries the loaders allocate (0 for truecolour).
-    pub colors: u32,
-    /// Bitmap + palette RAM under adafruit_imageload; `None` when imageload cannot load it.
-    pub imageload_ram: Option<u64>,
-    /// Palette RAM under displayio.OnDiskBitmap.
-    pub ondisk_palette_ram: u64,
-}
-
-impl Cost {
-    pub fn of(info: &Info) -> Cost {
-        let (w, h) = (u64::from(info.width), u64::from(info.height));
-        let colors = info.ondisk_palette_len();
-        let imageload_ram = if info.is_indexed() {
-            let n = u64::from(colors);
-            Some(bitmap_ram(w, h, n) + palette_ram(n))
-        } else if info.clr_used == 0 {
-            Some(bitmap_ram(w, h, 65535))
-        } else {
-            None
-        };
-        Cost {
-            bpp: info.bpp,
-            colors,
-            imageload_ram,
-            ondisk_palette_ram: palette_ram(u64::from(colors)),
-        }
-    }
-}
-
-fn ram(r: Option<u64>) -> String {
-    r.map_or_else(|| "fails".to_string(), |r| r.to_string())
-}
-
-/// Ways the original misbehaves on a board (C rules of OnDiskBitmap, adafruit_imageload).
-pub fn loader_problems(info: &Info, file_len: usize) -> Vec<&'static str> {
-    let mut p = Vec::new();
-    if info.is_rle() {
-        p.push("RLE-compressed: displayio.OnDiskBitmap rejects it (CircuitPython 8.2.x/9.0 on)");
-    }
-    if info.top_down {
-        p.push("top-down rows: upside down with adafruit_imageload, broken with OnDiskBitmap");
-    }
-    match info.header_size {
-        12 | 64 => p.push("OS/2 header: misread by both loaders"),
-        52 | 56 => p.push("header size 52/56: OnDiskBitmap rejects it"),
-        _ => {}
-    }
-    if info.bpp == 16 && info.header_size == 40 && info.green_mask == 0x07e0 {
-        p.push("RGB565 after a 40-byte header: wrong colours with OnDiskBitmap");
-    }
-    if !info.is_indexed() && info.clr_used != 0 {
-        p.push("colour table in a truecolour file: adafruit_imageload fails on it");
-    }
-    if info.bpp == 32 {
-        p.push("32-bit: OnDiskBitmap and imageload only read plain BGRX/BGRA");
-    }
-    if info.is_indexed() {
-        let n = info.ondisk_palette_len();
-        let adjacent = 14 + info.header_size + 4 * n;
-        if info.header_size != 12 && info.data_offset != adjacent {
-            p.push("palette not directly before the pixels: wrong colours with adafruit_imageload");
-        }
-        if n == 1 {
-            p.push("1-entry palette: OnDiskBitmap writes past it");
-        }
-    }
-    if file_len < encode::MIN_FILE_LEN {
-        p.push("under 138 bytes: CircuitPython before 9.2.5 rejects it");
-    }
-    p
 }
 
 /// The new picture, before it is written.
@@ -381,30 +309,6 @@ fn keep_or_report(problems: &[&str], why: &str) -> Outcome {
             warning: true,
         }
     }
-}
-
-/// A `.py` file that changes this image's palette by index (`make_transparent`, `pal[i] = …`)
-/// and names the image: renumbering would break it.
-fn palette_user(sources: &[(std::path::PathBuf, String)], bmp: &Path) -> Option<String> {
-    let name = bmp.file_name()?.to_str()?;
-    sources
-        .iter()
-        .find(|(_, text)| {
-            text.contains(name)
-                && (text.contains("make_transparent")
-                    || text.lines().any(|l| {
-                        let l = l.trim();
-                        let Some(open) = l.find('[') else {
-                            return false;
-                        };
-                        let head = l[..open].to_ascii_lowercase();
-                        head.contains("pal")
-                            && l[open..]
-                                .find("] =")
-                                .is_some_and(|c| !l[open + c..].starts_with("] =="))
-                    }))
-        })
-        .map(|(p, _)| p.display().to_string())
 }
 
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {

@@ -1,3 +1,5 @@
+use std::path::Path;
+
 use super::decode::{decode, BmpError, Pixels};
 use super::encode::{bitmap_ram, encode_indexed, MIN_FILE_LEN};
 use super::*;

@@ -343,7 +343,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let mpy_stage = cfg.stages.contains(&StageName::Mpy);
     let lib = Path::new("lib");
     if let Err(u) = &a.firmware {
-        plan.push(Action::report(
+        let note = Action::report(
             lib,
             0,
             format!(
@@ -351,7 +351,12 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                 Kind::Firmware.label(),
                 u.explain()
             ),
-        ));
+        );
+        plan.push(if a.drive.lib.is_empty() {
+            note
+        } else {
+            note.warning()
+        });
     }
     match &a.graph {
         None => {
@@ -395,7 +400,8 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
             Action::delete(inv, e, note)
         } else {
             let (bytes, alloc) = inv.tree_size(&f.path);
-            let mut r = Action::report(&f.path, bytes, note);
+            // A warning, so a plain `audit` shows it (info notes need -v).
+            let mut r = Action::report(&f.path, bytes, note).warning();
             r.alloc_before = alloc;
             r.alloc_after = alloc;
             r.dir = e.is_dir();

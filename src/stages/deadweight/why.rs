@@ -67,7 +67,24 @@ pub fn why(inv: &Inventory, cfg: &Config, rel: &Path) -> Result<String> {
         .unit(place, &key)
         .map(|u| u.name.clone())
         .unwrap_or_else(|| key.clone());
-    if let Some(via) = g.reached.get(&(place, key.clone())) {
+    let exact = |m: &std::collections::BTreeMap<String, Via>| {
+        m.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&name))
+            .map(|(_, v)| v.clone())
+    };
+    if let Some(via) = exact(&g.builtin_hits) {
+        let _ = writeln!(
+            out,
+            "'{name}' is imported, but the firmware's built-in module answers it:"
+        );
+        chain(&a, g, &via, &mut out);
+    } else if let Some(via) = exact(&g.frozen_hits).filter(|_| place == Place::Lib) {
+        let _ = writeln!(
+            out,
+            "'{name}' is imported, but the firmware's frozen copy answers it (this copy only stands in for its imports):"
+        );
+        chain(&a, g, &via, &mut out);
+    } else if let Some(via) = g.reached.get(&(place, key.clone())) {
         let _ = writeln!(out, "'{name}' is imported:");
         chain(&a, g, via, &mut out);
     } else if let Some(via) = g.standins.get(&key) {

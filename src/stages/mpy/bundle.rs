@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::header::{MpyFamily, MpyHeader};
+use super::tailio::TailCached;
 use crate::error::{Error, Result};
 use crate::scan::open_nofollow;
 
@@ -47,7 +48,7 @@ pub struct Module {
 
 enum Store {
     Zip {
-        archive: Box<zip::ZipArchive<fs::File>>,
+        archive: Box<zip::ZipArchive<TailCached>>,
         /// lib-relative path → entry index.
         entries: BTreeMap<String, usize>,
     },
@@ -110,7 +111,9 @@ impl Bundle {
 
     fn open_zip(path: &Path) -> Result<Bundle> {
         let file = open_nofollow(path).map_err(|e| usage(path, format!("cannot open it: {e}")))?;
-        let archive = zip::ZipArchive::new(file)
+        let reader =
+            TailCached::new(file).map_err(|e| usage(path, format!("cannot read it: {e}")))?;
+        let archive = zip::ZipArchive::new(reader)
             .map_err(|e| usage(path, format!("not a readable zip file ({e})")))?;
         let mut lib_prefix: Option<String> = None;
         let mut entries = BTreeMap::new();

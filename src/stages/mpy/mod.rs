@@ -8,6 +8,9 @@ pub mod bundle;
 pub mod cache;
 pub mod header;
 mod swap;
+mod tailio;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 
