@@ -11,6 +11,8 @@ mod swap;
 mod tailio;
 #[cfg(test)]
 mod tests;
+mod user;
+mod version;
 
 use std::path::Path;
 
@@ -181,7 +183,7 @@ fn outside_lib(ctx: &mut swap::Ctx) {
         }
         let ext = e.ext();
         if ext == "mpy" {
-            swap::report_if_unloadable(ctx, e, "outside lib/, cpslim does not replace it");
+            user::report_if_unloadable(ctx, e, "outside lib/, cpslim does not replace it");
         }
         let at_root = e.rel.components().count() == 1;
         if at_root && (ext == "py" || ext == "mpy") {

@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::bundle::{Bundle, Module};
-use super::header::{self, MpyHeader};
-use super::{bundle_file_for, ADAFRUIT_PREFIX, MEASURED_RATIO};
+use super::header;
+use super::user::{inv_check, report_if_unloadable, user_module};
+use super::version::{version_newer, version_of, version_of_files};
+use super::{bundle_file_for, ADAFRUIT_PREFIX};
 use crate::error::Result;
 use crate::plan::{Action, StagePlan};
 use crate::scan::{Category, Entry, EntryKind, Inventory};
@@ -22,10 +24,10 @@ pub(super) struct Ctx<'a> {
 
 /// One importable name at the top of the drive's `lib/`.
 #[derive(Default)]
-struct DriveModule<'a> {
-    py: Option<&'a Entry>,
-    mpy: Option<&'a Entry>,
-    dir: Option<&'a Entry>,
+pub(super) struct DriveModule<'a> {
+    pub py: Option<&'a Entry>,
+    pub mpy: Option<&'a Entry>,
+    pub dir: Option<&'a Entry>,
 }
 
 fn lib_rel(rel: &str) -> PathBuf {
@@ -154,6 +156,17 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
         before_version.as_deref().unwrap_or("?"),
         after_version.as_deref().unwrap_or("?")
     );
+    if let (Some(b), Some(a)) = (&before_version, &after_version) {
+        if version_newer(b, a) {
+            if let Some(e) = dm.dir.or(dm.py).or(dm.mpy) {
+                let note = format!(
+                    "{name} {b} on the drive is newer than {a} in bundle {bname}; not converted (download a newer bundle)"
+                );
+                ctx.out.push(Action::report(&e.rel, e.size, note).warning());
+            }
+            return Ok(());
+        }
+    }
     // A user who removed a submodule from a package to save space did it on purpose; only a
     // version change may need the files the drive lacks.
     let add_missing = !bm.package || before_version != after_version;
@@ -297,7 +310,16 @@ fn swap_file(
                     return;
                 }
             };
-            if current != content {
+            let keep_valid_mpy = is_mpy
+                && inv_check(ctx.major, &current).is_none()
+                && twin.is_none_or(|t| inv.get(t).is_none());
+            if current != content && keep_valid_mpy {
+                // A working .mpy of another build or version: changing versions is circup's job.
+                let note = format!(
+                    "differs from bundle {bname}'s {name} but loads; kept (cpslim only converts .py and replaces .mpy files that will not load)"
+                );
+                ctx.out.push(Action::report(&e.rel, e.size, note));
+            } else if current != content {
                 let why = match (is_mpy, inv_check(ctx.major, &current)) {
                     (true, Some(fail)) => format!("will fail with: {fail}"),
                     _ => "differs from the bundle's".to_string(),
@@ -337,170 +359,9 @@ fn swap_file(
     }
 }
 
-/// `Some(board message)` when the bytes will not load.
-fn inv_check(major: Option<u32>, bytes: &[u8]) -> Option<String> {
-    match major {
-        Some(m) => header::check(bytes, m)
-            .err()
-            .map(|why| format!("{} ({why})", header::board_error(m, &why))),
-        None => match MpyHeader::parse(bytes).and_then(|h| h.family()) {
-            Some(_) => None,
-            None => Some("incompatible .mpy file (not a .mpy file)".to_string()),
-        },
-    }
-}
-
-/// Warn about a `.mpy` the board will refuse to import.
-pub(super) fn report_if_unloadable(ctx: &mut Ctx, e: &Entry, why_kept: &str) {
-    let bytes = match ctx.inv.read_limited(&e.rel, 1 << 20) {
-        Ok(b) => b,
-        Err(err) => {
-            let note = format!("cannot read: {err}");
-            ctx.out.push(Action::report(&e.rel, e.size, note).warning());
-            return;
-        }
-    };
-    if let Some(fail) = inv_check(ctx.major, &bytes) {
-        let note = format!("will fail with: {fail}; {why_kept}");
-        ctx.out.push(Action::report(&e.rel, e.size, note).warning());
-    } else if let Some(h) = MpyHeader::parse(&bytes).filter(|h| h.arch() != 0) {
-        let note = format!(
-            "contains native code for {}: loads only on boards of that architecture",
-            h.arch_name()
-        );
-        ctx.out.push(Action::report(&e.rel, e.size, note));
-    }
-}
-
-/// A module in no bundle: the user's own (or, without a bundle, unknown). Returns the `.py`
-/// bytes and the estimated `.mpy` bytes when estimating.
-fn user_module(ctx: &mut Ctx, name: &str, dm: &DriveModule) -> (u64, u64) {
-    let inv = ctx.inv;
-    let mut files: Vec<&Entry> = Vec::new();
-    if let Some(d) = dm.dir {
-        files.extend(inv.descendants(&d.rel).filter(|e| e.is_file()));
-    }
-    files.extend(dm.py.into_iter().chain(dm.mpy));
-    let paths: BTreeSet<&Path> = files.iter().map(|e| e.rel.as_path()).collect();
-    let mut shadowed = BTreeSet::new();
-    for e in &files {
-        if e.ext() != "mpy" {
-            continue;
-        }
-        let py = e.rel.with_extension("py");
-        if paths.contains(py.as_path()) {
-            let note = format!(
-                "never runs: {} beside it is imported first; the shadowed .mpy is dead weight",
-                py.display()
-            );
-            ctx.out.push(Action::delete(inv, e, note));
-            shadowed.insert(e.rel.clone());
-        } else {
-            let why = if ctx.bundles.is_empty() {
-                "give --bundle to replace it if it is a bundle library"
-            } else {
-                "not in the bundle, so cpslim cannot replace it"
-            };
-            report_if_unloadable(ctx, e, why);
-        }
-    }
-    let py_bytes: u64 = files
-        .iter()
-        .filter(|e| e.ext() == "py")
-        .map(|e| e.size)
-        .sum();
-    let total: u64 = files
-        .iter()
-        .filter(|e| !shadowed.contains(&e.rel))
-        .map(|e| e.size)
-        .sum();
-    let Some(path) = dm.dir.or(dm.py).or(dm.mpy).map(|e| e.rel.clone()) else {
-        return (0, 0);
-    };
-    if ctx.bundles.is_empty() {
-        if py_bytes == 0 {
-            return (0, 0);
-        }
-        let est = (py_bytes as f64 * MEASURED_RATIO).round() as u64;
-        let mut a = Action::report(
-            &path,
-            py_bytes,
-            format!(
-                "estimate, not measured: if {name} is a bundle library, its .mpy form would take about {} instead of {} of .py (measured ratio ~{MEASURED_RATIO}); download {} and run with --bundle PATH",
-                format_size(est),
-                format_size(py_bytes),
-                bundle_file_for(ADAFRUIT_PREFIX, ctx.major)
-            ),
-        );
-        a.bytes_after = est;
-        ctx.out.push(a);
-        return (py_bytes, est);
-    }
-    let note = format!(
-        "{name}: not in the given bundle(s), kept as is ({})",
-        format_size(total)
-    );
-    ctx.out.push(Action::report(&path, total, note));
-    (0, 0)
-}
-
-/// `__version__` of a library: the first file (sorted, as circup reads) that states one.
-fn version_of_files(inv: &Inventory, files: &[&Entry]) -> Option<String> {
-    let mut sorted: Vec<&&Entry> = files.iter().collect();
-    sorted.sort_by(|a, b| a.rel.cmp(&b.rel));
-    sorted.into_iter().find_map(|e| {
-        let bytes = inv.read_limited(&e.rel, 4 << 20).ok()?;
-        version_of(&e.rel.to_string_lossy(), &bytes)
-    })
-}
-
-fn version_of(path: &str, bytes: &[u8]) -> Option<String> {
-    if path.ends_with(".mpy") {
-        header::embedded_version(bytes)
-    } else if path.ends_with(".py") {
-        py_version(&String::from_utf8_lossy(bytes))
-    } else {
-        None
-    }
-}
-
-/// `__version__ = "1.2.3"` (optionally annotated) in Python source.
-pub fn py_version(src: &str) -> Option<String> {
-    src.lines().find_map(|line| {
-        let rest = line.trim_start().strip_prefix("__version__")?.trim_start();
-        let rest = match rest.strip_prefix(':') {
-            Some(r) => r.split_once('=')?.1,
-            None => rest.strip_prefix('=')?,
-        }
-        .trim_start();
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let body = rest.get(1..)?;
-        let end = body.find(quote)?;
-        Some(body.get(..end)?.to_string())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_py_version() {
-        assert_eq!(
-            py_version("x = 1\n__version__ = \"6.4.2\"\n").as_deref(),
-            Some("6.4.2")
-        );
-        assert_eq!(
-            py_version("__version__: str = '1.0'").as_deref(),
-            Some("1.0")
-        );
-        assert_eq!(
-            py_version("  __version__='0.0.0+auto.0'").as_deref(),
-            Some("0.0.0+auto.0")
-        );
-        assert_eq!(py_version("__version_info__ = (1,)\n"), None);
-        assert_eq!(py_version("__version__ = \"unterminated"), None);
-    }
 
     #[test]
     fn twins() {

@@ -157,3 +157,28 @@ fn shadowed_user_mpy_is_deleted_and_bad_user_mpy_reported() {
         assert!(a.note.contains("incompatible .mpy file"), "{}", a.note);
     }
 }
+
+#[test]
+fn newer_py_on_the_drive_and_working_mpy_are_not_downgraded() {
+    let drive = tempfile::tempdir().expect("tmp");
+    let r = drive.path();
+    put(r, "boot_out.txt", BOOT_OUT.as_bytes());
+    put(r, "lib/neopixel.py", b"__version__ = \"6.5.0\"\n");
+    put(
+        r,
+        "lib/adafruit_ticks.mpy",
+        b"C\x06\x00\x1f\x02other build 1.0.0\x00",
+    );
+    let p = plan_for(r, &with_bundles(vec![extracted()])).expect("plan");
+    assert!(!p.actions.iter().any(|a| a.writes()), "{:#?}", p.actions);
+    assert!(p
+        .actions
+        .iter()
+        .any(|a| a.path == Path::new("lib/neopixel.py")
+            && a.level == Level::Warning
+            && a.note.contains("newer")));
+    assert!(p
+        .actions
+        .iter()
+        .any(|a| a.path == Path::new("lib/adafruit_ticks.mpy") && a.note.contains("kept")));
+}
