@@ -192,6 +192,11 @@ fn fonts_keep_names_subsets_bdf_in_place() {
     assert!(text.contains("\nCHARS 19\n"), "CHARS line not rewritten");
     assert!(text.contains("STARTCHAR degree\nENCODING 176") && !text.contains("ENCODING 65\n"));
     assert!(!r.join("fonts/6x13.pcf").exists());
+    // The subset BDF still loads with adafruit's own BDF loader and draws the same glyphs.
+    interop(
+        &["--charset", "digits"],
+        &[(&r.join("fonts/6x13.bdf"), &fixture("fonts/6x13.bdf"))],
+    );
 }
 
 const BAD: [(&str, &str, &str); 8] = [

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Check PCFs written by cpslim with the real adafruit_bitmap_font loader (Blinka displayio).
 
-usage: check_font.py [--charset all|ascii|latin1|digits] [--formula] OUT.pcf=SOURCE ...
+usage: check_font.py [--charset all|ascii|latin1|digits] [--formula] OUT=SOURCE ...
+
+OUT is normally a .pcf; a .bdf (a subset written in place with --keep-names) is loaded
+with the real BDF loader the same way.
 
 SOURCE is the font cpslim started from:
   - a .bdf: parsed by the independent reader below (not cpslim's code), with the rules the
@@ -124,6 +127,8 @@ def read_pcf(path):
 def pcf_default_char(path):
     """default_char of the BDF_ENCODINGS table (the loader reads but ignores it)."""
     data = open(path, "rb").read()
+    if not data.startswith(b"\x01fcp"):
+        return None
     (count,) = struct.unpack_from("<I", data, 4)
     for i in range(count):
         typ, fmt, size, off = struct.unpack_from("<IIII", data, 8 + 16 * i)
