@@ -495,4 +495,23 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn run_time_font_paths_are_warned_about() {
+        let font = fixture("6x13.bdf");
+        let p = plan_for(
+            &[
+                ("code.py", b"n = '6x13'\nf = load_font(f'/fonts/{n}.bdf')\n"),
+                ("fonts/6x13.bdf", &font),
+            ],
+            None,
+        );
+        let warn = p
+            .actions
+            .iter()
+            .find(|a| a.kind == ActionKind::Report)
+            .expect("report");
+        assert!(warn.note.contains("code.py:2"), "{}", warn.note);
+        assert_eq!(warn.level, crate::plan::Level::Warning);
+    }
 }
