@@ -514,9 +514,7 @@ fn sweep_temps(root: &Path, m: &Manifest) {
         let Ok(read) = fs::read_dir(&d) else { continue };
         for item in read.flatten() {
             let name = item.file_name();
-            if name.to_str().is_some_and(fsops::is_temp_name)
-                && item.file_type().is_ok_and(|t| t.is_file())
-            {
+            if name.to_str().is_some_and(fsops::is_temp_name) {
                 let _ = fsops::remove(&item.path());
             }
         }

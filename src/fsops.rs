@@ -93,18 +93,23 @@ pub fn create_dirs(root: &Path, rel_dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(created)
 }
 
-/// Write `content` to `target` atomically: temp file in the same folder, fsync, read back and
-/// compare, rename over the target, fsync the folder. The original is never truncated.
-pub fn write_atomic(target: &Path, content: &[u8]) -> Result<()> {
-    let dir = target.parent().ok_or_else(|| Error::Refused {
-        path: target.to_path_buf(),
+/// A fresh temp name in the same folder as `path`.
+fn temp_sibling(path: &Path) -> Result<PathBuf> {
+    let dir = path.parent().ok_or_else(|| Error::Refused {
+        path: path.to_path_buf(),
         reason: "has no parent folder".into(),
     })?;
     let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(
+    Ok(dir.join(format!(
         "{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}",
         std::process::id()
-    ));
+    )))
+}
+
+/// Write `content` to `target` atomically: temp file in the same folder, fsync, read back and
+/// compare, rename over the target, fsync the folder. The original is never truncated.
+pub fn write_atomic(target: &Path, content: &[u8]) -> Result<()> {
+    let tmp = temp_sibling(target)?;
     let result = write_verify_rename(&tmp, target, content);
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -150,7 +155,12 @@ pub fn sync_dir(path: &Path) {
 pub fn remove(path: &Path) -> Result<()> {
     let meta = fs::symlink_metadata(path).map_err(|e| Error::write(path, e))?;
     if meta.is_dir() {
-        fs::remove_dir_all(path).map_err(|e| Error::write(path, e))?;
+        // Move the folder aside first: if that is refused nothing has changed, and a kill
+        // halfway through the removal leaves a recognisable temp folder, not a half-emptied one.
+        let aside = temp_sibling(path)?;
+        fs::rename(path, &aside).map_err(|e| Error::write(path, e))?;
+        sync_dir(path);
+        fs::remove_dir_all(&aside).map_err(|e| Error::write(path, e))?;
     } else {
         fs::remove_file(path).map_err(|e| Error::write(path, e))?;
     }

@@ -309,17 +309,19 @@ impl Inventory {
         self.entries.iter().filter(|e| e.is_file())
     }
 
-    /// Every entry strictly below `dir` (folders, files, links).
+    /// Every entry strictly below `dir` (folders, files, links). Entries are sorted by path
+    /// component by component, so a folder's subtree is one contiguous run: no full scan.
     pub fn descendants<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a Entry> + 'a {
-        self.entries
+        let start = self.entries.partition_point(|e| e.rel.as_path() <= dir);
+        let start = if dir.as_os_str().is_empty() { 0 } else { start };
+        self.entries[start..]
             .iter()
-            .filter(move |e| e.rel != dir && e.rel.starts_with(dir))
+            .take_while(move |e| e.rel.starts_with(dir))
     }
 
     /// Direct children of `dir` (`""` for the root).
     pub fn children<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a Entry> + 'a {
-        self.entries
-            .iter()
+        self.descendants(dir)
             .filter(move |e| e.rel.parent() == Some(dir))
     }
 
@@ -387,4 +389,64 @@ pub fn open_nofollow(path: &Path) -> std::io::Result<fs::File> {
         o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     o.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inv(paths: &[&str]) -> Inventory {
+        let mut entries: Vec<Entry> = paths
+            .iter()
+            .map(|p| Entry {
+                rel: PathBuf::from(p),
+                kind: if p.contains('.') {
+                    EntryKind::File
+                } else {
+                    EntryKind::Dir
+                },
+                size: u64::from(p.contains('.')),
+                allocated: 512,
+                mtime: None,
+                category: Category::Other,
+            })
+            .collect();
+        entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Inventory {
+            root: PathBuf::from("/x"),
+            cluster_size: 512,
+            board: None,
+            is_board: false,
+            entries,
+            issues: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn subtrees_are_found_by_range() {
+        let i = inv(&[
+            "lib",
+            "lib/a",
+            "lib/a/x.py",
+            "lib/a.py",
+            "lib/a-b",
+            "lib/a-b/y.py",
+            "lib/b.py",
+            "code.py",
+        ]);
+        let d: Vec<_> = i
+            .descendants(Path::new("lib/a"))
+            .map(|e| e.rel.clone())
+            .collect();
+        assert_eq!(d, vec![PathBuf::from("lib/a/x.py")]);
+        let c: Vec<_> = i
+            .children(Path::new("lib"))
+            .map(|e| e.rel.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(c, vec!["lib/a", "lib/a-b", "lib/a.py", "lib/b.py"]);
+        assert_eq!(i.children(Path::new("")).count(), 2);
+        assert_eq!(i.descendants(Path::new("")).count(), 8);
+        assert_eq!(i.descendants(Path::new("nope")).count(), 0);
+        assert_eq!(i.tree_size(Path::new("lib")), (4, 512 * 7));
+    }
 }

@@ -48,14 +48,15 @@ pub const MARKERS: [&str; 4] = [
 pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
     use Verdict::*;
     let _ = size;
-    // Names that are not UTF-8 match no pattern.
-    let comps: Vec<&str> = rel
+    // Names that are not UTF-8 are matched on their lossy form: `._caf\xe9` is still AppleDouble.
+    let owned: Vec<String> = rel
         .components()
         .map(|c| match c {
-            Component::Normal(s) => s.to_str(),
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
             _ => None,
         })
         .collect::<Option<Vec<_>>>()?;
+    let comps: Vec<&str> = owned.iter().map(String::as_str).collect();
     let name = *comps.last()?;
     let lower = name.to_ascii_lowercase();
     let at_root = comps.len() == 1;
@@ -118,6 +119,9 @@ pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
                 "chkdsk recovered fragments: a sign of past corruption",
             );
         }
+    }
+    if crate::fsops::is_temp_name(name) {
+        return rule(Delete, "leftover of an interrupted cpslim write");
     }
     if name.starts_with("._") && is_file {
         return rule(Delete, "macOS AppleDouble metadata");
@@ -201,7 +205,8 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> StagePlan {
     let mut plan = StagePlan::default();
     let mut deleted_trash: Vec<(&Path, usize)> = Vec::new();
     for e in &inv.entries {
-        if inside_junk_dir(&e.rel) {
+        // Links are never followed or changed; special files are not ours to judge.
+        if !(e.is_file() || e.is_dir()) || inside_junk_dir(&e.rel) {
             continue;
         }
         let Some(r) = classify(&e.rel, e.kind, e.size) else {

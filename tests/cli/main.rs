@@ -1,7 +1,11 @@
 //! The one integration-test binary: runs the built `cpslim` on temp copies of fixture trees.
+#![allow(clippy::unwrap_used)]
 
 mod bitmaps;
+mod contract;
 mod deadweight;
 mod fonts;
+mod junk;
 mod mpy;
+mod safety;
 mod util;

@@ -212,3 +212,29 @@ pub fn run_interop(script: &str, args: &[&std::ffi::OsStr]) -> Output {
         .output()
         .expect("run python")
 }
+
+/// Compare two snapshots and name the paths that differ (never dump file contents).
+#[track_caller]
+pub fn assert_same_tree(
+    got: &BTreeMap<PathBuf, Option<Vec<u8>>>,
+    want: &BTreeMap<PathBuf, Option<Vec<u8>>>,
+    what: &str,
+) {
+    let mut diffs = Vec::new();
+    for (p, v) in want {
+        match got.get(p) {
+            None => diffs.push(format!("missing {}", p.display())),
+            Some(g) if g != v => diffs.push(format!("differs {}", p.display())),
+            _ => {}
+        }
+    }
+    for p in got.keys().filter(|p| !want.contains_key(*p)) {
+        diffs.push(format!("extra {}", p.display()));
+    }
+    assert!(
+        diffs.is_empty(),
+        "{what}: {} difference(s):\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}

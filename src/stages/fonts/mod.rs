@@ -353,3 +353,165 @@ fn slash_path(p: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FontOptions;
+    use crate::plan::ActionKind;
+    use crate::scan::{scan, ScanOptions};
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fonts")
+            .join(name);
+        std::fs::read(p).expect("fixture")
+    }
+
+    fn plan_for(files: &[(&str, &[u8])], charset: Option<&str>) -> StagePlan {
+        let t = tempfile::tempdir().expect("tempdir");
+        for (rel, bytes) in files {
+            let p = t.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, bytes).expect("write");
+        }
+        let opts = ScanOptions {
+            cluster_size: Some(512),
+            cp_version: None,
+            board_id: None,
+        };
+        let inv = scan(t.path(), &opts).expect("scan");
+        let cfg = Config {
+            fonts: FontOptions {
+                charset: charset.map(String::from),
+                keep_names: false,
+            },
+            ..Config::default()
+        };
+        plan(&inv, &cfg).expect("plan")
+    }
+
+    #[test]
+    fn auto_charset_adds_the_codes_non_ascii_characters() {
+        let font = fixture("6x13.bdf");
+        let p = plan_for(
+            &[
+                (
+                    "code.py",
+                    "print(\"23\u{b0}C \u{b1}1\")\n# caf\u{e9}\n".as_bytes(),
+                ),
+                ("fonts/6x13.bdf", &font),
+            ],
+            Some("auto"),
+        );
+        let create = p
+            .actions
+            .iter()
+            .find(|a| a.kind == ActionKind::Create)
+            .expect("create");
+        let f = pcf::read(create.content.as_deref().expect("content")).expect("read");
+        assert!(f.glyph(0xB0).is_some() && f.glyph(0xB1).is_some() && f.glyph(0x41).is_some());
+        assert!(f.glyph(0xE9).is_none(), "comments are not literals");
+        assert_eq!(f.glyphs.len(), 95 + 2 + 1, "ascii, ° ±, DEFAULT_CHAR 0");
+    }
+
+    #[test]
+    fn delete_waits_for_the_pcf_and_the_code_edit() {
+        let font = fixture("6x13.bdf");
+        let p = plan_for(
+            &[
+                ("code.py", b"f = load_font('/fonts/6x13.bdf')\n"),
+                ("fonts/6x13.bdf", &font),
+            ],
+            None,
+        );
+        let kinds: Vec<ActionKind> = p.actions.iter().map(|a| a.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![ActionKind::Create, ActionKind::Edit, ActionKind::Delete]
+        );
+        assert_eq!(p.actions[1].requires, vec![0]);
+        assert_eq!(p.actions[2].requires, vec![0, 1]);
+        assert_eq!(
+            p.actions[1].content.as_deref(),
+            Some(&b"f = load_font('/fonts/6x13.pcf')\n"[..])
+        );
+    }
+
+    #[test]
+    fn a_literal_we_cannot_rewrite_blocks_the_conversion() {
+        let font = fixture("6x13.bdf");
+        let p = plan_for(
+            &[
+                ("code.py", b"f = load_font('/fonts/6x13.b\\x64f')\n"),
+                ("fonts/6x13.bdf", &font),
+            ],
+            None,
+        );
+        assert!(p.actions.iter().all(|a| a.kind == ActionKind::Report));
+        assert!(p.actions.iter().any(|a| a.note.contains("by hand")));
+    }
+
+    /// Damaged fonts of every kind: errors or valid results, never a panic.
+    #[test]
+    fn damaged_fonts_never_panic() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rnd = move |m: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % m as u64) as usize
+        };
+        for name in [
+            "synth.bdf",
+            "6x13.bdf",
+            "6x13.pcf",
+            "synth.pcf",
+            "junction-ascii.pcf",
+        ] {
+            let good = fixture(name);
+            for i in 0..300 {
+                let mut b = good.clone();
+                if i % 3 == 0 {
+                    b.truncate(rnd(good.len()));
+                } else {
+                    for _ in 0..1 + rnd(8) {
+                        let at = rnd(b.len());
+                        b[at] = if i % 3 == 1 {
+                            rnd(256) as u8
+                        } else {
+                            b[at] ^ 0xFF
+                        };
+                    }
+                }
+                let font = if name.ends_with("bdf") {
+                    bdf::parse(&b).map(|f| f.font)
+                } else {
+                    pcf::read(&b)
+                };
+                if let Ok(f) = font {
+                    let _ = build(&f);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn run_time_font_paths_are_warned_about() {
+        let font = fixture("6x13.bdf");
+        let p = plan_for(
+            &[
+                ("code.py", b"n = '6x13'\nf = load_font(f'/fonts/{n}.bdf')\n"),
+                ("fonts/6x13.bdf", &font),
+            ],
+            None,
+        );
+        let warn = p
+            .actions
+            .iter()
+            .find(|a| a.kind == ActionKind::Report)
+            .expect("report");
+        assert!(warn.note.contains("code.py:2"), "{}", warn.note);
+        assert_eq!(warn.level, crate::plan::Level::Warning);
+    }
+}

@@ -137,6 +137,7 @@ pub fn plan_edits(
             }
         }
     }
+    let dynamic = dynamic_bdf_paths(sources, &conversions);
     let mut creates = vec![usize::MAX; conversions.len()];
     let mut live = Vec::new();
     for (i, c) in conversions.into_iter().enumerate() {
@@ -201,16 +202,45 @@ pub fn plan_edits(
                 .requiring(std::iter::once(create).chain(edits)),
         );
         if !referenced {
-            plan.push(Action::report(
-                &c.bdf.rel,
-                0,
-                format!(
-                    "not referenced in code: check how it is loaded (it is now {})",
-                    slash_path(&c.pcf)
-                ),
-            ));
+            let note = format!(
+                "not referenced in code: check how it is loaded (it is now {})",
+                slash_path(&c.pcf)
+            );
+            let a = if dynamic.is_empty() {
+                Action::report(&c.bdf.rel, 0, note)
+            } else {
+                Action::report(
+                    &c.bdf.rel,
+                    0,
+                    format!(
+                        "{note}; code builds .bdf paths at run time ({}): such a load fails once \
+                         the BDF is gone, so change it to .pcf (or use --keep-names)",
+                        dynamic.join(", ")
+                    ),
+                )
+                .warning()
+            };
+            plan.push(a);
         }
     }
+}
+
+/// Literals that mention `.bdf` without naming a font on the drive (f-strings, pieces of a
+/// concatenation, other folders): where code may build a font path at run time.
+fn dynamic_bdf_paths(sources: &PySources, conversions: &[Conversion]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &sources.files {
+        for lit in &f.lits {
+            let mentions = lit.value.to_ascii_lowercase().contains(".bdf");
+            let exact = conversions
+                .iter()
+                .any(|c| names(lit, &slash_path(&c.bdf.rel)));
+            if mentions && !exact && !lit.is_bytes() && out.len() < 5 {
+                out.push(format!("{}:{}", slash_path(&f.entry.rel), lit.line));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

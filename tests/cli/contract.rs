@@ -1,0 +1,369 @@
+//! The command-line contract: exit codes, JSON schema, detection, --out, --budget, --dry-run.
+
+use std::path::Path;
+
+use crate::junk::{audit_json, only_child};
+use crate::util::*;
+
+fn demo_copy() -> tempfile::TempDir {
+    temp_copy(&asset("demo-drive"))
+}
+
+#[test]
+fn clap_definition_is_consistent() {
+    use clap::CommandFactory;
+    cpslim::cli::Cli::command().debug_assert();
+}
+
+#[test]
+fn audit_writes_nothing() {
+    let t = demo_copy();
+    let before = snapshot(t.path());
+    let o = run(cpslim().arg("audit").arg(t.path()).arg("--empty-trash"));
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("Found CIRCUITPY at"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("CircuitPython 10.2.1 on adafruit_feather_esp32s3_tft"));
+    assert_same_tree(&snapshot(t.path()), &before, "tree");
+    // --dry-run is audit
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .args(["--dry-run", "--json"]));
+    assert_code(&o, 0);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["command"], "audit");
+    assert_same_tree(&snapshot(t.path()), &before, "tree");
+}
+
+#[test]
+fn json_has_the_fixed_keys_and_nothing_else_on_stdout() {
+    let t = demo_copy();
+    let json = audit_json(t.path(), &["--only", "junk", "--cluster-size", "1024"]);
+    for key in [
+        "schema",
+        "command",
+        "path",
+        "board",
+        "cluster_size",
+        "before",
+        "after",
+        "free_before",
+        "free_after",
+        "stages",
+        "errors",
+        "backup",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(json["schema"], 1);
+    assert_eq!(json["command"], "audit");
+    assert_eq!(json["board"]["version"], "10.2.1");
+    assert_eq!(json["board"]["board_id"], "adafruit_feather_esp32s3_tft");
+    assert_eq!(json["cluster_size"], 1024);
+    assert!(json["backup"].is_null());
+    for k in ["files", "bytes", "allocated"] {
+        assert!(
+            json["before"][k].as_u64().unwrap() >= json["after"][k].as_u64().unwrap(),
+            "{k}"
+        );
+    }
+    let junk = &json["stages"][0];
+    assert_eq!(junk["name"], "junk");
+    let mut saved = 0i64;
+    let mut saved_alloc = 0i64;
+    for a in junk["actions"].as_array().unwrap() {
+        for k in ["action", "path", "bytes_before", "bytes_after", "note"] {
+            assert!(a.get(k).is_some(), "action misses {k}: {a}");
+        }
+        if a["action"] != "report" {
+            saved += a["bytes_before"].as_i64().unwrap() - a["bytes_after"].as_i64().unwrap();
+            // allocated at 1 KiB clusters: a 4,096-byte AppleDouble file is 4 clusters
+            let before = a["bytes_before"].as_i64().unwrap();
+            saved_alloc += before;
+        }
+    }
+    assert_eq!(junk["saved_bytes"].as_i64().unwrap(), saved);
+    assert!(junk["saved_allocated"].as_i64().unwrap() >= saved_alloc);
+    assert_eq!(
+        json["before"]["bytes"].as_i64().unwrap() - json["after"]["bytes"].as_i64().unwrap(),
+        saved
+    );
+}
+
+#[test]
+fn optimize_json_reports_the_backup_and_measured_after() {
+    let t = demo_copy();
+    let backups = tempfile::tempdir().unwrap();
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .args(["--only", "junk", "--json", "--yes", "--backup-dir"])
+        .arg(backups.path()));
+    assert_code(&o, 0);
+    let json: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
+    assert_eq!(json["command"], "optimize");
+    let backup = json["backup"].as_str().unwrap();
+    assert!(Path::new(backup).join("manifest.json").is_file());
+    // "after" is measured on the tree, so it matches a fresh audit's "before".
+    let again = audit_json(t.path(), &["--only", "junk"]);
+    assert_eq!(json["after"], again["before"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn optimize_without_terminal_needs_yes() {
+    let t = demo_copy();
+    let before = snapshot(t.path());
+    let o = run(cpslim().arg("optimize").arg(t.path()));
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("--yes"), "{}", stderr(&o));
+    assert_same_tree(&snapshot(t.path()), &before, "tree");
+}
+
+#[test]
+fn usage_errors_exit_2_and_change_nothing() {
+    let t = demo_copy();
+    let before = snapshot(t.path());
+    for args in [
+        vec!["audit", "--only", "nonsense"],
+        vec!["audit", "--cluster-size", "1000"],
+        vec!["optimize", "--yes", "--budget", "lots"],
+    ] {
+        let o = run(cpslim().args(&args[..1]).arg(t.path()).args(&args[1..]));
+        assert_code(&o, 2);
+        assert!(
+            stderr(&o).starts_with("cpslim: error:"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // A PATH that is a file, or missing.
+    let o = run(cpslim().arg("audit").arg(t.path().join("code.py")));
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("code.py") && stderr(&o).contains("not a folder"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(cpslim().arg("audit").arg(t.path().join("nope")));
+    assert_code(&o, 2);
+    assert_same_tree(&snapshot(t.path()), &before, "tree");
+}
+
+#[test]
+fn finds_the_board_among_mounts() {
+    let board = demo_copy();
+    let other = tempfile::tempdir().unwrap();
+    let mounts = std::env::join_paths([other.path(), board.path()]).unwrap();
+    let o = run(cpslim().arg("audit").env("CPSLIM_MOUNTS", &mounts));
+    assert_code(&o, 0);
+    assert!(
+        stdout(&o).contains(&format!("Found CIRCUITPY at {}", board.path().display())),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = run(cpslim().arg("audit").env("CPSLIM_MOUNTS", other.path()));
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("no CircuitPython board found") && stderr(&o).contains("PATH"),
+        "{}",
+        stderr(&o)
+    );
+
+    let second = demo_copy();
+    let mounts = std::env::join_paths([board.path(), second.path()]).unwrap();
+    let o = run(cpslim().arg("audit").env("CPSLIM_MOUNTS", &mounts));
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&board.path().display().to_string())
+            && err.contains(&second.path().display().to_string()),
+        "{err}"
+    );
+}
+
+#[test]
+fn out_mode_leaves_path_untouched() {
+    let t = demo_copy();
+    let before = snapshot(t.path());
+    let out_parent = tempfile::tempdir().unwrap();
+    let out = out_parent.path().join("build");
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .arg("--out")
+        .arg(&out)
+        .args(["--only", "junk", "--cluster-size", "1024"]));
+    assert_code(&o, 0);
+    assert_same_tree(&snapshot(t.path()), &before, "tree");
+    assert!(out.join("code.py").is_file());
+    assert!(!out.join("._code.py").exists());
+    assert!(!out.join(".DS_Store").exists());
+    assert_eq!(
+        std::fs::read(out.join("code.py")).unwrap(),
+        std::fs::read(t.path().join("code.py")).unwrap()
+    );
+    // A non-empty --out is refused.
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .arg("--out")
+        .arg(&out));
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
+}
+
+#[test]
+fn budget_exceeded_exits_3_and_says_by_how_much() {
+    let t = demo_copy();
+    let out_parent = tempfile::tempdir().unwrap();
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .arg("--out")
+        .arg(out_parent.path().join("small"))
+        .args([
+            "--only",
+            "junk",
+            "--cluster-size",
+            "1024",
+            "--budget",
+            "100KB",
+            "--json",
+        ]));
+    assert_code(&o, 3);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let used = json["after"]["allocated"].as_u64().unwrap();
+    assert!(used > 100_000);
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .arg("--out")
+        .arg(out_parent.path().join("small2"))
+        .args([
+            "--only",
+            "junk",
+            "--cluster-size",
+            "1024",
+            "--budget",
+            "100KB",
+        ]));
+    assert_code(&o, 3);
+    assert!(
+        stderr(&o).contains(&format!("{} bytes more than the budget", used - 100_000)),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .arg("--out")
+        .arg(out_parent.path().join("big"))
+        .args([
+            "--only",
+            "junk",
+            "--cluster-size",
+            "1024",
+            "--budget",
+            "16MiB",
+        ]));
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("Within budget"), "{}", stdout(&o));
+}
+
+#[test]
+fn restore_refuses_files_changed_after_the_run() {
+    let t = demo_copy();
+    let backups = tempfile::tempdir().unwrap();
+    let before = snapshot(t.path());
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .args(["--empty-trash", "--yes", "--backup-dir"])
+        .arg(backups.path()));
+    assert_code(&o, 0);
+    // The user saves a new .DS_Store-named file over where the old one was restored from.
+    write(t.path(), ".DS_Store", b"new finder settings");
+    let backup = only_child(backups.path());
+    let o = run(cpslim()
+        .arg("restore")
+        .arg(t.path())
+        .arg("--from")
+        .arg(&backup));
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains(".DS_Store"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(t.path().join(".DS_Store")).unwrap(),
+        b"new finder settings"
+    );
+    let o = run(cpslim()
+        .arg("restore")
+        .arg(t.path())
+        .arg("--from")
+        .arg(&backup)
+        .arg("--yes"));
+    assert_code(&o, 0);
+    assert_same_tree(&snapshot(t.path()), &before, "tree");
+}
+
+#[test]
+fn restore_finds_the_latest_backup_in_the_state_dir() {
+    let t = demo_copy();
+    let state = tempfile::tempdir().unwrap();
+    let before = snapshot(t.path());
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .arg("--yes")
+        .env("XDG_STATE_HOME", state.path()));
+    assert_code(&o, 0);
+    assert!(state.path().join("cpslim/backups").is_dir());
+    let o = run(cpslim()
+        .arg("restore")
+        .arg(t.path())
+        .env("XDG_STATE_HOME", state.path()));
+    assert_code(&o, 0);
+    assert_same_tree(&snapshot(t.path()), &before, "tree");
+    let empty = tempfile::tempdir().unwrap();
+    let o = run(cpslim()
+        .arg("restore")
+        .arg(t.path())
+        .env("XDG_STATE_HOME", empty.path()));
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("--from"), "{}", stderr(&o));
+}
+
+#[test]
+fn human_report_has_table_totals_and_advice() {
+    let t = demo_copy();
+    let o =
+        run(cpslim()
+            .arg("audit")
+            .arg(t.path())
+            .args(["--only", "junk", "--cluster-size", "512"]));
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains("stage") && out.contains("junk") && out.contains("total"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Would free") && out.contains(" bytes)"),
+        "{out}"
+    );
+    assert!(out.contains("Largest remaining files"), "{out}");
+    assert!(
+        out.contains("fonts/LeagueSpartan-Bold-16.bdf") && out.contains("fonts stage"),
+        "{out}"
+    );
+    assert!(
+        out.contains("images/background.bmp") && out.contains("8-bit BMP using 5 colours"),
+        "{out}"
+    );
+    assert!(!out.contains('\x1b'), "colour without a terminal");
+    let o = run(cpslim().arg("audit").arg(t.path()).arg("-q"));
+    assert_code(&o, 0);
+    assert!(stdout(&o).is_empty());
+}
