@@ -49,7 +49,10 @@ pub fn largest(inv: &Inventory, plan: &Plan, n: usize) -> Vec<LargeFile> {
     files.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
     files.truncate(n);
     for f in &mut files {
-        f.advice = advise(inv, &f.path);
+        // A file a stage already rewrites needs no further advice about its old form.
+        if !resized.iter().any(|(p, _)| *p == f.path) {
+            f.advice = advise(inv, &f.path);
+        }
     }
     files
 }
@@ -68,7 +71,7 @@ fn advise(inv: &Inventory, rel: &Path) -> Option<String> {
             let bytes = inv.read_limited(rel, 4 << 20).ok()?;
             let colors = eight_bit_colours_used(&bytes)?;
             (colors <= 16).then(|| {
-                format!("8-bit BMP using {colors} colours: the bitmaps stage stores it in 4 bits or fewer")
+                format!("8-bit BMP using only {colors} colours: `--colors {colors}` or `--remap-palette` may store it in fewer bits")
             })
         }
         _ => None,

@@ -68,9 +68,11 @@ pub fn render(r: &Report, style: &Style) -> String {
     let _ = writeln!(out, "{}", style.paint("1", heading));
     let mut any = false;
     for st in &r.stages {
+        let mut hidden = 0;
         for a in &st.actions {
             let show = a.action != ActionKind::Report || a.level == Level::Warning || style.verbose;
             if !show {
+                hidden += 1;
                 continue;
             }
             any = true;
@@ -90,6 +92,14 @@ pub fn render(r: &Report, style: &Style) -> String {
                 st.name.as_str(),
                 sanitize(&a.path),
                 sanitize(&a.note)
+            );
+        }
+        if hidden > 0 {
+            any = true;
+            let _ = writeln!(
+                out,
+                "  {:<10} … {hidden} more note(s) (-v lists them)",
+                st.name.as_str()
             );
         }
     }
