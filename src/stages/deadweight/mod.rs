@@ -78,8 +78,21 @@ fn is_asset_ext(ext: &str) -> bool {
 
 pub fn analyze(inv: &Inventory, cfg: &Config) -> Analysis {
     let drive = Drive::build(inv);
-    let version = inv.board.as_ref().map(|b| b.version.clone());
-    let board_id = inv.board.as_ref().and_then(|b| b.board_id.clone());
+    let version = inv
+        .board
+        .as_ref()
+        .map(|b| b.version.clone())
+        .or_else(|| cfg.cp_version.clone());
+    // `--cp-version` alone replaces the scanned board; the id still comes from boot_out.txt.
+    let board_id = inv
+        .board
+        .as_ref()
+        .and_then(|b| b.board_id.clone())
+        .or_else(|| cfg.board_id.clone())
+        .or_else(|| {
+            let bytes = inv.read_limited(Path::new("boot_out.txt"), 4096).ok()?;
+            crate::board::parse_boot_out(&bytes)?.board_id
+        });
     let fw = firmware::lookup(version.as_deref(), board_id.as_deref());
     let new_rule = drive::new_package_rule(version.as_deref());
     let graph = (!drive.entry_points.is_empty())

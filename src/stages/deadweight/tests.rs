@@ -508,3 +508,13 @@ fn why_on_assets_and_other_files() {
     let text = why(&inv, &cfg(), Path::new("code.py")).expect("why");
     assert!(text.contains("entry point"), "{text}");
 }
+
+#[test]
+fn cp_version_flag_keeps_the_board_id_from_boot_out() {
+    let d = bundle_drive(&[]);
+    let a = analyze_dir(d.path(), Some("9.2.9"), None, &cfg());
+    let fw = a.firmware.as_ref().expect("firmware known");
+    assert_eq!(fw.board_id, "adafruit_feather_esp32s3_tft");
+    assert_eq!(fw.tag, "9.2.9");
+    assert!(has(&a, Kind::Firmware, "lib/adafruit_bus_device", true));
+}
