@@ -518,3 +518,51 @@ fn cp_version_flag_keeps_the_board_id_from_boot_out() {
     assert_eq!(fw.tag, "9.2.9");
     assert!(has(&a, Kind::Firmware, "lib/adafruit_bus_device", true));
 }
+
+/// Differential check of the opcode walk on a corpus (run by hand):
+/// `MPY_DUMP=list.txt cargo test dump_mpy_corpus -- --ignored` (lines: `source.py out.mpy`).
+#[test]
+#[ignore]
+fn dump_mpy_corpus() {
+    let Ok(list) = std::env::var("MPY_DUMP") else {
+        return;
+    };
+    let mut out = String::new();
+    for line in fs::read_to_string(&list).unwrap_or_default().lines() {
+        let Some((src, mpy)) = line.split_once(' ') else {
+            continue;
+        };
+        let dir = Path::new(&list).parent().unwrap_or(Path::new("."));
+        let Ok(bytes) = fs::read(dir.join(mpy)) else {
+            continue;
+        };
+        let v = match read_mpy(&bytes) {
+            Ok(i) if i.exact => serde_json::json!(i
+                .imports
+                .iter()
+                .map(|i| serde_json::json!([i.module, i.level, i.names]))
+                .collect::<Vec<_>>()),
+            Ok(_) => serde_json::json!("not exact"),
+            Err(e) => serde_json::json!(e.to_string()),
+        };
+        out.push_str(&serde_json::json!({"src": src, "imports": v}).to_string());
+        out.push('\n');
+    }
+    fs::write(Path::new(&list).with_extension("out.jsonl"), out).ok();
+}
+
+#[test]
+fn native_mpy_imports_come_from_its_strings() {
+    let bytes = fs::read(fixtures().join("custom-mpy/native_user.mpy")).expect("fixture");
+    let info = read_mpy(&bytes).expect("reads");
+    assert!(!info.exact, "native code is not decoded");
+    assert!(info.strings.iter().any(|s| s == "adafruit_ticks"));
+    let code = b"import native_user\n";
+    let d = bundle_drive(&[("code.py", code), ("lib/native_user.mpy", &bytes)]);
+    let a = analyze_dir(d.path(), None, None, &cfg());
+    let g = a.graph.as_ref().expect("graph");
+    assert!(g
+        .reached
+        .contains_key(&(Place::Lib, "adafruit_ticks".into())));
+    assert!(has(&a, Kind::Unused, "lib/adafruit_debouncer.mpy", false));
+}
