@@ -336,6 +336,33 @@ fn dedup(findings: &mut Vec<Finding>) {
     });
 }
 
+/// One line on what the import graph found (shown with `-v`).
+fn graph_summary(a: &Analysis, g: &Graph) -> String {
+    let mut used: Vec<&str> = a
+        .drive
+        .lib
+        .iter()
+        .filter(|(k, _)| g.reached.contains_key(&(Place::Lib, (*k).clone())))
+        .map(|(_, u)| u.name.as_str())
+        .collect();
+    used.sort_unstable();
+    let list = |names: Vec<&str>| {
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    format!(
+        "import graph from {}: {} files read; lib/ entries used: {}; answered by built-in modules: {}; by frozen modules: {}",
+        entry_list(&a.drive.entry_points),
+        g.files_read,
+        list(used),
+        list(g.builtin_hits.keys().map(String::as_str).collect()),
+        list(g.frozen_hits.keys().map(String::as_str).collect()),
+    )
+}
+
 /// Plan the stage.
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let a = analyze(inv, cfg);
@@ -367,6 +394,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
             ));
         }
         Some(g) => {
+            plan.push(Action::report(lib, 0, graph_summary(&a, g)));
             for p in &g.problems {
                 if p.bad_mpy_header && mpy_stage {
                     continue;
