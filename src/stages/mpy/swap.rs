@@ -84,7 +84,8 @@ pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
             ),
         );
         a.bytes_after = estimate_total.1;
-        ctx.out.push(a);
+        // Shown without -v: it is the one thing the user must do for this stage to work.
+        ctx.out.push(a.warning());
     }
     Ok(())
 }
