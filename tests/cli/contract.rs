@@ -359,7 +359,7 @@ fn human_report_has_table_totals_and_advice() {
         "{out}"
     );
     assert!(
-        out.contains("images/background.bmp") && out.contains("8-bit BMP using 5 colours"),
+        out.contains("images/background.bmp") && out.contains("8-bit BMP using only 5 colours"),
         "{out}"
     );
     assert!(!out.contains('\x1b'), "colour without a terminal");

@@ -155,6 +155,20 @@ fn audit_reports_every_kind_with_reasons() {
     }
     // Nothing changed.
     assert!(d.path().join("lib/adafruit_imageload").is_dir());
+    // -v adds the import graph's summary.
+    let out = stdout(&audit(d.path(), &["-v"]));
+    let line = out
+        .lines()
+        .find(|l| l.contains("import graph from code.py, boot.py"))
+        .unwrap_or_else(|| panic!("no summary:\n{out}"));
+    assert!(
+        line.contains("lib/ entries used: adafruit_bme280, adafruit_connection_manager"),
+        "{line}"
+    );
+    assert!(
+        line.contains("built-in modules: adafruit_bus_device"),
+        "{line}"
+    );
 }
 
 #[test]

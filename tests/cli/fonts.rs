@@ -157,6 +157,9 @@ fn fonts_convert_losslessly_edit_code_and_restore() {
 #[test]
 fn fonts_ascii_subset_matches_source_and_size_formula() {
     let t = drive();
+    // otf2bdf output as Adafruit's guides ship it (proportional, 561 glyphs up to U+FB02).
+    let spartan = fs::read(asset("demo-drive/fonts/LeagueSpartan-Bold-16.bdf")).expect("asset");
+    write(t.path(), "fonts/spartan.bdf", &spartan);
     let orig = tempfile::tempdir().expect("tempdir");
     copy_tree(t.path(), orig.path());
     let bk = tempfile::tempdir().expect("tempdir");
@@ -182,6 +185,7 @@ fn fonts_ascii_subset_matches_source_and_size_formula() {
                 &r.join("Junction-regular-24.pcf"),
                 &s.join("Junction-regular-24.bdf"),
             ),
+            (&r.join("fonts/spartan.pcf"), &s.join("fonts/spartan.bdf")),
         ],
     );
 }

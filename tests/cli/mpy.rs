@@ -239,6 +239,13 @@ fn without_a_bundle_it_estimates_and_names_the_bundle_to_download() {
         "{note}"
     );
     assert_eq!(neo["bytes_after"], 1254); // 5,014 × 0.25
+    let o = audit_human(drive.path(), &[]);
+    assert!(
+        warnings(&o).iter().any(|l| l.contains("estimate")
+            && l.contains("adafruit-circuitpython-bundle-10.x-mpy-YYYYMMDD.zip")),
+        "{}",
+        stdout(&o)
+    );
     let (o, _b) = optimize(drive.path(), &[]);
     assert_code(&o, 0);
     let mut after = snapshot(drive.path());

@@ -78,8 +78,21 @@ fn is_asset_ext(ext: &str) -> bool {
 
 pub fn analyze(inv: &Inventory, cfg: &Config) -> Analysis {
     let drive = Drive::build(inv);
-    let version = inv.board.as_ref().map(|b| b.version.clone());
-    let board_id = inv.board.as_ref().and_then(|b| b.board_id.clone());
+    let version = inv
+        .board
+        .as_ref()
+        .map(|b| b.version.clone())
+        .or_else(|| cfg.cp_version.clone());
+    // `--cp-version` alone replaces the scanned board; the id still comes from boot_out.txt.
+    let board_id = inv
+        .board
+        .as_ref()
+        .and_then(|b| b.board_id.clone())
+        .or_else(|| cfg.board_id.clone())
+        .or_else(|| {
+            let bytes = inv.read_limited(Path::new("boot_out.txt"), 4096).ok()?;
+            crate::board::parse_boot_out(&bytes)?.board_id
+        });
     let fw = firmware::lookup(version.as_deref(), board_id.as_deref());
     let new_rule = drive::new_package_rule(version.as_deref());
     let graph = (!drive.entry_points.is_empty())
@@ -336,6 +349,33 @@ fn dedup(findings: &mut Vec<Finding>) {
     });
 }
 
+/// One line on what the import graph found (shown with `-v`).
+fn graph_summary(a: &Analysis, g: &Graph) -> String {
+    let mut used: Vec<&str> = a
+        .drive
+        .lib
+        .iter()
+        .filter(|(k, _)| g.reached.contains_key(&(Place::Lib, (*k).clone())))
+        .map(|(_, u)| u.name.as_str())
+        .collect();
+    used.sort_unstable();
+    let list = |names: Vec<&str>| {
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    format!(
+        "import graph from {}: {} files read; lib/ entries used: {}; answered by built-in modules: {}; by frozen modules: {}",
+        entry_list(&a.drive.entry_points),
+        g.files_read,
+        list(used),
+        list(g.builtin_hits.keys().map(String::as_str).collect()),
+        list(g.frozen_hits.keys().map(String::as_str).collect()),
+    )
+}
+
 /// Plan the stage.
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let a = analyze(inv, cfg);
@@ -367,6 +407,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
             ));
         }
         Some(g) => {
+            plan.push(Action::report(lib, 0, graph_summary(&a, g)));
             for p in &g.problems {
                 if p.bad_mpy_header && mpy_stage {
                     continue;

@@ -405,3 +405,164 @@ fn why_prints_the_chain_or_the_reason() {
     assert!(text.contains(": import adafruit_ticks"), "{text}");
     assert!(why(&inv, &cfg(), Path::new("lib/nope")).is_err());
 }
+
+/// Deterministic byte noise (no rand dependency).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn mpy_reader_survives_corruption() {
+    let mut rng = Lcg(7);
+    let dir = fixtures().join("bundle10/lib");
+    let mut files = vec![dir.join("adafruit_requests.mpy"), dir.join("neopixel.mpy")];
+    files.push(dir.join("adafruit_display_text/label.mpy"));
+    for f in files {
+        let good = fs::read(&f).expect("fixture");
+        for _ in 0..300 {
+            let mut b = good.clone();
+            for _ in 0..(rng.next() % 8 + 1) {
+                let i = (rng.next() as usize) % b.len();
+                if let Some(x) = b.get_mut(i) {
+                    *x = rng.next() as u8;
+                }
+            }
+            let _ = read_mpy(&b);
+        }
+    }
+}
+
+#[test]
+fn pysrc_survives_noise() {
+    let mut rng = Lcg(11);
+    let alphabet: Vec<char> = "abfrFRB_ ()[]{}:;,.\\'\"#\n\t\r=!*0x9é{}".chars().collect();
+    for _ in 0..2000 {
+        let len = (rng.next() % 80) as usize;
+        let s: String = (0..len)
+            .map(|_| alphabet[(rng.next() as usize) % alphabet.len()])
+            .collect();
+        let _ = crate::pysrc::string_literals(&s);
+        let _ = crate::pysrc::imports(&s);
+        let _ = crate::pysrc::possible_names(&s);
+    }
+}
+
+#[test]
+fn very_deep_packages_and_relative_dynamic_imports() {
+    let d = bundle_drive(&[]);
+    let mut rel = String::from("lib/deep_pkg");
+    for i in 0..50 {
+        fs::create_dir_all(d.path().join(&rel)).expect("mkdir");
+        fs::write(d.path().join(&rel).join("__init__.py"), "").expect("write");
+        rel.push_str(&format!("/level{i}"));
+    }
+    fs::create_dir_all(d.path().join(&rel)).expect("mkdir");
+    // asyncio-style lazy loader: a relative __import__ stays inside its package.
+    fs::write(
+        d.path().join(&rel).join("leaf.py"),
+        "from .. import sibling\nimport adafruit_imageload\ndef get(n):\n    return __import__(n, None, None, True, 1)\n",
+    )
+    .expect("write");
+    let dotted = rel.trim_start_matches("lib/").replace('/', ".");
+    let code = format!("{CODE}from {dotted} import leaf\n");
+    fs::write(d.path().join("code.py"), code).expect("write");
+    let a = analyze_dir(d.path(), None, None, &cfg());
+    assert!(!a.unsure, "{:?}", a.graph.as_ref().map(|g| &g.uncertain));
+    let g = a.graph.as_ref().expect("graph");
+    assert!(g.reached.contains_key(&(Place::Lib, "deep_pkg".into())));
+    assert!(g
+        .reached
+        .contains_key(&(Place::Lib, "adafruit_imageload".into())));
+    assert!(!found(&a).iter().any(|f| f.1.starts_with("lib/deep_pkg")));
+}
+
+#[test]
+fn why_on_assets_and_other_files() {
+    let code = format!("{CODE}x = 'a.bmp'\n");
+    let d = bundle_drive(&[
+        ("code.py", code.as_bytes()),
+        ("images/b.bmp", b"BM"),
+        ("images/a.bmp", b"BM"),
+    ]);
+    let inv = scan(
+        d.path(),
+        &ScanOptions {
+            cluster_size: Some(512),
+            cp_version: None,
+            board_id: None,
+        },
+    )
+    .expect("scan");
+    let text = why(&inv, &cfg(), Path::new("images/b.bmp")).expect("why");
+    assert!(text.contains("unreferenced asset"), "{text}");
+    assert!(!text.contains("imports 'images'"), "{text}");
+    let text = why(&inv, &cfg(), Path::new("images/a.bmp")).expect("why");
+    assert!(text.contains("not a Python module"), "{text}");
+    let text = why(&inv, &cfg(), Path::new("code.py")).expect("why");
+    assert!(text.contains("entry point"), "{text}");
+}
+
+#[test]
+fn cp_version_flag_keeps_the_board_id_from_boot_out() {
+    let d = bundle_drive(&[]);
+    let a = analyze_dir(d.path(), Some("9.2.9"), None, &cfg());
+    let fw = a.firmware.as_ref().expect("firmware known");
+    assert_eq!(fw.board_id, "adafruit_feather_esp32s3_tft");
+    assert_eq!(fw.tag, "9.2.9");
+    assert!(has(&a, Kind::Firmware, "lib/adafruit_bus_device", true));
+}
+
+/// Differential check of the opcode walk on a corpus (run by hand):
+/// `MPY_DUMP=list.txt cargo test dump_mpy_corpus -- --ignored` (lines: `source.py out.mpy`).
+#[test]
+#[ignore]
+fn dump_mpy_corpus() {
+    let Ok(list) = std::env::var("MPY_DUMP") else {
+        return;
+    };
+    let mut out = String::new();
+    for line in fs::read_to_string(&list).unwrap_or_default().lines() {
+        let Some((src, mpy)) = line.split_once(' ') else {
+            continue;
+        };
+        let dir = Path::new(&list).parent().unwrap_or(Path::new("."));
+        let Ok(bytes) = fs::read(dir.join(mpy)) else {
+            continue;
+        };
+        let v = match read_mpy(&bytes) {
+            Ok(i) if i.exact => serde_json::json!(i
+                .imports
+                .iter()
+                .map(|i| serde_json::json!([i.module, i.level, i.names]))
+                .collect::<Vec<_>>()),
+            Ok(_) => serde_json::json!("not exact"),
+            Err(e) => serde_json::json!(e.to_string()),
+        };
+        out.push_str(&serde_json::json!({"src": src, "imports": v}).to_string());
+        out.push('\n');
+    }
+    fs::write(Path::new(&list).with_extension("out.jsonl"), out).ok();
+}
+
+#[test]
+fn native_mpy_imports_come_from_its_strings() {
+    let bytes = fs::read(fixtures().join("custom-mpy/native_user.mpy")).expect("fixture");
+    let info = read_mpy(&bytes).expect("reads");
+    assert!(!info.exact, "native code is not decoded");
+    assert!(info.strings.iter().any(|s| s == "adafruit_ticks"));
+    let code = b"import native_user\n";
+    let d = bundle_drive(&[("code.py", code), ("lib/native_user.mpy", &bytes)]);
+    let a = analyze_dir(d.path(), None, None, &cfg());
+    let g = a.graph.as_ref().expect("graph");
+    assert!(g
+        .reached
+        .contains_key(&(Place::Lib, "adafruit_ticks".into())));
+    assert!(has(&a, Kind::Unused, "lib/adafruit_debouncer.mpy", false));
+}

@@ -46,7 +46,16 @@ pub fn why(inv: &Inventory, cfg: &Config, rel: &Path) -> Result<String> {
         );
         return Ok(out);
     }
-    let Some((place, key)) = a.drive.unit_of(&rel) else {
+    let is_module = match inv.get(&rel) {
+        Some(e) if e.is_dir() => a
+            .drive
+            .unit_of(&rel)
+            .and_then(|(p, k)| a.drive.unit(p, &k))
+            .is_some_and(|u| u.has_code()),
+        Some(e) => matches!(e.ext().as_str(), "py" | "mpy"),
+        None => false,
+    };
+    let Some((place, key)) = a.drive.unit_of(&rel).filter(|_| is_module) else {
         if out.is_empty() {
             let _ = writeln!(
                 out,

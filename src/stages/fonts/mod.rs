@@ -311,16 +311,24 @@ fn table_note(font: &Font, layout: &pcf::Layout) -> Option<String> {
         .map(|g| g.code)
         .filter(|c| c >> 8 != main)
         .collect();
-    Some(format!(
-        "the encoding table is {} of {} ({}%): it spans every code point between the lowest and \
-         highest kept; {} outside U+{:02X}xx ({}) cost most of it",
+    let (lo, hi) = (
+        font.glyphs.first().map_or(0, |g| g.code),
+        font.glyphs.last().map_or(0, |g| g.code),
+    );
+    let mut note = format!(
+        "the encoding table is {} of {} ({}%): PCF keeps a slot for every code point in the \
+         rectangle U+{lo:04X}–U+{hi:04X} (high byte × low byte)",
         format_size(layout.encodings as u64),
         format_size(layout.total as u64),
         layout.encodings * 100 / layout.total.max(1),
-        far.len(),
-        main,
-        list_codes(&far)
-    ))
+    );
+    if !far.is_empty() && far.len() <= 8 {
+        note.push_str(&format!(
+            "; {} alone widen it (drop them with --charset to save most of it)",
+            list_codes(&far)
+        ));
+    }
+    Some(note)
 }
 
 fn list_codes(codes: &[u32]) -> String {

@@ -84,7 +84,8 @@ pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
             ),
         );
         a.bytes_after = estimate_total.1;
-        ctx.out.push(a);
+        // Shown without -v: it is the one thing the user must do for this stage to work.
+        ctx.out.push(a.warning());
     }
     Ok(())
 }
@@ -231,10 +232,19 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
         .fold((0u64, 0u64), |(b, a), x| {
             (b + x.bytes_before, a + x.bytes_after)
         });
-    if actions.iter().any(|a| a.writes()) {
+    let writes: Vec<usize> = actions
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.writes())
+        .map(|(i, _)| first + i)
+        .collect();
+    if !writes.is_empty() {
         let path = dm.dir.or(dm.py).or(dm.mpy).map(|e| e.rel.clone());
         if let Some(path) = path {
-            ctx.out.push(Action::report(
+            // Linked to the library's writes: if an earlier stage takes the library (e.g. the
+            // deadweight stage deletes a copy the firmware shadows), the merge drops the whole
+            // swap and this line with it, so the report never claims a swap that did not happen.
+            let line = Action::report(
                 &path,
                 before,
                 format!(
@@ -243,7 +253,9 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
                     format_size(before),
                     format_size(after)
                 ),
-            ));
+            )
+            .requiring(writes);
+            ctx.out.push(line);
         }
     }
     Ok(())

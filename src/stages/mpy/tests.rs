@@ -182,3 +182,48 @@ fn newer_py_on_the_drive_and_working_mpy_are_not_downgraded() {
         .iter()
         .any(|a| a.path == Path::new("lib/adafruit_ticks.mpy") && a.note.contains("kept")));
 }
+
+#[test]
+fn a_library_taken_by_an_earlier_stage_drops_the_whole_swap_and_its_summary() {
+    use crate::plan::Plan;
+    use crate::stages::StageName;
+    let drive = tempfile::tempdir().expect("tmp");
+    let r = drive.path();
+    put(r, "boot_out.txt", BOOT_OUT.as_bytes());
+    put(r, "lib/neopixel.py", b"__version__ = \"6.4.2\"\n# source\n");
+    put(
+        r,
+        "lib/adafruit_ticks.py",
+        b"__version__ = \"1.1.7\"\n# source\n",
+    );
+    let inv = scan(
+        r,
+        &ScanOptions {
+            cluster_size: Some(512),
+            cp_version: None,
+            board_id: None,
+        },
+    )
+    .expect("scan");
+    let mpy_plan = plan(&inv, &with_bundles(vec![extracted()])).expect("plan");
+    let mut earlier = StagePlan::default();
+    let e = inv.get(Path::new("lib/neopixel.py")).expect("entry");
+    earlier.push(Action::delete(&inv, e, "firmware has it"));
+    let merged = Plan::merge(vec![
+        (StageName::Deadweight, earlier),
+        (StageName::Mpy, mpy_plan),
+    ]);
+    let mpy: Vec<_> = merged
+        .stages
+        .iter()
+        .filter(|(n, _)| *n == StageName::Mpy)
+        .flat_map(|(_, p)| p.actions.iter())
+        .collect();
+    assert!(
+        mpy.iter().all(|a| !a.path.starts_with("lib/neopixel")),
+        "{mpy:#?}"
+    );
+    assert!(mpy
+        .iter()
+        .any(|a| a.path == Path::new("lib/adafruit_ticks.py") && a.note.contains("swapped")));
+}
