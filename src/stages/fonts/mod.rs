@@ -166,18 +166,13 @@ fn plan_bdf<'a>(
         }
     };
     if out.len() as u64 >= e.size {
-        let why = table_note(&font, &layout).unwrap_or_default();
-        plan.push(
-            Action::report(
-                &e.rel,
-                e.size,
-                format!(
-                "not converted: the PCF would be {}, not smaller; {why} (--charset keeps fewer)",
-                format_size(out.len() as u64)
-            ),
-            )
-            .warning(),
-        );
+        let mut why = vec![format!(
+            "not converted: the PCF would be {}, not smaller",
+            format_size(out.len() as u64)
+        )];
+        why.extend(table_note(&font, &layout));
+        why.push("--charset auto (or ascii, latin1) keeps only what the code shows".into());
+        plan.push(Action::report(&e.rel, e.size, why.join("; ")).warning());
         return None;
     }
     notes.extend(table_note(&font, &layout));
