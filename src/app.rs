@@ -128,7 +128,8 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
         yes,
         mpy: crate::config::MpyOptions {
             bundles: s.bundle.clone(),
-            circup_cache: None,
+            // circup's download cache, used when no --bundle is given.
+            circup_cache: crate::stages::mpy::default_circup_cache(),
         },
         bitmaps: crate::config::BitmapOptions {
             remap_palette: s.remap_palette,

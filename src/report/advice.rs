@@ -61,7 +61,7 @@ fn advise(inv: &Inventory, rel: &Path) -> Option<String> {
     let e = inv.get(rel)?;
     match (e.category, e.ext().as_str()) {
         (_, "bdf") => Some(
-            "BDF font: the fonts stage converts it to a smaller PCF (--charset subsets it)".into(),
+            "BDF font: the fonts stage converts it to PCF; `--charset ascii` (or `auto`) keeps only the glyphs you use".into(),
         ),
         (Category::Library, "py") => Some(
             "library source: the mpy stage swaps it for the bundle's .mpy (about 1/4 the size)"

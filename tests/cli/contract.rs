@@ -355,7 +355,7 @@ fn human_report_has_table_totals_and_advice() {
     );
     assert!(out.contains("Largest remaining files"), "{out}");
     assert!(
-        out.contains("fonts/LeagueSpartan-Bold-16.bdf") && out.contains("fonts stage"),
+        out.contains("fonts/LeagueSpartan-Bold-16.bdf") && out.contains("`--charset ascii`"),
         "{out}"
     );
     assert!(
@@ -366,4 +366,41 @@ fn human_report_has_table_totals_and_advice() {
     let o = run(cpslim().arg("audit").arg(t.path()).arg("-q"));
     assert_code(&o, 0);
     assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn uses_circups_cached_bundle_when_no_bundle_is_given() {
+    let t = demo_copy();
+    let data = tempfile::tempdir().unwrap();
+    let dest = data
+        .path()
+        .join("circup/adafruit/adafruit-circuitpython-bundle-10mpy/adafruit-circuitpython-bundle-10.x-mpy-20261120");
+    let zip_path = asset("adafruit-circuitpython-bundle-10.x-mpy-20261120.zip");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(zip_path).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.enclosed_name().unwrap();
+        let rel = name.components().skip(1).collect::<std::path::PathBuf>();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+        write(&dest, rel.to_str().unwrap(), &bytes);
+    }
+    let o = run(cpslim()
+        .arg("audit")
+        .arg(t.path())
+        .args(["--only", "mpy"])
+        .env("XDG_DATA_HOME", data.path()));
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains("adafruit-circuitpython-bundle-10.x-mpy-20261120"),
+        "{out}"
+    );
+    assert!(
+        out.contains("lib/neopixel.mpy"),
+        "the cached bundle's .mpy is planned: {out}"
+    );
+    // Without the cache the same audit only estimates.
+    let o = run(cpslim().arg("audit").arg(t.path()).args(["--only", "mpy"]));
+    assert!(!stdout(&o).contains("lib/neopixel.mpy"), "{}", stdout(&o));
 }

@@ -393,3 +393,49 @@ fn sigkill_at_any_moment_leaves_originals_or_complete_results_and_restore_works(
         "only {partial} kill points landed inside the run; the test proves little"
     );
 }
+
+#[test]
+fn ctrl_c_finishes_the_current_file_and_exits_130() {
+    let template = big_dirty_drive();
+    let original = snapshot(template.path());
+    let t = tempfile::tempdir().unwrap();
+    copy_tree(template.path(), t.path());
+    let backups = tempfile::tempdir().unwrap();
+    let mut child = optimize_cmd(t.path(), backups.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while deleted_count(t.path()) < 5
+        && child.try_wait().unwrap().is_none()
+        && start.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    // SAFETY: plain kill(2) on our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Interrupted"));
+    let now = snapshot(t.path());
+    assert_ne!(now, original, "the run had started");
+    assert!(
+        deleted_count(t.path()) < JUNK + 1,
+        "the run stopped before the end"
+    );
+    assert!(!now.keys().any(|p| p
+        .components()
+        .any(|c| cpslim::fsops::is_temp_name(&c.as_os_str().to_string_lossy()))));
+    let o = run(cpslim()
+        .arg("restore")
+        .arg(t.path())
+        .arg("--from")
+        .arg(only_child(backups.path())));
+    assert_code(&o, 0);
+    assert_same_tree(&snapshot(t.path()), &original, "restore after Ctrl-C");
+}

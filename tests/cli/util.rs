@@ -19,7 +19,9 @@ pub fn cpslim() -> Command {
     let mut c = Command::new(bin());
     c.env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
-        .env("XDG_STATE_HOME", scratch_state_dir());
+        .env("XDG_STATE_HOME", scratch_state_dir())
+        // Never pick up a real circup cache of whoever runs the tests.
+        .env("XDG_DATA_HOME", scratch_state_dir().join("no-circup"));
     c
 }
 
