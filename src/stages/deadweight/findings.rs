@@ -52,6 +52,24 @@ pub(super) fn firmware(a: &mut Analysis) {
             });
         }
     }
+    // Built-in modules come before every folder, the drive root included; root files are the
+    // user's own, so they are only reported.
+    for u in a.drive.root.values() {
+        for item in u.items() {
+            let stem = item_stem(item);
+            if fw.is_builtin(&stem) && u.has_code() {
+                out.push(Finding {
+                    kind: Kind::Firmware,
+                    path: item.clone(),
+                    reason: format!(
+                        "{} has '{stem}' built into its CircuitPython {} firmware, which is found before any file, even one at the drive root: this copy never runs",
+                        fw.board_id, fw.tag
+                    ),
+                    delete: false,
+                });
+            }
+        }
+    }
     a.findings.extend(out);
 }
 
