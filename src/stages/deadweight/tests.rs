@@ -566,3 +566,20 @@ fn native_mpy_imports_come_from_its_strings() {
         .contains_key(&(Place::Lib, "adafruit_ticks".into())));
     assert!(has(&a, Kind::Unused, "lib/adafruit_debouncer.mpy", false));
 }
+
+#[test]
+fn builtin_names_at_the_root_are_reported_not_deleted() {
+    let d = bundle_drive(&[
+        ("adafruit_pixelbuf.py", b"X = 1\n"),
+        ("neopixel.py", b"import adafruit_pixelbuf\n"),
+    ]);
+    let a = analyze_dir(d.path(), None, None, &cfg());
+    assert!(
+        has(&a, Kind::Firmware, "adafruit_pixelbuf.py", false),
+        "{:?}",
+        found(&a)
+    );
+    // A root copy of a library beats /lib (and is itself live).
+    assert!(has(&a, Kind::Shadowed, "lib/neopixel.mpy", true));
+    assert!(!found(&a).iter().any(|f| f.1 == "neopixel.py"));
+}

@@ -112,7 +112,7 @@ pub fn why(inv: &Inventory, cfg: &Config, rel: &Path) -> Result<String> {
         let _ = writeln!(
             out,
             "no file reachable from {} imports '{name}'",
-            super::entry_list(&a.drive.entry_points)
+            super::findings::entry_list(&a.drive.entry_points)
         );
     }
     Ok(out)
