@@ -404,3 +404,34 @@ fn uses_circups_cached_bundle_when_no_bundle_is_given() {
     let o = run(cpslim().arg("audit").arg(t.path()).args(["--only", "mpy"]));
     assert!(!stdout(&o).contains("lib/neopixel.mpy"), "{}", stdout(&o));
 }
+
+/// On a terminal (a pty from util-linux `script`), optimize shows the plan and asks once.
+#[test]
+fn asks_for_confirmation_on_a_terminal() {
+    let t = demo_copy();
+    let backups = tempfile::tempdir().unwrap();
+    let before = snapshot(t.path());
+    let cmd = format!(
+        "{} optimize {} --only junk --color never --backup-dir {}",
+        bin(),
+        t.path().display(),
+        backups.path().display()
+    );
+    let answer = |a: &str| {
+        let mut c = std::process::Command::new("script");
+        c.args(["-qec", &cmd, "/dev/null"])
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped());
+        c.stdout(std::process::Stdio::piped());
+        let mut child = c.spawn().expect("script(1) from util-linux");
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), a.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = answer("n\n");
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("Apply 18 change(s)"), "{}", stdout(&o));
+    assert_same_tree(&snapshot(t.path()), &before, "answered no");
+    let o = answer("y\n");
+    assert_code(&o, 0);
+    assert!(!t.path().join("._code.py").exists());
+}
