@@ -18,6 +18,7 @@ pub mod fsops;
 pub mod plan;
 pub mod pysrc;
 pub mod report;
+pub mod restore;
 pub mod scan;
 pub mod stages;
 pub mod ui;

@@ -146,12 +146,16 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
             }),
         }
     }
-    // Flags describe the board a build folder is meant for; they override a stale boot_out.txt.
-    if let Some(flag_board) =
-        Board::from_flags(opts.cp_version.as_deref(), opts.board_id.as_deref())
-    {
-        inv.board = Some(flag_board);
-    } else if let (Some(b), Some(id)) = (inv.board.as_mut(), opts.board_id.as_deref()) {
+    // Flags describe the board a build folder is meant for; each one overrides only its own
+    // part of a (possibly stale) boot_out.txt.
+    match (inv.board.as_mut(), opts.cp_version.as_deref()) {
+        (Some(b), Some(v)) => b.version = v.to_string(),
+        (None, _) => {
+            inv.board = Board::from_flags(opts.cp_version.as_deref(), opts.board_id.as_deref())
+        }
+        (Some(_), None) => {}
+    }
+    if let (Some(b), Some(id)) = (inv.board.as_mut(), opts.board_id.as_deref()) {
         b.board_id = Some(id.to_string());
     }
     Ok(inv)

@@ -435,3 +435,26 @@ fn asks_for_confirmation_on_a_terminal() {
     assert_code(&o, 0);
     assert!(!t.path().join("._code.py").exists());
 }
+
+#[test]
+fn version_flag_keeps_the_board_id_from_boot_out() {
+    let t = demo_copy();
+    let json = audit_json(t.path(), &["--only", "junk", "--cp-version", "9.2.1"]);
+    assert_eq!(json["board"]["version"], "9.2.1");
+    assert_eq!(json["board"]["board_id"], "adafruit_feather_esp32s3_tft");
+    let json = audit_json(
+        t.path(),
+        &["--only", "junk", "--board", "pimoroni_badger2040"],
+    );
+    assert_eq!(json["board"]["version"], "10.2.1");
+    assert_eq!(json["board"]["board_id"], "pimoroni_badger2040");
+    let folder = tempfile::tempdir().unwrap();
+    write(folder.path(), "code.py", b"print(1)\n");
+    let json = audit_json(folder.path(), &["--only", "junk"]);
+    assert!(json["board"].is_null());
+    let json = audit_json(
+        folder.path(),
+        &["--only", "junk", "--cp-version", "10.1.0", "--board", "x"],
+    );
+    assert_eq!(json["board"]["board_id"], "x");
+}

@@ -3,14 +3,13 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use anyhow::{bail, Context};
 
-use crate::apply::{self, ApplyOptions};
+mod optimize;
+
 use crate::backup;
-use crate::cli::{AuditArgs, Cli, ColorWhen, Command, OptimizeArgs, RestoreArgs, StageArgs};
+use crate::cli::{AuditArgs, Cli, ColorWhen, Command, RestoreArgs, StageArgs};
 use crate::config::Config;
 use crate::detect;
 use crate::error::Error;
@@ -21,7 +20,7 @@ use crate::report::{self, human, Report};
 use crate::scan::{self, Inventory, ScanOptions};
 use crate::stages::{self, StageName};
 use crate::ui::{ColorChoice, Terminal, Ui};
-use crate::units::{format_size, parse_size};
+use crate::units::parse_size;
 
 /// Run the command line; returns the exit code. Errors are printed here.
 pub fn run(cli: Cli) -> Exit {
@@ -47,7 +46,7 @@ pub fn run(cli: Cli) -> Exit {
     );
     let result = match cli.command {
         Command::Audit(a) => audit(a, &ui),
-        Command::Optimize(o) => optimize(o, &ui),
+        Command::Optimize(o) => optimize::optimize(o, &ui),
         Command::Restore(r) => restore(r, &ui),
     };
     match result {
@@ -238,245 +237,6 @@ fn audit_with(cfg: &Config, ui: &Ui) -> anyhow::Result<Exit> {
     })
 }
 
-fn optimize(o: OptimizeArgs, ui: &Ui) -> anyhow::Result<Exit> {
-    let root = resolve_root(o.path.clone())?;
-    let cfg = config(&root, &o.stages, o.yes)?;
-    if o.dry_run {
-        return audit_with(&cfg, ui);
-    }
-    let budget = o
-        .budget
-        .as_deref()
-        .map(parse_size)
-        .transpose()
-        .map_err(usage)?;
-    match &o.out {
-        Some(out) => optimize_out(&cfg, out, budget, ui),
-        None => optimize_in_place(&cfg, &o, budget, ui),
-    }
-}
-
-fn interrupt_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let f = flag.clone();
-    // A second handler cannot be installed in one process; tests call `run` once per process.
-    let _ = ctrlc::set_handler(move || f.store(true, Ordering::SeqCst));
-    flag
-}
-
-fn progress_bar(ui: &Ui, total: usize) -> indicatif::ProgressBar {
-    if !ui.progress || total == 0 {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
-}
-
-fn confirm(ui: &Ui, cfg: &Config, plan: &Plan, preview: &Report) -> anyhow::Result<bool> {
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if cfg.yes {
-        return Ok(true);
-    }
-    if !interactive {
-        bail!(usage(
-            "optimize changes the drive and there is no terminal to confirm on\nhint: pass --yes to apply, or run `cpslim audit` to only see the plan"
-        ));
-    }
-    let style = human::Style {
-        color: ui.color,
-        verbose: false,
-    };
-    eprint!("{}", human::render(preview, &style));
-    eprint!(
-        "\nApply {} change(s) to {} (frees {})? [y/N] ",
-        plan.change_count(),
-        cfg.root.display(),
-        format_size(plan.saved_alloc().max(0) as u64)
-    );
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .context("reading the answer")?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
-}
-
-fn optimize_in_place(
-    cfg: &Config,
-    o: &OptimizeArgs,
-    budget: Option<u64>,
-    ui: &Ui,
-) -> anyhow::Result<Exit> {
-    let inv = scan_root(cfg)?;
-    let plan = make_plan(&inv, cfg)?;
-    let found = found_line(&inv);
-    let free_before = free_space(&inv.root);
-    if plan.change_count() > 0 {
-        let preview = Report::new("optimize", &inv, &plan, None);
-        if !confirm(ui, cfg, &plan, &preview)? {
-            eprintln!("Nothing changed.");
-            return Ok(Exit::Success);
-        }
-    }
-    let backup_root = match &o.backup_dir {
-        Some(d) => d.clone(),
-        None => backup::default_root().ok_or_else(|| {
-            usage("no folder for backups: neither XDG_STATE_HOME nor HOME is set\nhint: pass --backup-dir DIR")
-        })?,
-    };
-    let flag = interrupt_flag();
-    let bar = progress_bar(ui, plan.change_count());
-    let progress = |done: usize, _total: usize, path: &Path| {
-        bar.set_position(done as u64);
-        bar.set_message(path.display().to_string());
-    };
-    let outcome = apply::apply(
-        &plan,
-        &ApplyOptions {
-            root: &inv.root,
-            cluster_size: inv.cluster_size,
-            backup_root: Some(&backup_root),
-            interrupt: &flag,
-            progress: &progress,
-        },
-    )?;
-    bar.finish_and_clear();
-    finish(
-        cfg,
-        &inv,
-        &plan,
-        &outcome,
-        free_before,
-        budget,
-        None,
-        ui,
-        &found,
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    cfg: &Config,
-    inv: &Inventory,
-    plan: &Plan,
-    outcome: &apply::Outcome,
-    free_before: Option<u64>,
-    budget: Option<u64>,
-    out_dir: Option<&Path>,
-    ui: &Ui,
-    found: &str,
-) -> anyhow::Result<Exit> {
-    let mut r = Report::new("optimize", inv, plan, Some(outcome));
-    // Measure the result rather than trusting the prediction.
-    let after_cfg = Config {
-        cluster_size: Some(inv.cluster_size),
-        ..cfg.clone()
-    };
-    let after = scan_root(&after_cfg)?;
-    r.after = report::Totals::of(&after);
-    r.free_before = free_before;
-    r.free_after = free_before.and_then(|_| free_space(&inv.root));
-    r.largest = report::advice::largest(&after, &Plan { stages: Vec::new() }, 10);
-    r.out_dir = out_dir.map(Path::to_path_buf);
-    r.budget = budget;
-    print_report(&r, ui, found);
-    let mut code = Exit::Success;
-    if outcome.interrupted {
-        code = code.merge(Exit::Interrupted);
-    }
-    if !r.errors.is_empty() {
-        code = code.merge(Exit::Failed);
-    }
-    if let Some(b) = budget {
-        if r.after.allocated > b {
-            if !ui.json {
-                eprintln!(
-                    "cpslim: over budget: the result takes {} bytes, {} bytes more than the budget of {} bytes",
-                    r.after.allocated,
-                    r.after.allocated - b,
-                    b
-                );
-            }
-            code = code.merge(Exit::Budget);
-        }
-    }
-    Ok(code)
-}
-
-fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyhow::Result<Exit> {
-    let src = scan_root(cfg)?;
-    if out.exists() {
-        let empty = std::fs::read_dir(out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !empty {
-            bail!(usage(format!(
-                "--out {}: the folder exists and is not empty\nhint: pass a new folder",
-                out.display()
-            )));
-        }
-    }
-    let canon_src = cfg
-        .root
-        .canonicalize()
-        .with_context(|| format!("{}", cfg.root.display()))?;
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if let Ok(p) = parent.canonicalize() {
-            if p.starts_with(&canon_src) {
-                bail!(usage(format!(
-                    "--out {} is inside {}: pick a folder outside it",
-                    out.display(),
-                    cfg.root.display()
-                )));
-            }
-        }
-    }
-    let mut skipped = Vec::new();
-    crate::fsops::copy_tree(&cfg.root, out, &mut skipped)?;
-    for s in &skipped {
-        eprintln!(
-            "cpslim: warning: {} is a link or special file: not copied",
-            s.display()
-        );
-    }
-    let out_cfg = Config {
-        root: out.to_path_buf(),
-        cluster_size: Some(src.cluster_size),
-        ..cfg.clone()
-    };
-    let inv = scan_root(&out_cfg)?;
-    let plan = make_plan(&inv, &out_cfg)?;
-    let flag = interrupt_flag();
-    let bar = progress_bar(ui, plan.change_count());
-    let progress = |done: usize, _total: usize, _path: &Path| bar.set_position(done as u64);
-    let outcome = apply::apply(
-        &plan,
-        &ApplyOptions {
-            root: out,
-            cluster_size: inv.cluster_size,
-            backup_root: None,
-            interrupt: &flag,
-            progress: &progress,
-        },
-    )?;
-    bar.finish_and_clear();
-    let found = format!("{} → {}", found_line(&src), out.display());
-    finish(
-        &out_cfg,
-        &inv,
-        &plan,
-        &outcome,
-        None,
-        budget,
-        Some(out),
-        ui,
-        &found,
-    )
-}
-
 fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
     let root = resolve_root(r.path)?;
     let from = match r.from {
@@ -493,7 +253,7 @@ fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
             })?
         }
     };
-    let outcome = backup::restore(&root, &from, r.yes)?;
+    let outcome = crate::restore::restore(&root, &from, r.yes)?;
     if !outcome.conflicts.is_empty() && !r.yes {
         eprintln!("cpslim: error: these files changed after the run; nothing was restored:");
         for c in &outcome.conflicts {
