@@ -219,56 +219,35 @@ fn out_mode_leaves_path_untouched() {
 fn budget_exceeded_exits_3_and_says_by_how_much() {
     let t = demo_copy();
     let out_parent = tempfile::tempdir().unwrap();
-    let o = run(cpslim()
-        .arg("optimize")
-        .arg(t.path())
-        .arg("--out")
-        .arg(out_parent.path().join("small"))
-        .args([
-            "--only",
-            "junk",
-            "--cluster-size",
-            "1024",
-            "--budget",
-            "100KB",
-            "--json",
-        ]));
+    let build = |out: &str, budget: &str, extra: &[&str]| {
+        run(cpslim()
+            .arg("optimize")
+            .arg(t.path())
+            .arg("--out")
+            .arg(out_parent.path().join(out))
+            .args([
+                "--only",
+                "junk",
+                "--cluster-size",
+                "1024",
+                "--budget",
+                budget,
+            ])
+            .args(extra))
+    };
+    let o = build("small", "100KB", &["--json"]);
     assert_code(&o, 3);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let used = json["after"]["allocated"].as_u64().unwrap();
     assert!(used > 100_000);
-    let o = run(cpslim()
-        .arg("optimize")
-        .arg(t.path())
-        .arg("--out")
-        .arg(out_parent.path().join("small2"))
-        .args([
-            "--only",
-            "junk",
-            "--cluster-size",
-            "1024",
-            "--budget",
-            "100KB",
-        ]));
+    let o = build("small2", "100KB", &[]);
     assert_code(&o, 3);
     assert!(
         stderr(&o).contains(&format!("{} bytes more than the budget", used - 100_000)),
         "{}",
         stderr(&o)
     );
-    let o = run(cpslim()
-        .arg("optimize")
-        .arg(t.path())
-        .arg("--out")
-        .arg(out_parent.path().join("big"))
-        .args([
-            "--only",
-            "junk",
-            "--cluster-size",
-            "1024",
-            "--budget",
-            "16MiB",
-        ]));
+    let o = build("big", "16MiB", &[]);
     assert_code(&o, 0);
     assert!(stdout(&o).contains("Within budget"), "{}", stdout(&o));
 }
