@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::junk::{audit_json, only_child};
+use crate::junk::audit_json;
 use crate::util::*;
 
 fn demo_copy() -> tempfile::TempDir {

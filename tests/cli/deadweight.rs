@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::util::{
-    assert_code, copy_tree, cpslim, fixture, python, run, snapshot, stderr, stdout, write,
+    assert_code, copy_tree, cpslim, fixture, python, restore_only_backup, run, snapshot, stderr,
+    stdout, write,
 };
 
 const TFT: &str = "Adafruit CircuitPython 10.2.1 on 2026-05-12; Adafruit Feather ESP32-S3 TFT with ESP32S3\r\nBoard ID:adafruit_feather_esp32s3_tft\r\nUID:7CDFA1E2F3A4\r\n";
@@ -305,18 +306,7 @@ fn optimize_prune_keeps_every_reachable_module_per_an_independent_walk() {
     }
 
     // Restore brings back every deleted library byte for byte.
-    let run_dir = fs::read_dir(backups.path())
-        .expect("backup dir")
-        .flatten()
-        .next()
-        .expect("one backup")
-        .path();
-    let o = run(cpslim()
-        .arg("restore")
-        .arg(d.path())
-        .arg("--from")
-        .arg(&run_dir)
-        .arg("--yes"));
+    let o = restore_only_backup(d.path(), backups.path(), &["--yes"]);
     assert_code(&o, 0);
     assert_eq!(snapshot(d.path()), before, "restore did not undo the prune");
 }

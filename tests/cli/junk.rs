@@ -149,22 +149,9 @@ fn optimize_deletes_junk_and_keeps_everything_else() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
     // restore brings every byte back
-    let o = run(cpslim()
-        .arg("restore")
-        .arg(t.path())
-        .arg("--from")
-        .arg(only_child(backups.path())));
+    let o = restore_only_backup(t.path(), backups.path(), &[]);
     assert_code(&o, 0);
     assert_same_tree(&snapshot(t.path()), &before, "tree");
-}
-
-pub fn only_child(dir: &Path) -> std::path::PathBuf {
-    let mut items: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(items.len(), 1, "{items:?}");
-    items.pop().unwrap()
 }
 
 #[test]

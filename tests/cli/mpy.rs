@@ -160,18 +160,7 @@ fn optimize_swaps_every_library_for_the_bundle_bytes_and_restore_undoes_it() {
     assert_eq!(size(&before_lib), 300_407);
     assert_eq!(size(&after), 74_900);
 
-    let run_dir = fs::read_dir(backups.path())
-        .expect("backup dir")
-        .flatten()
-        .next()
-        .expect("one backup")
-        .path();
-    let o = run(cpslim()
-        .arg("restore")
-        .arg(root)
-        .arg("--from")
-        .arg(&run_dir)
-        .arg("--yes"));
+    let o = restore_only_backup(root, backups.path(), &["--yes"]);
     assert_code(&o, 0);
     assert_eq!(snapshot(root), before, "restore did not undo the swap");
 }

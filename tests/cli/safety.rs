@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::junk::only_child;
 use crate::util::*;
 
 /// Run as an unprivileged user when the tests run as root, so that permissions mean something.
@@ -167,11 +166,7 @@ fn odd_names_links_and_loops_are_handled_without_following() {
             "{link}"
         );
     }
-    let o = run(cpslim()
-        .arg("restore")
-        .arg(t.path())
-        .arg("--from")
-        .arg(only_child(backups.path())));
+    let o = restore_only_backup(t.path(), backups.path(), &[]);
     assert_code(&o, 0);
     assert_same_tree(&snapshot(t.path()), &before, "tree");
 }
@@ -431,11 +426,7 @@ fn ctrl_c_finishes_the_current_file_and_exits_130() {
     assert!(!now.keys().any(|p| p
         .components()
         .any(|c| cpslim::fsops::is_temp_name(&c.as_os_str().to_string_lossy()))));
-    let o = run(cpslim()
-        .arg("restore")
-        .arg(t.path())
-        .arg("--from")
-        .arg(only_child(backups.path())));
+    let o = restore_only_backup(t.path(), backups.path(), &[]);
     assert_code(&o, 0);
     assert_same_tree(&snapshot(t.path()), &original, "restore after Ctrl-C");
 }

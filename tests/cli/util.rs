@@ -240,3 +240,23 @@ pub fn assert_same_tree(
         diffs.join("\n")
     );
 }
+
+/// The single entry of a folder (a test's backup folder holds exactly one run).
+pub fn only_child(dir: &Path) -> PathBuf {
+    let mut items: Vec<_> = fs::read_dir(dir)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(items.len(), 1, "{items:?}");
+    items.pop().expect("one item")
+}
+
+/// `cpslim restore ROOT --from <the one run in BACKUPS>`, plus `extra` flags.
+pub fn restore_only_backup(root: &Path, backups: &Path, extra: &[&str]) -> Output {
+    run(cpslim()
+        .arg("restore")
+        .arg(root)
+        .arg("--from")
+        .arg(only_child(backups))
+        .args(extra))
+}
