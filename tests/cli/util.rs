@@ -260,3 +260,23 @@ pub fn restore_only_backup(root: &Path, backups: &Path, extra: &[&str]) -> Outpu
         .arg(only_child(backups))
         .args(extra))
 }
+
+/// Set by `.ci/run`: a test that cannot run here (no root, a missing tool) fails instead of
+/// skipping, so CI never passes on a test it did not run.
+pub const REQUIRE_ALL_VAR: &str = "CPSLIM_TEST_REQUIRE_ALL";
+
+/// Skip the calling test with a reason on a developer's machine; fail it under CI
+/// (`CPSLIM_TEST_REQUIRE_ALL=1`). Returns normally only when skipping is allowed; the caller
+/// then returns.
+pub fn skip_or_fail(reason: &str) {
+    if std::env::var_os(REQUIRE_ALL_VAR).is_some_and(|v| !v.is_empty() && v != "0") {
+        panic!("{REQUIRE_ALL_VAR} is set and this test cannot run: {reason}");
+    }
+    eprintln!("SKIPPED: {reason} (set {REQUIRE_ALL_VAR}=1 to make this a failure)");
+}
+
+/// True when the tests run as root (needed for mounts).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
