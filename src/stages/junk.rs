@@ -1,5 +1,5 @@
 //! Junk stage: files operating systems, editors and tools leave on the drive.
-//! The rules and their keep/delete/report decisions follow `junk-files-and-fat.md`.
+//! The rules and their keep/delete/report decisions follow `docs/domain/junk-files-and-fat.md`.
 
 use std::path::{Component, Path};
 

@@ -155,7 +155,7 @@ fn optimize_swaps_every_library_for_the_bundle_bytes_and_restore_undoes_it() {
             "{rel} changed"
         );
     }
-    // lib/ shrinks as measured in bundles-and-mpy.md: 300,407 B → 74,900 B.
+    // lib/ shrinks as measured in docs/domain/bundles-and-mpy.md: 300,407 B → 74,900 B.
     let size = |m: &BTreeMap<String, Vec<u8>>| m.values().map(|b| b.len()).sum::<usize>();
     assert_eq!(size(&before_lib), 300_407);
     assert_eq!(size(&after), 74_900);

@@ -1,5 +1,5 @@
 //! What a BMP costs on a board (flash, imageload RAM, OnDiskBitmap palette RAM) and the ways
-//! it misbehaves with the loaders (bmp-and-displayio.md §1, §2).
+//! it misbehaves with the loaders (docs/domain/bmp-and-displayio.md §1, §2).
 
 use super::decode::Info;
 use super::encode::{self, bitmap_ram, palette_ram};

@@ -1,5 +1,5 @@
 //! Our BMP writer: only the form both CircuitPython loaders read on every firmware since 8.x
-//! (see bmp-and-displayio.md §0): `BM` + 40-byte header, BI_RGB, bottom-up, palette directly
+//! (see docs/domain/bmp-and-displayio.md §0): `BM` + 40-byte header, BI_RGB, bottom-up, palette directly
 //! before the pixels with its length written out, reserved bytes 0, file ≥ 138 bytes.
 
 use super::decode::Rgb;

@@ -1,5 +1,5 @@
 //! Bitmaps stage: rewrite BMPs with the fewest bits per pixel that both CircuitPython loaders
-//! read (`bmp-and-displayio.md`). Lossless by default: palette indices are kept, the palette is
+//! read (`docs/domain/bmp-and-displayio.md`). Lossless by default: palette indices are kept, the palette is
 //! cut after the highest index used. `--colors N` quantises.
 
 pub mod cost;

@@ -103,7 +103,7 @@ fn same_colors(a: &[u8], b: &[u8]) {
     }
 }
 
-/// The rules our output must follow (bmp-and-displayio.md §0), checked on the bytes.
+/// The rules our output must follow (docs/domain/bmp-and-displayio.md §0), checked on the bytes.
 fn assert_board_safe(b: &[u8]) {
     assert!(b.len() >= MIN_FILE_LEN);
     assert_eq!(&b[..2], b"BM");

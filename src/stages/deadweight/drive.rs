@@ -1,5 +1,5 @@
 //! The importable names on a drive: top-level modules and packages at the root and in `/lib`,
-//! and which of same-named items the firmware would load (dead-weight.md §1.2).
+//! and which of same-named items the firmware would load (docs/domain/dead-weight.md §1.2).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

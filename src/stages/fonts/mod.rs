@@ -1,6 +1,6 @@
 //! Fonts stage: every `.bdf` becomes the smallest `.pcf` adafruit_bitmap_font loads (the code's
 //! path literals follow), existing `.pcf`s are repacked to the same minimal form, and
-//! `--charset` keeps only the glyphs a project shows. Facts: `pcf-and-bdf.md`.
+//! `--charset` keeps only the glyphs a project shows. Facts: `docs/domain/pcf-and-bdf.md`.
 //!
 //! BDF is read by our own tolerant reader ([`bdf`]) rather than the `bdf-reader` crate: on real
 //! fonts that crate rejects `FONT` names with spaces (Adafruit's own example fonts), rejects

@@ -1,5 +1,5 @@
 //! The 4-byte `.mpy` header, and whether a board of a given major version can load the file.
-//! Facts: `bundles-and-mpy.md` §3 (CircuitPython `py/persistentcode.[ch]`).
+//! Facts: `docs/domain/bundles-and-mpy.md` §3 (CircuitPython `py/persistentcode.[ch]`).
 
 use std::fmt;
 

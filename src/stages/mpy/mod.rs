@@ -1,6 +1,6 @@
 //! mpy stage: swap `lib/` libraries from `.py` source to the bundle's compiled `.mpy` (about a
 //! quarter of the flash), and find `.mpy` files the board cannot load.
-//! Facts: `bundles-and-mpy.md`. Order matters on a live board: a `.py` beats a `.mpy` of the same
+//! Facts: `docs/domain/bundles-and-mpy.md`. Order matters on a live board: a `.py` beats a `.mpy` of the same
 //! name, so every `.mpy` is written before its `.py` is deleted (`requires`), and the board
 //! imports a working library at every moment.
 
