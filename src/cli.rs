@@ -165,4 +165,16 @@ pub struct StageArgs {
     /// deadweight: trust imports by computed name
     #[arg(long, help_heading = "deadweight stage")]
     pub assume_static_imports: bool,
+
+    /// compile: compile your own modules to .mpy with CircuitPython's mpy-cross
+    #[arg(long, help_heading = "compile stage")]
+    pub compile: bool,
+    /// compile: the mpy-cross to use (default: PATH, then circuitpython-build-tools' cache)
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "compile",
+        help_heading = "compile stage"
+    )]
+    pub mpy_cross: Option<PathBuf>,
 }

@@ -24,6 +24,7 @@ pub struct Config {
     pub bitmaps: BitmapOptions,
     pub fonts: FontOptions,
     pub deadweight: DeadweightOptions,
+    pub compile: CompileOptions,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -62,4 +63,18 @@ pub struct DeadweightOptions {
     pub prune: bool,
     /// `--assume-static-imports`: trust the import graph even when code imports by computed name.
     pub assume_static_imports: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    /// `--compile`: compile the user's own modules with CircuitPython's mpy-cross.
+    pub enabled: bool,
+    /// `--mpy-cross PATH`: the compiler to use (nothing else is searched).
+    pub mpy_cross: Option<PathBuf>,
+    /// The folders of `PATH`, searched for `mpy-cross`.
+    pub search_path: Vec<PathBuf>,
+    /// circuitpython-build-tools' cache, holding `mpy-cross-<major>.x`.
+    pub build_tools_cache: Option<PathBuf>,
+    /// In a `--out` build: the source folder, which keeps the `.py` files.
+    pub sources_kept_in: Option<PathBuf>,
 }

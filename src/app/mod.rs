@@ -87,7 +87,7 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
             .map(|n| {
                 let name = StageName::parse(n.trim()).ok_or_else(|| {
                     usage(format!(
-                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts"
+                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts, compile"
                     ))
                 })?;
                 if !name.is_available() {
@@ -106,6 +106,7 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
         .filter(|n| n.is_available())
         .filter(|n| only.is_empty() || only.contains(n))
         .filter(|n| !skip.contains(n))
+        .filter(|n| *n != StageName::Compile || s.compile)
         .collect();
     let cluster_size = match &s.cluster_size {
         Some(text) => {
@@ -144,6 +145,15 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
         deadweight: crate::config::DeadweightOptions {
             prune: s.prune,
             assume_static_imports: s.assume_static_imports,
+        },
+        compile: crate::config::CompileOptions {
+            enabled: s.compile,
+            mpy_cross: s.mpy_cross.clone(),
+            search_path: std::env::var_os("PATH")
+                .map(|p| std::env::split_paths(&p).collect())
+                .unwrap_or_default(),
+            build_tools_cache: crate::stages::compile::default_build_tools_cache(),
+            sources_kept_in: None,
         },
     })
 }

@@ -226,11 +226,12 @@ fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyho
             s.display()
         );
     }
-    let out_cfg = Config {
+    let mut out_cfg = Config {
         root: out.to_path_buf(),
         cluster_size: Some(src.cluster_size),
         ..cfg.clone()
     };
+    out_cfg.compile.sources_kept_in = Some(cfg.root.clone());
     let inv = scan_root(&out_cfg)?;
     let plan = make_plan(&inv, &out_cfg)?;
     let flag = interrupt_flag();

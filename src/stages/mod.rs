@@ -10,6 +10,7 @@ use crate::plan::StagePlan;
 use crate::scan::Inventory;
 
 pub mod bitmaps;
+pub mod compile;
 pub mod deadweight;
 pub mod fonts;
 pub mod junk;
@@ -24,15 +25,18 @@ pub enum StageName {
     Mpy,
     Bitmaps,
     Fonts,
+    /// Opt-in (`--compile`): last, so it compiles the source after the fonts stage's edits.
+    Compile,
 }
 
 impl StageName {
-    pub const ALL: [StageName; 5] = [
+    pub const ALL: [StageName; 6] = [
         StageName::Junk,
         StageName::Deadweight,
         StageName::Mpy,
         StageName::Bitmaps,
         StageName::Fonts,
+        StageName::Compile,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +46,7 @@ impl StageName {
             StageName::Mpy => "mpy",
             StageName::Bitmaps => "bitmaps",
             StageName::Fonts => "fonts",
+            StageName::Compile => "compile",
         }
     }
 
@@ -58,6 +63,7 @@ impl StageName {
                 | StageName::Mpy
                 | StageName::Bitmaps
                 | StageName::Fonts
+                | StageName::Compile
         )
     }
 }
@@ -76,5 +82,6 @@ pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan>
         StageName::Mpy => mpy::plan(inv, cfg),
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
         StageName::Fonts => fonts::plan(inv, cfg),
+        StageName::Compile => compile::plan(inv, cfg),
     }
 }

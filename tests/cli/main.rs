@@ -2,6 +2,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod bitmaps;
+// The stand-in compiler is a shell wrapper.
+#[cfg(unix)]
+mod compile;
 mod contract;
 mod deadweight;
 mod fonts;

@@ -40,6 +40,8 @@ pub struct Graph {
     /// String literals (and `.mpy` strings) of every file read: for unreferenced assets.
     pub literals: Vec<String>,
     pub files_read: usize,
+    /// Files named by `supervisor.set_next_code_file()`: run as source, so never compiled.
+    pub next_code_files: Vec<PathBuf>,
 }
 
 enum Hit {
@@ -336,6 +338,7 @@ impl Walker<'_> {
         match found {
             Some(e) => {
                 let p = e.rel.clone();
+                self.g.next_code_files.push(p.clone());
                 self.enqueue(vec![p]);
             }
             None => self.g.uncertain.push(format!(
