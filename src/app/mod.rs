@@ -100,6 +100,9 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
             .collect()
     };
     let only = parse_list(&s.only)?;
+    if only.contains(&StageName::Compile) && !s.compile {
+        bail!(usage("the compile stage runs only with --compile"));
+    }
     let skip = parse_list(&s.skip)?;
     let stages: Vec<StageName> = StageName::ALL
         .into_iter()

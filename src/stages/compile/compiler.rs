@@ -62,6 +62,8 @@ pub struct Compiler {
     pub version: String,
     /// How it was found (`--mpy-cross`, `PATH`, the build-tools cache).
     pub found_by: String,
+    /// Programs found earlier in the search and not used, with why.
+    pub passed_over: Vec<String>,
 }
 
 /// circuitpython-build-tools' cache folder on this OS (`None` when the home folder is unknown).
@@ -98,7 +100,11 @@ fn exe(name: &str) -> String {
 fn candidates(opts: &CompileOptions, major: u32) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     if let Some(p) = &opts.mpy_cross {
-        out.push((p.clone(), "--mpy-cross".to_string()));
+        // The compiler runs inside a temp folder: a relative path must not change meaning.
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        if p.is_file() {
+            out.push((p, "--mpy-cross".to_string()));
+        }
         return out;
     }
     if let Some(p) = opts
@@ -151,6 +157,7 @@ pub fn discover(opts: &CompileOptions, major: u32) -> Result<Option<Compiler>> {
                     path,
                     version: version.clone(),
                     found_by,
+                    passed_over: refused,
                 }));
             }
             _ => refused.push(refusal(&path, &found_by, &id, major)),

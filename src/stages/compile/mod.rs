@@ -44,6 +44,9 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         out.push(a.warning());
         return Ok(out);
     };
+    for why in &c.passed_over {
+        out.push(Action::report(Path::new(""), 0, format!("not used: {why}")).warning());
+    }
     if sel.compile.is_empty() {
         return Ok(out);
     }
