@@ -461,3 +461,54 @@ fn out_build_compiles_and_leaves_the_source_folder_alone() {
     );
     assert!(stdout(&o).contains("the source stays in"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_font_a_compiled_module_names_is_not_renamed() {
+    let tools = tempfile::tempdir().unwrap();
+    let Some(_) = install_standin(&tools.path().join("bin"), "mpy-cross") else {
+        return;
+    };
+    let drive = tempfile::tempdir().unwrap();
+    let root = drive.path();
+    make_drive(root);
+    fs::create_dir_all(root.join("fonts")).unwrap();
+    fs::copy(
+        fixture("fonts/6x13-digits.bdf"),
+        root.join("fonts/digits.bdf"),
+    )
+    .unwrap();
+    let shows = format!("{}\nFONT = \"/fonts/digits.bdf\"\n", module_body("shows"));
+    write(root, "lib/shows.py", shows.as_bytes());
+    write(
+        root,
+        "code.py",
+        b"import mycode\nimport shows\n\nmycode.run()\n",
+    );
+    // Compile only: the fonts stage has not run yet.
+    let o = run(cpslim_with(&tools.path().join("bin"), tools.path())
+        .args([
+            "optimize",
+            "--yes",
+            "--compile",
+            "--only",
+            "compile",
+            "--out",
+        ])
+        .arg(tools.path().join("build"))
+        .arg(root));
+    assert_code(&o, 0);
+    let build = tools.path().join("build");
+    assert!(build.join("lib/shows.mpy").is_file(), "{}", stdout(&o));
+    // Renaming the font now would break the compiled module, which cannot be edited.
+    let a = run(cpslim()
+        .args(["audit", "--json", "--only", "fonts"])
+        .arg(&build));
+    assert_code(&a, 0);
+    let json = json_of(&a);
+    assert_eq!(writes(&json), Vec::<(String, String)>::new(), "{json}");
+    assert!(
+        json.to_string()
+            .contains("compiled module lib/shows.mpy names it"),
+        "{json}"
+    );
+}

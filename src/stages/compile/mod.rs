@@ -8,6 +8,7 @@
 
 mod compiler;
 mod select;
+mod strings;
 #[cfg(test)]
 mod tests;
 
@@ -22,9 +23,14 @@ use crate::units::format_size;
 
 pub use compiler::{default_build_tools_cache, discover, how_to_get, identify, Compiler, Identity};
 pub use select::{runs_as_source, select, source_name, Candidate, Selection};
+pub use strings::CompiledStrings;
 
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let mut out = StagePlan::default();
+    if !cfg.compile.enabled {
+        // Opt-in: without --compile the mpy stage only estimates (see `estimate`).
+        return Ok(out);
+    }
     let major = inv.board.as_ref().and_then(|b| b.major()).ok_or_else(|| {
         Error::Usage(
             "--compile needs the board's CircuitPython version, and there is no boot_out.txt\nhint: give --cp-version (e.g. --cp-version 10.2.1)"

@@ -137,6 +137,16 @@ pub fn plan_edits(
             }
         }
     }
+    if !conversions.is_empty() {
+        let compiled = crate::stages::compile::CompiledStrings::load(inv);
+        for (c, b) in conversions.iter().zip(blocked.iter_mut()) {
+            if let Some(mpy) = compiled.naming(&slash_path(&c.bdf.rel)).filter(|_| !*b) {
+                *b = true;
+                let note = format!("not converted: the compiled module {} names it and cannot be rewritten; rename it in the source, recompile, or use --keep-names", slash_path(mpy));
+                plan.push(Action::report(&c.bdf.rel, c.bdf.size, note).warning());
+            }
+        }
+    }
     let dynamic = dynamic_bdf_paths(sources, &conversions);
     let mut creates = vec![usize::MAX; conversions.len()];
     let mut live = Vec::new();
