@@ -390,52 +390,63 @@ fn discovery_order_is_flag_then_path_then_build_tools_cache() {
 fn without_compile_audit_estimates_and_says_how() {
     let drive = tempfile::tempdir().unwrap();
     make_drive(drive.path());
-    let o = run(cpslim().args(["audit", "--json"]).arg(drive.path()));
-    assert_code(&o, 0);
-    let json = json_of(&o);
-    let mpy = json["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "mpy")
-        .unwrap();
-    let est = mpy["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["note"].as_str().unwrap().contains("compiled to .mpy"))
-        .unwrap_or_else(|| panic!("no estimate: {mpy}"));
-    let note = est["note"].as_str().unwrap();
-    assert!(
-        note.contains("--compile") && note.contains("pip install circuitpython-build-tools"),
-        "{note}"
-    );
-    assert!(
-        note.contains("mycode.py") && !note.contains("unused_thing"),
-        "{note}"
-    );
-    // ~0.25 of the reached modules' source, broken.py included (it may compile once fixed).
-    let reached: u64 = [
-        "mycode.py",
+    let bundle = fixture("mpy/bundles/adafruit-circuitpython-bundle-10.x-mpy-20261120.zip");
+    let size = |f: &str| fs::metadata(drive.path().join(f)).unwrap().len();
+    // Without a bundle the mpy stage estimates lib/ itself; with one, lib/'s own modules count.
+    let root_only = size("mycode.py");
+    let lib_own: u64 = [
         "lib/myapp/screens.py",
         "lib/myapp/util.py",
         "lib/helper.py",
         "lib/deep_dep.py",
+        "lib/unused_thing.py",
+        "lib/notimported_by_code.py",
         "lib/broken.py",
     ]
     .iter()
-    .map(|f| fs::metadata(drive.path().join(f)).unwrap().len())
+    .map(|f| size(f))
     .sum();
-    assert_eq!(est["bytes_before"].as_u64(), Some(reached));
-    assert_eq!(
-        est["bytes_after"].as_u64(),
-        Some((reached as f64 * 0.25).round() as u64)
-    );
-    assert!(!json["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s["name"] == "compile"));
+    for (extra, want) in [(None, root_only), (Some(&bundle), root_only + lib_own)] {
+        let mut cmd = cpslim();
+        cmd.args(["audit", "--json"]).arg(drive.path());
+        if let Some(b) = extra {
+            cmd.arg("--bundle").arg(b);
+        }
+        let o = run(&mut cmd);
+        assert_code(&o, 0);
+        let json = json_of(&o);
+        let mpy = json["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "mpy")
+            .unwrap();
+        let est = mpy["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["note"].as_str().unwrap().contains("compiled to .mpy"))
+            .unwrap_or_else(|| panic!("no estimate: {mpy}"));
+        let note = est["note"].as_str().unwrap();
+        assert!(
+            note.contains("--compile") && note.contains("pip install circuitpython-build-tools"),
+            "{note}"
+        );
+        assert!(
+            note.contains("(mycode.py") && !note.contains(" code.py") && !note.contains("boot.py"),
+            "{note}"
+        );
+        assert_eq!(est["bytes_before"].as_u64(), Some(want), "{note}");
+        assert_eq!(
+            est["bytes_after"].as_u64(),
+            Some((want as f64 * 0.25).round() as u64)
+        );
+        assert!(!json["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "compile"));
+    }
 }
 
 #[test]

@@ -44,9 +44,11 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let Some(c) = compiler else {
         let why =
             "--compile: no mpy-cross found (not on PATH, not in circuitpython-build-tools' cache)";
-        let a = estimate_of(&sel, major, why).unwrap_or_else(|| {
-            Action::report(Path::new(""), 0, format!("{why}; {}", how_to_get(major)))
-        });
+        let files: Vec<&Entry> = sel.compile.iter().map(|c| c.py).collect();
+        let a = estimate_of(&files, major, "your own modules the code imports", why)
+            .unwrap_or_else(|| {
+                Action::report(Path::new(""), 0, format!("{why}; {}", how_to_get(major)))
+            });
         out.push(a.warning());
         return Ok(out);
     };
@@ -77,29 +79,28 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
 }
 
 /// Without `--compile` (called by the mpy stage): what compiling would save, and how to get it.
-pub fn estimate(
-    inv: &Inventory,
-    cfg: &Config,
-    bundles: &[Bundle],
-    major: Option<u32>,
-) -> Option<Action> {
-    let sel = select::select(inv, cfg, bundles);
-    estimate_of(&sel, major.unwrap_or(10), "not compiled without --compile")
+pub fn estimate(inv: &Inventory, bundles: &[Bundle], major: Option<u32>) -> Option<Action> {
+    let files = select::user_sources(inv, bundles);
+    estimate_of(
+        &files,
+        major.unwrap_or(10),
+        "your own modules (in no bundle)",
+        "not compiled without --compile",
+    )
 }
 
-fn estimate_of(sel: &Selection, major: u32, why: &str) -> Option<Action> {
-    let py: u64 = sel.compile.iter().map(|c| c.py.size).sum();
+fn estimate_of(files: &[&Entry], major: u32, what: &str, why: &str) -> Option<Action> {
+    let py: u64 = files.iter().map(|e| e.size).sum();
     if py == 0 {
         return None;
     }
     let est = (py as f64 * MEASURED_RATIO).round() as u64;
-    let names: Vec<String> = sel
-        .compile
+    let names: Vec<String> = files
         .iter()
         .take(5)
-        .map(|c| c.py.rel.to_string_lossy().replace('\\', "/"))
+        .map(|e| e.rel.to_string_lossy().replace('\\', "/"))
         .collect();
-    let more = sel.compile.len().saturating_sub(names.len());
+    let more = files.len().saturating_sub(names.len());
     let list = if more > 0 {
         format!("{} and {more} more", names.join(", "))
     } else {
@@ -109,7 +110,7 @@ fn estimate_of(sel: &Selection, major: u32, why: &str) -> Option<Action> {
         Path::new(""),
         py,
         format!(
-            "estimate, not measured: your own modules the code imports ({list}: {}) would take about {} compiled to .mpy (the bundle's measured .mpy/.py ratio is ~{MEASURED_RATIO}); {why}. Run with --compile; {}",
+            "estimate, not measured: {what} ({list}: {}) would take about {} compiled to .mpy (the bundle's measured .mpy/.py ratio is ~{MEASURED_RATIO}); {why}. Run with --compile; {}",
             format_size(py),
             format_size(est),
             how_to_get(major)

@@ -204,3 +204,22 @@ pub fn select<'a>(inv: &'a Inventory, cfg: &Config, bundles: &[Bundle]) -> Selec
     }
     sel
 }
+
+/// Without running the import graph (the cheap form, for the estimate on every audit): the `.py`
+/// files of modules at the root, and in `lib/` those no bundle has. Without a bundle `lib/` is
+/// left out: the mpy stage already estimates it as bundle libraries.
+pub fn user_sources<'a>(inv: &'a Inventory, bundles: &[Bundle]) -> Vec<&'a Entry> {
+    let drive = deadweight::Drive::build(inv);
+    let in_bundle = |name: &str| bundles.iter().any(|b| b.module(name).is_some());
+    let root = drive.root.values().map(|u| (Place::Root, u));
+    let lib = drive.lib.values().map(|u| (Place::Lib, u));
+    root.chain(lib)
+        .filter(|(place, u)| !in_bundle(&u.name) && (*place == Place::Root || !bundles.is_empty()))
+        .flat_map(|(_, u)| u.pys.iter().chain(&u.dir_files))
+        .filter(|f| {
+            f.extension().is_some_and(|x| x.eq_ignore_ascii_case("py")) && !runs_as_source(f)
+        })
+        .filter_map(|f| inv.get(f))
+        .filter(|e| e.is_file() && e.size > 0 && e.category != crate::scan::Category::Junk)
+        .collect()
+}

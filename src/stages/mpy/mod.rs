@@ -88,7 +88,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     swap::plan_lib(&mut ctx)?;
     outside_lib(&mut ctx);
     if !cfg.compile.enabled {
-        if let Some(a) = crate::stages::compile::estimate(inv, cfg, &bundles, major) {
+        if let Some(a) = crate::stages::compile::estimate(inv, &bundles, major) {
             out.push(a);
         }
     }
