@@ -64,6 +64,8 @@ pub struct Compiler {
     pub found_by: String,
     /// Programs found earlier in the search and not used, with why.
     pub passed_over: Vec<String>,
+    /// Set when a run timed out or could not start: the remaining modules are not tried.
+    pub broken: std::cell::Cell<bool>,
 }
 
 /// circuitpython-build-tools' cache folder on this OS (`None` when the home folder is unknown).
@@ -158,6 +160,7 @@ pub fn discover(opts: &CompileOptions, major: u32) -> Result<Option<Compiler>> {
                     version: version.clone(),
                     found_by,
                     passed_over: refused,
+                    broken: Default::default(),
                 }));
             }
             _ => refused.push(refusal(&path, &found_by, &id, major)),
@@ -262,13 +265,19 @@ impl Compiler {
         std::fs::write(&input, source)
             .map_err(|e| format!("cannot copy to {}: {e}", input.display()))?;
         let _ = std::fs::remove_file(&output);
-        let result = run(
+        let result = match run(
             Command::new(&self.path)
                 .current_dir(workdir)
                 .args(["-o", &out_name, "-s", name, name]),
             COMPILE_TIMEOUT,
-        )
-        .map_err(|e| format!("{} failed: {e}", self.path.display()))?;
+        ) {
+            Ok(r) => r,
+            // A compiler that hangs or cannot start will not do better on the next module.
+            Err(e) => {
+                self.broken.set(true);
+                return Err(format!("{} failed: {e}", self.path.display()));
+            }
+        };
         if !result.success {
             return Err(one_line(&result.stderr, &result.stdout));
         }

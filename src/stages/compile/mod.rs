@@ -73,6 +73,11 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         .tempdir()
         .map_err(|e| Error::write(std::env::temp_dir(), e))?;
     for cand in &sel.compile {
+        if c.broken.get() {
+            let note = "not compiled: the compiler failed on an earlier module (see above); left as source";
+            out.push(Action::report(&cand.py.rel, cand.py.size, note).warning());
+            continue;
+        }
         compile_one(inv, cfg, &c, major, work.path(), cand, &mut out);
     }
     Ok(out)

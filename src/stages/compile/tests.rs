@@ -142,3 +142,51 @@ fn a_hanging_program_is_stopped() {
     .expect("timed out");
     assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
 }
+
+#[test]
+fn a_compiler_that_cannot_run_is_marked_broken() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let c = super::Compiler {
+        path: t.path().join("gone"),
+        version: "10.2.1".into(),
+        found_by: "test".into(),
+        passed_over: Vec::new(),
+        broken: Default::default(),
+    };
+    let err = c
+        .compile(t.path(), "mod.py", b"x = 1\n")
+        .expect_err("cannot run");
+    assert!(err.contains("gone") && c.broken.get(), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_syntax_error_keeps_the_compilers_message() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let p = script(
+        &t.path().join("bin"),
+        "mpy-cross",
+        "echo 'Traceback (most recent call last):' >&2; echo \"  File \\\"$5\\\", line 2\" >&2; echo 'SyntaxError: invalid syntax' >&2; exit 1",
+    );
+    let c = super::Compiler {
+        path: p,
+        version: "10.2.1".into(),
+        found_by: "test".into(),
+        passed_over: Vec::new(),
+        broken: Default::default(),
+    };
+    let work = t.path().join("work");
+    let err = c
+        .compile(&work, "pkg/mod.py", b"def f(:\n")
+        .expect_err("rejected");
+    assert_eq!(
+        err,
+        "File \"pkg/mod.py\", line 2: SyntaxError: invalid syntax"
+    );
+    assert!(!c.broken.get());
+    // The copy is in the work folder, under its import path.
+    assert_eq!(
+        std::fs::read(work.join("pkg/mod.py")).expect("copy"),
+        b"def f(:\n"
+    );
+}
