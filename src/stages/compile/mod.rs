@@ -12,7 +12,7 @@ mod strings;
 #[cfg(test)]
 mod tests;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -153,7 +153,7 @@ fn report_skipped(sel: &Selection, out: &mut StagePlan) {
     }
 }
 
-/// A file beside `rel` whose name is `rel`'s with `.mpy`, compared as FAT compares names.
+/// The file at `mpy_rel`, its name compared as FAT compares names (`Foo.MPY` is `foo.mpy`).
 fn existing_mpy<'a>(inv: &'a Inventory, mpy_rel: &'a Path) -> Option<&'a Entry> {
     let parent = mpy_rel.parent().unwrap_or(Path::new(""));
     let name = mpy_rel.file_name()?.to_string_lossy().to_ascii_lowercase();
@@ -202,7 +202,7 @@ fn compile_one(
     }
     if bytes.len() as u64 >= py.size {
         let note = format!(
-            "compiled it is not smaller ({} as .mpy, {} as .py); left as source",
+            "not smaller compiled ({} as .mpy, {} as .py); left as source",
             format_size(bytes.len() as u64),
             format_size(py.size)
         );
@@ -232,7 +232,6 @@ fn compile_one(
         Some(src) => format!("the source stays in {}", src.join(&py.rel).display()),
         None => "the source is kept in this run's host backup (its folder is printed at the end) and `cpslim restore` brings it back; a compiled module cannot be edited on the board".to_string(),
     };
-    let mpy_name = PathBuf::from(&cand.mpy_rel);
-    let note = format!("replaced by {}; {kept}", mpy_name.display());
+    let note = format!("replaced by {}; {kept}", cand.mpy_rel.display());
     out.push(Action::delete(inv, py, note).requiring([write]));
 }
