@@ -1,7 +1,7 @@
 //! What `--compile` does to a drive, run with the STAND-IN compiler.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::*;
 
@@ -192,5 +192,79 @@ fn a_font_a_compiled_module_names_is_not_renamed() {
         json.to_string()
             .contains("compiled module lib/shows.mpy names it"),
         "{json}"
+    );
+}
+
+#[test]
+fn bundle_libraries_are_left_to_the_bundle() {
+    let tools = tempfile::tempdir().unwrap();
+    let Some(_) = install_standin(&tools.path().join("bin"), "mpy-cross") else {
+        return;
+    };
+    let drive = tempfile::tempdir().unwrap();
+    let root = drive.path();
+    make_drive(root);
+    write(
+        root,
+        "mycode.py",
+        format!(
+            "import adafruit_debouncer\nimport adafruit_thing\n{}",
+            module_body("mycode")
+        )
+        .as_bytes(),
+    );
+    fs::copy(
+        asset("demo-drive/lib/adafruit_debouncer.py"),
+        root.join("lib/adafruit_debouncer.py"),
+    )
+    .unwrap();
+    let thing = format!(
+        "__repo__ = \"https://github.com/adafruit/Adafruit_CircuitPython_Thing.git\"\n{}",
+        module_body("thing")
+    );
+    write(root, "lib/adafruit_thing.py", thing.as_bytes());
+    let compile_writes = |bundle: Option<PathBuf>| {
+        let mut cmd = cpslim_with(&tools.path().join("bin"), tools.path());
+        cmd.args(["audit", "--json", "--compile"]).arg(root);
+        if let Some(b) = bundle {
+            cmd.arg("--bundle").arg(b);
+        }
+        let o = run(&mut cmd);
+        assert_code(&o, 0);
+        let json = json_of(&o);
+        let stage = json["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "compile")
+            .cloned()
+            .unwrap();
+        let paths: Vec<String> = stage["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["action"] != "report")
+            .map(|a| a["path"].as_str().unwrap().to_string())
+            .collect();
+        (paths, stage.to_string())
+    };
+    // No bundle: a module that declares a CircuitPython library repository is not compiled.
+    let (paths, text) = compile_writes(None);
+    assert!(paths.contains(&"mycode.mpy".to_string()), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.contains("adafruit_")), "{paths:?}");
+    assert!(
+        text.contains("adafruit_thing looks like a bundle library"),
+        "{text}"
+    );
+    // With a bundle: its library is the mpy stage's; what the bundle lacks is the user's own.
+    let bundle = fixture("mpy/bundles/adafruit-circuitpython-bundle-10.x-mpy-20261120.zip");
+    let (paths, _) = compile_writes(Some(bundle));
+    assert!(
+        paths.contains(&"lib/adafruit_thing.mpy".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p.contains("adafruit_debouncer")),
+        "{paths:?}"
     );
 }
