@@ -6,16 +6,19 @@ use std::path::{Path, PathBuf};
 
 use super::drive::{components, is_identifier, is_lib_dir, Drive, Place};
 use super::firmware::Firmware;
+use super::frozen_imports;
 use super::mpy_imports::{self, MpyError};
 use crate::pysrc;
 use crate::scan::Inventory;
 
-/// How a unit was first reached: `file` (line `line`) says `import …`.
+/// How a unit was first reached: `file` (line `line`) says `import …`, or the firmware's frozen
+/// module `frozen` imports it (then `file` is the file that imported the frozen module).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Via {
     pub file: PathBuf,
     pub line: Option<usize>,
     pub import: String,
+    pub frozen: Option<String>,
 }
 
 /// A file's problem worth telling the user (the analysis still goes on).
@@ -30,8 +33,10 @@ pub struct Problem {
 #[derive(Debug, Default)]
 pub struct Graph {
     pub reached: HashMap<(Place, String), Via>,
-    /// Lib copies followed as stand-ins for frozen modules (their own imports count).
-    pub standins: HashMap<String, Via>,
+    /// Frozen modules whose imports the shipped firmware data gave, and how each was reached.
+    pub frozen_followed: BTreeMap<String, Via>,
+    /// Frozen modules the data does not know: they might import any library.
+    pub frozen_unknown: Vec<String>,
     pub builtin_hits: BTreeMap<String, Via>,
     pub frozen_hits: BTreeMap<String, Via>,
     /// Why the analysis cannot be sure nothing else is imported.
@@ -40,12 +45,14 @@ pub struct Graph {
     /// String literals (and `.mpy` strings) of every file read: for unreferenced assets.
     pub literals: Vec<String>,
     pub files_read: usize,
+    /// Every code file read (entry points, `set_next_code_file` targets, modules), in order.
+    pub files: Vec<PathBuf>,
 }
 
 enum Hit {
     Builtin,
     Root(String),
-    Frozen(String),
+    Frozen,
     Lib(String),
     Missing,
 }
@@ -58,6 +65,7 @@ struct Walker<'a> {
     g: Graph,
     queue: Vec<PathBuf>,
     seen_files: HashSet<PathBuf>,
+    frozen_lookup: Option<FrozenLookup>,
 }
 
 /// One import edge out of a file: the top-level name, and whether it is only a guess (a name
@@ -67,7 +75,11 @@ struct Edge {
     line: Option<usize>,
     import: String,
     guess: bool,
+    frozen: Option<String>,
 }
+
+/// Where a frozen module's imports come from (tests replace the shipped data).
+pub type FrozenLookup = fn(&str, &str) -> Option<&'static frozen_imports::ModuleData>;
 
 pub fn walk(
     inv: &Inventory,
@@ -75,6 +87,17 @@ pub fn walk(
     fw: Option<&Firmware>,
     new_rule: Option<bool>,
     entry_points: &[PathBuf],
+) -> Graph {
+    walk_with(inv, drive, fw, new_rule, entry_points, None)
+}
+
+pub fn walk_with(
+    inv: &Inventory,
+    drive: &Drive,
+    fw: Option<&Firmware>,
+    new_rule: Option<bool>,
+    entry_points: &[PathBuf],
+    frozen_lookup: Option<FrozenLookup>,
 ) -> Graph {
     let mut w = Walker {
         inv,
@@ -84,6 +107,7 @@ pub fn walk(
         g: Graph::default(),
         queue: entry_points.to_vec(),
         seen_files: entry_points.iter().cloned().collect(),
+        frozen_lookup,
     };
     while let Some(file) = w.queue.pop() {
         let edges = w.file_edges(&file);
@@ -139,7 +163,7 @@ impl Walker<'_> {
             return Hit::Root(lower);
         }
         if self.fw.is_some_and(|f| f.is_frozen(top)) {
-            return Hit::Frozen(lower);
+            return Hit::Frozen;
         }
         if self.drive.lib.contains_key(&lower) {
             return Hit::Lib(lower);
@@ -160,6 +184,7 @@ impl Walker<'_> {
             file: file.to_path_buf(),
             line: e.line,
             import: e.import,
+            frozen: e.frozen,
         };
         match self.resolve(&e.top) {
             Hit::Builtin if !e.guess => {
@@ -183,23 +208,55 @@ impl Walker<'_> {
                 self.g.reached.insert((place, key), via);
                 self.enqueue(files);
             }
-            Hit::Frozen(key) => {
+            Hit::Frozen => {
                 if !e.guess {
-                    self.g.frozen_hits.entry(e.top).or_insert(via.clone());
+                    self.g
+                        .frozen_hits
+                        .entry(e.top.clone())
+                        .or_insert(via.clone());
                 }
-                // The frozen copy's imports live in the firmware: the lib copy stands in.
-                if let Some(u) = self.drive.lib.get(&key) {
-                    if let std::collections::hash_map::Entry::Vacant(slot) =
-                        self.g.standins.entry(key)
-                    {
-                        slot.insert(via);
-                        let mut files = u.dir_files.clone();
-                        files.extend(u.pys.iter().cloned());
-                        files.extend(u.mpys.iter().cloned());
-                        self.enqueue(files);
-                    }
-                }
+                self.follow_frozen(&e.top, &via);
             }
+        }
+    }
+
+    /// A frozen module's imports come from the shipped firmware data, never from a `lib/` copy
+    /// (the first run deletes that copy: a second run would no longer see what it needs).
+    fn follow_frozen(&mut self, name: &str, via: &Via) {
+        let Some(fw) = self.fw else { return };
+        if self.g.frozen_followed.contains_key(name)
+            || self.g.frozen_unknown.iter().any(|n| n == name)
+        {
+            return;
+        }
+        let Some(data) = self.frozen_data(&fw.tag, name) else {
+            self.g.frozen_unknown.push(name.to_string());
+            self.g.uncertain.push(format!(
+                "the firmware's frozen '{name}' is imported and cpslim has no data on what it imports in CircuitPython {}, so every library it might import is kept",
+                fw.tag
+            ));
+            return;
+        };
+        self.g.frozen_followed.insert(name.to_string(), via.clone());
+        for top in frozen_imports::top_level_imports(data) {
+            let edge = Edge {
+                top: top.to_string(),
+                line: None,
+                import: format!(
+                    "frozen '{name}' imports {top} (CircuitPython {} firmware data)",
+                    fw.tag
+                ),
+                guess: false,
+                frozen: Some(name.to_string()),
+            };
+            self.follow(&via.file, edge);
+        }
+    }
+
+    fn frozen_data(&self, tag: &str, name: &str) -> Option<&'static frozen_imports::ModuleData> {
+        match self.frozen_lookup {
+            Some(f) => f(tag, name),
+            None => frozen_imports::lookup(tag, name),
         }
     }
 
@@ -223,6 +280,7 @@ impl Walker<'_> {
             }
         };
         self.g.files_read += 1;
+        self.g.files.push(file.to_path_buf());
         let is_mpy = file
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("mpy"));
@@ -244,6 +302,7 @@ impl Walker<'_> {
                 line,
                 import: format!("names '{t}' ({why})"),
                 guess: true,
+                frozen: None,
             })
             .collect()
     }
@@ -276,6 +335,7 @@ impl Walker<'_> {
                     line: Some(i.line),
                     import: dotted_text(i.module.as_deref(), i.level, &i.names),
                     guess: false,
+                    frozen: None,
                 });
             }
         }
@@ -290,6 +350,7 @@ impl Walker<'_> {
                         line: Some(d.line),
                         import: format!("{}(\"{lit}\")", d.func),
                         guess: false,
+                        frozen: None,
                     });
                 }
                 continue;
@@ -372,6 +433,7 @@ impl Walker<'_> {
                     line: None,
                     import: dotted_text(i.module.as_deref(), i.level, &i.names),
                     guess: false,
+                    frozen: None,
                 })
             })
             .collect();
