@@ -90,7 +90,7 @@ fn s(p: &Path) -> &str {
 }
 
 /// sha256 of each fixture `.mpy` → its imports per CPython's ast on the source.
-fn mpy_table(dir: &Path) -> PathBuf {
+pub(crate) fn mpy_table(dir: &Path) -> PathBuf {
     let dw = fixture("deadweight");
     let text = fs::read_to_string(dw.join("expected_imports.json")).expect("expected");
     let expected: BTreeMap<String, serde_json::Value> = serde_json::from_str(&text).expect("json");

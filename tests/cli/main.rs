@@ -5,6 +5,8 @@ mod bitmaps;
 mod contract;
 mod deadweight;
 mod fonts;
+mod frozen;
+mod idempotence;
 mod junk;
 mod mpy;
 mod safety;

@@ -28,7 +28,7 @@ pub use drive::{new_package_rule, Drive, Place, Unit, Winner};
 pub use firmware::{lookup as firmware_lookup, Firmware, Unknown};
 pub use graph::{Graph, Via};
 pub use mpy_imports::{read as read_mpy, MpyError, MpyImport, MpyInfo};
-pub use user_code::{is_library_name, user_code, UserCode};
+pub use user_code::{is_library_file, is_library_name, user_code, UserCode};
 pub use why::why;
 
 /// The four kinds of dead weight, in report order.

@@ -72,6 +72,11 @@ fn top_name(rel: &Path) -> Option<String> {
     Some(top.to_string())
 }
 
+/// Is `rel` part of a library (by its top-level module name), not the user's own code?
+pub fn is_library_file(rel: &Path) -> bool {
+    top_name(rel).is_some_and(|t| is_library_name(&t, &BTreeSet::new()))
+}
+
 fn is_code(rel: &Path) -> bool {
     rel.extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("py") || x.eq_ignore_ascii_case("mpy"))
