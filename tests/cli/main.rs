@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bitmaps;
+mod charset;
 mod contract;
 mod deadweight;
 mod fonts;

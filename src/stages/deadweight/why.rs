@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::drive::{components, is_identifier, Place, Winner};
+use super::drive::{components, is_identifier, is_lib_dir, module_stem, Place, Winner};
 use super::graph::{Graph, Via};
 use super::{analyze, Analysis};
 use crate::config::Config;
@@ -18,8 +18,10 @@ use crate::scan::Inventory;
 struct Lines(Vec<String>);
 
 impl Lines {
+    /// Add a line unless an earlier one already says it (a plan note quotes the same reason).
     fn add(&mut self, line: String) {
-        if !self.0.contains(&line) {
+        let said = line.trim();
+        if !self.0.iter().any(|l| l.contains(said)) {
             self.0.push(line);
         }
     }
@@ -32,17 +34,31 @@ impl Lines {
 pub fn why(inv: &Inventory, cfg: &Config, target: &Path, plan: &Plan) -> Result<String> {
     let a = analyze(inv, cfg);
     let mut out = Lines::default();
+    let asked = target.to_string_lossy().to_string();
     let paths = match find_paths(inv, &a, target) {
         Some(p) => p,
         None => {
-            let name = target.to_string_lossy().to_string();
-            if !is_module_name(&name) {
-                return Err(Error::Usage(format!(
-                    "--why {name}: no such file or folder on the drive, and not a module name"
-                )));
+            // `lib/x.mpy` that is not there (the drive has `lib/x.py`): explain module `x`.
+            let module = module_of_file(&asked);
+            if let Some(p) = module
+                .as_deref()
+                .and_then(|m| find_paths(inv, &a, Path::new(m)))
+            {
+                out.add(format!(
+                    "{asked} is not on the drive; explaining module '{}' instead:",
+                    module.as_deref().unwrap_or_default()
+                ));
+                p
+            } else {
+                let name = module.unwrap_or_else(|| asked.clone());
+                if !is_module_name(&name) {
+                    return Err(Error::Usage(format!(
+                        "--why {asked}: no such file or folder on the drive, and not a module name"
+                    )));
+                }
+                module_not_on_drive(&a, &name, &mut out);
+                return Ok(out.text());
             }
-            module_not_on_drive(&a, &name, &mut out);
-            return Ok(out.text());
         }
     };
     for rel in &paths {
@@ -50,6 +66,18 @@ pub fn why(inv: &Inventory, cfg: &Config, target: &Path, plan: &Plan) -> Result<
         imports(inv, &a, rel, &mut out);
     }
     Ok(out.text())
+}
+
+/// `lib/x.mpy`, `lib/x.py`, `x.py` → `x`.
+fn module_of_file(s: &str) -> Option<String> {
+    let s = s.trim_start_matches("./").trim_start_matches('/');
+    let s = match s.split_once('/') {
+        Some((lib, rest)) if is_lib_dir(lib) => rest,
+        Some(_) => return None,
+        None => s,
+    };
+    let (stem, _) = module_stem(s)?;
+    Some(stem.to_string())
 }
 
 fn is_module_name(s: &str) -> bool {
