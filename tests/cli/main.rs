@@ -10,5 +10,6 @@ mod frozen;
 mod idempotence;
 mod junk;
 mod mpy;
+mod readme;
 mod safety;
 mod util;

@@ -5,7 +5,7 @@
 //! 3. unused libraries (not reached by the import graph from the entry points),
 //! 4. unreferenced assets (named by no string of any reachable file; report only).
 //!
-//! Facts: `shared/docs/dead-weight.md`. Decisions are per whole top-level `lib/` entry.
+//! Firmware facts: `assets/data/README.md`. Decisions are per whole top-level `lib/` entry.
 
 mod drive;
 mod findings;

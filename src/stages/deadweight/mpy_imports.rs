@@ -1,5 +1,5 @@
 //! Imports of a compiled `.mpy` (version 6, CircuitPython 9.x and 10.x), read from the file's
-//! qstr table and its import opcodes. Layout facts: `shared/docs/dead-weight.md` §3.
+//! qstr table and its import opcodes (mpy v6: header, qstr and object tables, bytecode prelude).
 
 use std::sync::OnceLock;
 
