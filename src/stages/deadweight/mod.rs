@@ -8,6 +8,7 @@
 //! Firmware facts: `assets/data/README.md`. Decisions are per whole top-level `lib/` entry.
 
 mod drive;
+mod edges;
 mod findings;
 mod firmware;
 mod frozen_imports;
@@ -74,6 +75,16 @@ pub struct Analysis {
 }
 
 pub fn analyze(inv: &Inventory, cfg: &Config) -> Analysis {
+    analyze_with(inv, cfg, None)
+}
+
+/// [`analyze`] with another source of frozen modules' imports (tests: a firmware cpslim has no
+/// data for).
+pub(crate) fn analyze_with(
+    inv: &Inventory,
+    cfg: &Config,
+    frozen_lookup: Option<graph::FrozenLookup>,
+) -> Analysis {
     let drive = Drive::build(inv);
     let version = inv
         .board
@@ -92,10 +103,21 @@ pub fn analyze(inv: &Inventory, cfg: &Config) -> Analysis {
         });
     let fw = firmware::lookup(version.as_deref(), board_id.as_deref());
     let new_rule = drive::new_package_rule(version.as_deref());
-    let graph = (!drive.entry_points.is_empty())
-        .then(|| graph::walk(inv, &drive, fw.as_ref().ok(), new_rule, &drive.entry_points));
-    let unsure = !cfg.deadweight.assume_static_imports
-        && graph.as_ref().is_some_and(|g| !g.uncertain.is_empty());
+    let graph = (!drive.entry_points.is_empty()).then(|| {
+        graph::walk(
+            inv,
+            &drive,
+            fw.as_ref().ok(),
+            new_rule,
+            &drive.entry_points,
+            frozen_lookup,
+        )
+    });
+    // A frozen module without data may import anything: --assume-static-imports does not help.
+    let unsure = graph.as_ref().is_some_and(|g| {
+        !g.frozen_unknown.is_empty()
+            || (!cfg.deadweight.assume_static_imports && !g.uncertain.is_empty())
+    });
     let mut a = Analysis {
         drive,
         firmware: fw,

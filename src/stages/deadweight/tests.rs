@@ -595,3 +595,57 @@ fn builtin_names_at_the_root_are_reported_not_deleted() {
     assert!(has(&a, Kind::Shadowed, "lib/neopixel.mpy", true));
     assert!(!found(&a).iter().any(|f| f.1 == "neopixel.py"));
 }
+
+#[test]
+fn a_frozen_module_without_data_keeps_every_library_and_says_why() {
+    let d = bundle_drive(&[]);
+    let inv = scan(
+        d.path(),
+        &ScanOptions {
+            cluster_size: Some(512),
+            cp_version: Some("10.2.1".into()),
+            board_id: Some("pyportal".into()),
+        },
+    )
+    .expect("scan");
+    let prune = Config {
+        deadweight: crate::config::DeadweightOptions {
+            prune: true,
+            ..Default::default()
+        },
+        ..cfg()
+    };
+    // With the shipped data the graph is sure and the unused libraries go.
+    let a = analyze(&inv, &prune);
+    assert!(!a.unsure, "{:?}", a.graph.as_ref().map(|g| &g.uncertain));
+    assert!(has(&a, Kind::Unused, "lib/adafruit_imageload", true));
+    // A firmware whose frozen modules cpslim knows nothing about: nothing is pruned.
+    let a = analyze_with(&inv, &prune, Some(|_, _| None));
+    assert!(a.unsure);
+    assert!(
+        !found(&a).iter().any(|f| f.0 == Kind::Unused),
+        "{:?}",
+        found(&a)
+    );
+    let g = a.graph.as_ref().expect("graph");
+    assert!(g
+        .frozen_unknown
+        .contains(&"adafruit_display_text".to_string()));
+    assert!(
+        g.uncertain
+            .iter()
+            .any(|u| u.contains("frozen 'adafruit_display_text'") && u.contains("no data")),
+        "{:?}",
+        g.uncertain
+    );
+    let trusting = Config {
+        deadweight: crate::config::DeadweightOptions {
+            prune: true,
+            assume_static_imports: true,
+        },
+        ..cfg()
+    };
+    assert!(analyze_with(&inv, &trusting, Some(|_, _| None)).unsure);
+    // Frozen libraries are still dead weight (the firmware answers their names).
+    assert!(has(&a, Kind::Firmware, "lib/adafruit_display_text", true));
+}
