@@ -12,7 +12,7 @@ use crate::util::{
     stdout, write,
 };
 
-const TFT: &str = "Adafruit CircuitPython 10.2.1 on 2026-05-12; Adafruit Feather ESP32-S3 TFT with ESP32S3\r\nBoard ID:adafruit_feather_esp32s3_tft\r\nUID:7CDFA1E2F3A4\r\n";
+pub(crate) const TFT: &str = "Adafruit CircuitPython 10.2.1 on 2026-05-12; Adafruit Feather ESP32-S3 TFT with ESP32S3\r\nBoard ID:adafruit_feather_esp32s3_tft\r\nUID:7CDFA1E2F3A4\r\n";
 
 const CODE: &str = "\
 import time
@@ -79,7 +79,7 @@ fn make_drive(root: &Path, boot_out: Option<&str>) {
     }
 }
 
-fn drive(boot_out: Option<&str>) -> tempfile::TempDir {
+pub(crate) fn drive(boot_out: Option<&str>) -> tempfile::TempDir {
     let t = tempfile::tempdir().expect("tempdir");
     make_drive(t.path(), boot_out);
     t

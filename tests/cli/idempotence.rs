@@ -151,6 +151,14 @@ fn idempotent_on_the_magtag_drive() {
     property(&fixture("drives/magtag"), &[]);
 }
 
+/// The deadweight stage's drive: every fixture library, cycles, a deep package, an
+/// import-by-name loader, a broken module (tests/cli/deadweight.rs).
+#[test]
+fn idempotent_on_the_deadweight_drive() {
+    let d = crate::deadweight::drive(Some(crate::deadweight::TFT));
+    property(d.path(), &[]);
+}
+
 #[test]
 fn idempotent_on_the_mpy_fixture_drive() {
     let b = fixture("mpy/bundles/adafruit-circuitpython-bundle-10.x-mpy-20261120.zip");

@@ -208,9 +208,14 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                         lib,
                         0,
                         format!(
-                            "{}: cannot be sure which libraries are unused, so none are reported ({}); pass --assume-static-imports to trust the import graph",
+                            "{}: cannot be sure which libraries are unused, so none are reported ({}){}",
                             Kind::Unused.label(),
-                            g.uncertain.join("; ")
+                            g.uncertain.join("; "),
+                            if g.frozen_unknown.is_empty() {
+                                "; pass --assume-static-imports to trust the import graph"
+                            } else {
+                                ""
+                            }
                         ),
                     )
                     .warning(),
