@@ -63,7 +63,7 @@ pub struct AuditArgs {
     /// Print one JSON document on stdout
     #[arg(long)]
     pub json: bool,
-    /// Explain why a library is kept or dead (e.g. lib/adafruit_bus_device)
+    /// Explain what the plan does to a path or module and why (e.g. lib/adafruit_bus_device, adafruit_debouncer)
     #[arg(long, value_name = "PATH")]
     pub why: Option<PathBuf>,
 }

@@ -222,7 +222,8 @@ fn audit(a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
     let cfg = config(&root, &a.stages, false)?;
     if let Some(path) = &a.why {
         let inv = scan_root(&cfg)?;
-        let text = stages::deadweight::why(&inv, &cfg, path)?;
+        let plan = make_plan(&inv, &cfg)?;
+        let text = stages::deadweight::why(&inv, &cfg, path, &plan)?;
         if ui.json {
             println!(
                 "{}",

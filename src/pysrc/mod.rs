@@ -13,11 +13,13 @@ mod imports;
 mod lexer;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::fmt;
 use std::ops::Range;
 
 pub use imports::{imports, imports_and_literals, possible_names, DynamicCall, Import, Imports};
+pub use text::{calls, text_literals};
 
 /// One string literal token, nested ones (inside f-string replacement fields) included.
 #[derive(Debug, Clone, PartialEq, Eq)]

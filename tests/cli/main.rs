@@ -2,13 +2,17 @@
 #![allow(clippy::unwrap_used)]
 
 mod bitmaps;
+mod charset;
 // The stand-in compiler is a shell wrapper.
 #[cfg(unix)]
 mod compile;
 mod contract;
 mod deadweight;
 mod fonts;
+mod frozen;
+mod idempotence;
 mod junk;
 mod mpy;
+mod readme;
 mod safety;
 mod util;

@@ -1,11 +1,13 @@
 """Independent import walk for the deadweight integration tests (shares no code with cpslim).
 
-usage: deadweight_walk.py BEFORE AFTER MPY_TABLE BUILTIN FROZEN
+usage: deadweight_walk.py BEFORE AFTER MPY_TABLE BUILTIN FROZEN [FROZEN_IMPORTS TAG]
 
 BEFORE / AFTER: the drive before and after `cpslim optimize --prune`.
 MPY_TABLE: JSON {sha256 of an .mpy file: [[module, level, [names]], ...]} taken from CPython's
 ast on the .mpy's source (so no .mpy decoding here). BUILTIN / FROZEN: comma-separated names the
-board's firmware answers first.
+board's firmware answers first. FROZEN_IMPORTS / TAG: the frozen-imports JSON cpslim ships and
+the CircuitPython tag; a frozen module's imports are taken from it (never from a lib/ copy, which
+never runs), and a frozen module it does not list makes the walk keep every lib/ entry.
 
 Resolves imports the way CircuitPython does (non-extensible built-in, drive root, frozen, /lib;
 case-insensitive on the drive), keeps whole top-level packages, and checks that
@@ -23,6 +25,9 @@ before, after, table_path, builtin, frozen = sys.argv[1:6]
 table = json.load(open(table_path))
 builtin = set(filter(None, builtin.split(",")))
 frozen = set(filter(None, frozen.split(",")))
+frozen_data = {}
+if len(sys.argv) > 7:
+    frozen_data = json.load(open(sys.argv[6]))["circuitpython"][sys.argv[7]]
 ENTRY = ["code.txt", "code.py", "main.py", "main.txt", "boot.py", "boot.txt", "safemode.py", "safemode.txt"]
 
 
@@ -90,9 +95,43 @@ def package_of(rel):
 
 
 reachable = set()  # ("root"|"lib", lower name)
-standins = set()
+frozen_seen = set()
+keep_all = False
 work = [e for e in os.listdir(before) if e.lower() in ENTRY]
 seen = set(work)
+
+
+def reach(top):
+    """Resolve one top-level import name; queue the files (or frozen data) it runs."""
+    global keep_all
+    low = top.lower()
+    if top in builtin:
+        return
+    if low in ROOT:
+        key, items = ("root", low), ROOT[low]
+    elif top in frozen:
+        if top in frozen_seen:
+            return
+        frozen_seen.add(top)
+        if top not in frozen_data:
+            keep_all = True
+            return
+        for name in frozen_data[top]["imports"]:
+            reach(name.split(".")[0])
+        return
+    elif low in LIB:
+        key, items = ("lib", low), LIB[low]
+    else:
+        return
+    if key in reachable:
+        return
+    reachable.add(key)
+    for f in live_files(items):
+        if f not in seen:
+            seen.add(f)
+            work.append(f)
+
+
 while work:
     rel = work.pop()
     for module, level, names in imports_of(rel):
@@ -103,30 +142,13 @@ while work:
             top = pkg[0]
         else:
             top = module.split(".")[0]
-        low = top.lower()
-        if top in builtin:
-            continue
-        if low in ROOT:
-            key, items = ("root", low), ROOT[low]
-        elif top in frozen:
-            if low in LIB and low not in standins:
-                standins.add(low)
-                for f in [r for _, r in LIB[low]] + live_files(LIB[low]):
-                    if f not in seen and f.endswith((".py", ".mpy")):
-                        seen.add(f)
-                        work.append(f)
-            continue
-        elif low in LIB:
-            key, items = ("lib", low), LIB[low]
-        else:
-            continue
-        if key in reachable:
-            continue
-        reachable.add(key)
-        for f in live_files(items):
-            if f not in seen:
-                seen.add(f)
-                work.append(f)
+        reach(top)
+
+if keep_all:
+    for low, items in LIB.items():
+        name = items[0][1].replace(os.sep, "/").split("/")[1].rsplit(".", 1)[0]
+        if name not in builtin and name not in frozen and low not in ROOT:
+            reachable.add(("lib", low))
 
 errors = []
 kept = set()

@@ -128,6 +128,16 @@ pub fn frozen_source(major: u32, name: &str) -> Option<&'static str> {
         .min()
 }
 
+/// Every name frozen into some board's firmware in the data for major version `major`.
+pub fn all_frozen_names(major: u32) -> Vec<String> {
+    let mut names: Vec<String> = parsed(major)
+        .map(|d| d.boards.values().flat_map(|b| b.frozen.clone()).collect())
+        .unwrap_or_default();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

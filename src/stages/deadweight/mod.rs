@@ -5,13 +5,17 @@
 //! 3. unused libraries (not reached by the import graph from the entry points),
 //! 4. unreferenced assets (named by no string of any reachable file; report only).
 //!
-//! Facts: `docs/domain/dead-weight.md`. Decisions are per whole top-level `lib/` entry.
+//! Facts: `docs/domain/dead-weight.md`; firmware data: `assets/data/README.md`. Decisions are per
+//! whole top-level `lib/` entry.
 
 mod drive;
+mod edges;
 mod findings;
 mod firmware;
+mod frozen_imports;
 mod graph;
 mod mpy_imports;
+mod user_code;
 mod why;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +30,7 @@ pub use drive::{new_package_rule, Drive, Place, Unit, Winner};
 pub use firmware::{lookup as firmware_lookup, Firmware, Unknown};
 pub use graph::{Graph, Via};
 pub use mpy_imports::{read as read_mpy, MpyError, MpyImport, MpyInfo};
+pub use user_code::{is_library_file, is_library_name, user_code, UserCode};
 pub use why::why;
 
 /// The four kinds of dead weight, in report order.
@@ -71,6 +76,16 @@ pub struct Analysis {
 }
 
 pub fn analyze(inv: &Inventory, cfg: &Config) -> Analysis {
+    analyze_with(inv, cfg, None)
+}
+
+/// [`analyze`] with another source of frozen modules' imports (tests: a firmware cpslim has no
+/// data for).
+pub(crate) fn analyze_with(
+    inv: &Inventory,
+    cfg: &Config,
+    frozen_lookup: Option<graph::FrozenLookup>,
+) -> Analysis {
     let drive = Drive::build(inv);
     let version = inv
         .board
@@ -89,10 +104,21 @@ pub fn analyze(inv: &Inventory, cfg: &Config) -> Analysis {
         });
     let fw = firmware::lookup(version.as_deref(), board_id.as_deref());
     let new_rule = drive::new_package_rule(version.as_deref());
-    let graph = (!drive.entry_points.is_empty())
-        .then(|| graph::walk(inv, &drive, fw.as_ref().ok(), new_rule, &drive.entry_points));
-    let unsure = !cfg.deadweight.assume_static_imports
-        && graph.as_ref().is_some_and(|g| !g.uncertain.is_empty());
+    let graph = (!drive.entry_points.is_empty()).then(|| {
+        graph::walk(
+            inv,
+            &drive,
+            fw.as_ref().ok(),
+            new_rule,
+            &drive.entry_points,
+            frozen_lookup,
+        )
+    });
+    // A frozen module without data may import anything: --assume-static-imports does not help.
+    let unsure = graph.as_ref().is_some_and(|g| {
+        !g.frozen_unknown.is_empty()
+            || (!cfg.deadweight.assume_static_imports && !g.uncertain.is_empty())
+    });
     let mut a = Analysis {
         drive,
         firmware: fw,
@@ -183,9 +209,14 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                         lib,
                         0,
                         format!(
-                            "{}: cannot be sure which libraries are unused, so none are reported ({}); pass --assume-static-imports to trust the import graph",
+                            "{}: cannot be sure which libraries are unused, so none are reported ({}){}",
                             Kind::Unused.label(),
-                            g.uncertain.join("; ")
+                            g.uncertain.join("; "),
+                            if g.frozen_unknown.is_empty() {
+                                "; pass --assume-static-imports to trust the import graph"
+                            } else {
+                                ""
+                            }
                         ),
                     )
                     .warning(),

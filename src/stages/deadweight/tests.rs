@@ -184,11 +184,16 @@ fn frozen_libraries_are_dead_but_their_imports_count() {
     ] {
         assert!(has(&a, Kind::Firmware, p, true), "{p}: {:?}", found(&a));
     }
-    // adafruit_ticks is imported by the frozen display_text (stand-in: the lib copy) and debouncer.
+    // adafruit_ticks is imported by the debouncer; the frozen display_text's imports come from
+    // the firmware data (never from its lib/ copy, which never runs).
     assert!(!found(&a).iter().any(|f| f.1.contains("adafruit_ticks")));
     let g = a.graph.as_ref().expect("graph");
     assert!(g.frozen_hits.contains_key("adafruit_display_text"));
-    assert!(g.standins.contains_key("adafruit_display_text"));
+    assert!(g.frozen_followed.contains_key("adafruit_display_text"));
+    assert!(!g
+        .files
+        .iter()
+        .any(|f| f.starts_with("lib/adafruit_display_text")));
 }
 
 #[test]
@@ -379,6 +384,13 @@ fn no_entry_point_means_no_unused_report() {
     assert!(!found(&a).iter().any(|f| f.0 == Kind::Unused));
 }
 
+/// `why` against the plan `audit --only deadweight` makes.
+fn why_of(inv: &crate::scan::Inventory, target: &Path) -> crate::error::Result<String> {
+    let part = plan(inv, &cfg())?;
+    let p = crate::plan::Plan::merge(vec![(StageName::Deadweight, part)]);
+    why(inv, &cfg(), target, &p)
+}
+
 #[test]
 fn why_prints_the_chain_or_the_reason() {
     let d = bundle_drive(&[]);
@@ -391,19 +403,19 @@ fn why_prints_the_chain_or_the_reason() {
         },
     )
     .expect("scan");
-    let text = why(&inv, &cfg(), Path::new("lib/adafruit_bme280/basic.mpy")).expect("why");
+    let text = why_of(&inv, Path::new("lib/adafruit_bme280/basic.mpy")).expect("why");
     assert!(text.contains("code.py line 6: import my_sensors"), "{text}");
     assert!(
         text.contains("lib/my_sensors.py line 1: from adafruit_bme280 import basic"),
         "{text}"
     );
-    let text = why(&inv, &cfg(), Path::new("lib/adafruit_bus_device/")).expect("why");
+    let text = why_of(&inv, Path::new("lib/adafruit_bus_device/")).expect("why");
     assert!(text.contains("built into"), "{text}");
-    let text = why(&inv, &cfg(), Path::new("lib/adafruit_imageload")).expect("why");
+    let text = why_of(&inv, Path::new("lib/adafruit_imageload")).expect("why");
     assert!(text.contains("no file reachable from code.py"), "{text}");
-    let text = why(&inv, &cfg(), Path::new("lib/adafruit_ticks.mpy")).expect("why");
+    let text = why_of(&inv, Path::new("lib/adafruit_ticks.mpy")).expect("why");
     assert!(text.contains(": import adafruit_ticks"), "{text}");
-    assert!(why(&inv, &cfg(), Path::new("lib/nope")).is_err());
+    assert!(why_of(&inv, Path::new("lib/nope")).is_err());
 }
 
 /// Deterministic byte noise (no rand dependency).
@@ -500,12 +512,12 @@ fn why_on_assets_and_other_files() {
         },
     )
     .expect("scan");
-    let text = why(&inv, &cfg(), Path::new("images/b.bmp")).expect("why");
+    let text = why_of(&inv, Path::new("images/b.bmp")).expect("why");
     assert!(text.contains("unreferenced asset"), "{text}");
     assert!(!text.contains("imports 'images'"), "{text}");
-    let text = why(&inv, &cfg(), Path::new("images/a.bmp")).expect("why");
+    let text = why_of(&inv, Path::new("images/a.bmp")).expect("why");
     assert!(text.contains("not a Python module"), "{text}");
-    let text = why(&inv, &cfg(), Path::new("code.py")).expect("why");
+    let text = why_of(&inv, Path::new("code.py")).expect("why");
     assert!(text.contains("entry point"), "{text}");
 }
 
@@ -582,4 +594,58 @@ fn builtin_names_at_the_root_are_reported_not_deleted() {
     // A root copy of a library beats /lib (and is itself live).
     assert!(has(&a, Kind::Shadowed, "lib/neopixel.mpy", true));
     assert!(!found(&a).iter().any(|f| f.1 == "neopixel.py"));
+}
+
+#[test]
+fn a_frozen_module_without_data_keeps_every_library_and_says_why() {
+    let d = bundle_drive(&[]);
+    let inv = scan(
+        d.path(),
+        &ScanOptions {
+            cluster_size: Some(512),
+            cp_version: Some("10.2.1".into()),
+            board_id: Some("pyportal".into()),
+        },
+    )
+    .expect("scan");
+    let prune = Config {
+        deadweight: crate::config::DeadweightOptions {
+            prune: true,
+            ..Default::default()
+        },
+        ..cfg()
+    };
+    // With the shipped data the graph is sure and the unused libraries go.
+    let a = analyze(&inv, &prune);
+    assert!(!a.unsure, "{:?}", a.graph.as_ref().map(|g| &g.uncertain));
+    assert!(has(&a, Kind::Unused, "lib/adafruit_imageload", true));
+    // A firmware whose frozen modules cpslim knows nothing about: nothing is pruned.
+    let a = analyze_with(&inv, &prune, Some(|_, _| None));
+    assert!(a.unsure);
+    assert!(
+        !found(&a).iter().any(|f| f.0 == Kind::Unused),
+        "{:?}",
+        found(&a)
+    );
+    let g = a.graph.as_ref().expect("graph");
+    assert!(g
+        .frozen_unknown
+        .contains(&"adafruit_display_text".to_string()));
+    assert!(
+        g.uncertain
+            .iter()
+            .any(|u| u.contains("frozen 'adafruit_display_text'") && u.contains("no data")),
+        "{:?}",
+        g.uncertain
+    );
+    let trusting = Config {
+        deadweight: crate::config::DeadweightOptions {
+            prune: true,
+            assume_static_imports: true,
+        },
+        ..cfg()
+    };
+    assert!(analyze_with(&inv, &trusting, Some(|_, _| None)).unsure);
+    // Frozen libraries are still dead weight (the firmware answers their names).
+    assert!(has(&a, Kind::Firmware, "lib/adafruit_display_text", true));
 }

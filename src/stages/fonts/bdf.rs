@@ -30,6 +30,9 @@ pub struct BdfFile {
     pub beyond_bmp: usize,
     /// Code points defined more than once (the later definitions are dropped).
     pub duplicates: Vec<u32>,
+    /// `CHARS` and the glyphs found disagree: `(said, found)`. adafruit_bitmap_font never reads
+    /// `CHARS`, so such a font loads on the board and is read here too.
+    pub chars_mismatch: Option<(i64, i64)>,
 }
 
 struct Lines<'a> {
@@ -228,11 +231,8 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
             }
         }
     }
-    if Some(count) != chars {
-        return Err(format!(
-            "CHARS says {} glyphs but the file has {count}",
-            chars.unwrap_or(0)
-        ));
+    if let Some(said) = chars.filter(|n| *n != count) {
+        out.chars_mismatch = Some((said, count));
     }
     glyphs.sort_by_key(|(g, _)| g.code);
     out.duplicates.sort_unstable();
@@ -421,11 +421,23 @@ mod tests {
         assert!(bad("88\n", "880\n").contains("hex"));
         assert!(bad("88\n", "8800\n").contains("bytes"));
         assert!(bad("88\n", "").contains("rows"));
-        assert!(bad("CHARS 4", "CHARS 5").contains("CHARS"));
         assert!(bad("BBX 5 3 0 0", "BBX 99999 3 0 0").contains("range"));
         assert!(bad("70\n", "7Z\n").contains("hex"));
         assert!(bad("ENDFONT\n", "").contains("truncated"));
         assert!(bad("DWIDTH 6 0\nBBX 5", "BBX 5").contains("DWIDTH"));
+    }
+
+    #[test]
+    fn a_wrong_chars_count_is_noted_not_refused() {
+        for wrong in ["CHARS 5", "CHARS 3361", "CHARS 1"] {
+            let src = SMALL.replacen("CHARS 4", wrong, 1);
+            let f = parse(src.as_bytes()).expect("the loader ignores CHARS, so do we");
+            let said: i64 = wrong[6..].parse().expect("n");
+            assert_eq!(f.chars_mismatch, Some((said, 4)));
+            let right = parse(SMALL.as_bytes()).expect("parse");
+            assert_eq!(f.font.glyphs.len(), right.font.glyphs.len());
+            assert!(right.chars_mismatch.is_none());
+        }
     }
 
     #[test]

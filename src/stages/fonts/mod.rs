@@ -7,6 +7,7 @@
 //! files with Latin-1 bytes, stores encodings as u32 and panics on BDF 2.2 METRICSSET fonts,
 //! and it is EPL-2.0 licensed.
 
+mod auto;
 pub mod bdf;
 pub mod charset;
 pub mod glyph;
@@ -41,8 +42,8 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         return Ok(plan);
     }
     let sources = refs::PySources::load(inv);
-    if let Some(set) = charset.as_mut().filter(|s| s.auto) {
-        sources.add_chars(set);
+    if let (Some(set), Some(spec)) = (charset.as_mut(), cfg.fonts.charset.as_deref()) {
+        auto::apply(inv, cfg, spec, set, &mut plan);
     }
 
     let mut conversions = Vec::new();
@@ -96,6 +97,11 @@ fn plan_bdf<'a>(
         }
     };
     let mut notes = Vec::new();
+    if let Some((said, found)) = file.chars_mismatch {
+        notes.push(format!(
+            "CHARS says {said} glyphs but the file has {found}; read like adafruit_bitmap_font does, which ignores CHARS"
+        ));
+    }
     if file.unencoded > 0 {
         notes.push(format!(
             "{} unencoded glyph(s) dropped (ENCODING -1: unreachable)",

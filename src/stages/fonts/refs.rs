@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use super::charset::CharSet;
 use super::{slash_path, Conversion};
 use crate::plan::{Action, StagePlan};
 use crate::pysrc::{string_literals, StrLit};
@@ -33,18 +32,6 @@ impl<'a> PySources<'a> {
             })
             .collect();
         PySources { files }
-    }
-
-    /// `--charset auto`: the non-ASCII characters of every text literal.
-    pub fn add_chars(&self, set: &mut CharSet) {
-        for lit in self.files.iter().flat_map(|f| &f.lits) {
-            if !lit.is_bytes() {
-                lit.value
-                    .chars()
-                    .filter(|c| !c.is_ascii())
-                    .for_each(|c| set.insert(c as u32));
-            }
-        }
     }
 }
 
@@ -236,10 +223,14 @@ pub fn plan_edits(
 }
 
 /// Literals that mention `.bdf` without naming a font on the drive (f-strings, pieces of a
-/// concatenation, other folders): where code may build a font path at run time.
+/// concatenation, other folders): where the user's code may build a font path at run time.
+/// Library source is not the user's code (a font loader mentions `.bdf` by nature).
 fn dynamic_bdf_paths(sources: &PySources, conversions: &[Conversion]) -> Vec<String> {
     let mut out = Vec::new();
     for f in &sources.files {
+        if crate::stages::deadweight::is_library_file(&f.entry.rel) {
+            continue;
+        }
         for lit in &f.lits {
             let mentions = lit.value.to_ascii_lowercase().contains(".bdf");
             let exact = conversions

@@ -1,0 +1,130 @@
+//! The README's examples run: every `cpslim …` and `cargo run --release -- …` command in its code
+//! blocks and inline code, on one copy of the demo drive in README order (so `restore` undoes the
+//! `optimize` before it), with the built binary. Translations, because a test has no board and no
+//! terminal: `assets/…` and `~/Downloads/<bundle>` are the repo's assets, `assets/demo-drive`,
+//! `src`, `[PATH]` (or no path at all: the detected board) are the copy, `build` is a fresh
+//! folder, and an `optimize` that would ask gets `--yes`.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md")
+}
+
+/// Commands in README order: fenced-block lines and inline code spans.
+fn commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        let candidates: Vec<String> = if in_block {
+            let cmd = line.split(" #").next().unwrap_or("").trim();
+            vec![cmd.to_string()]
+        } else {
+            line.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect()
+        };
+        for c in candidates {
+            if c.starts_with("cpslim ") || c.starts_with("cargo run --release -- ") {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
+    let rest = cmd
+        .strip_prefix("cargo run --release -- ")
+        .or_else(|| cmd.strip_prefix("cpslim "))
+        .expect("a cpslim command");
+    let demo_s = demo.to_string_lossy().into_owned();
+    let mut has_path = false;
+    let mut args: Vec<String> = rest
+        .split_whitespace()
+        .map(|t| {
+            if t == "assets/demo-drive" || t == "src" || t == "[PATH]" {
+                has_path = true;
+                demo_s.clone()
+            } else if t == "build" {
+                build.to_string_lossy().into_owned()
+            } else if let Some(a) = t.strip_prefix("assets/") {
+                asset(a).to_string_lossy().into_owned()
+            } else if let Some(a) = t.strip_prefix("~/Downloads/") {
+                asset(a).to_string_lossy().into_owned()
+            } else {
+                t.to_string()
+            }
+        })
+        .collect();
+    if !has_path {
+        args.insert(1.min(args.len()), demo_s);
+    }
+    let asks = args.first().is_some_and(|c| c == "optimize")
+        && !args
+            .iter()
+            .any(|a| a == "--yes" || a == "--dry-run" || a == "--out");
+    if asks {
+        args.push("--yes".into());
+    }
+    args
+}
+
+#[test]
+fn every_readme_command_runs_on_the_demo_drive() {
+    let cmds = commands(&readme());
+    for must in ["audit", "optimize", "restore", "--why", "--out"] {
+        assert!(
+            cmds.iter().any(|c| c.contains(must)),
+            "no README command with {must}: {cmds:?}"
+        );
+    }
+    let demo = temp_copy(&asset("demo-drive"));
+    let pristine = snapshot(demo.path());
+    let out = tempfile::tempdir().expect("out");
+    for (i, cmd) in cmds.iter().enumerate() {
+        let build: PathBuf = out.path().join(format!("build{i}"));
+        let args = translate(cmd, demo.path(), &build);
+        let o = run(cpslim().args(&args));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "README command `{cmd}` (run as {args:?}) failed\n--- stdout\n{}\n--- stderr\n{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+    // The optimize was undone by the restore that follows it in the README.
+    assert_same_tree(
+        &snapshot(demo.path()),
+        &pristine,
+        "demo drive after the README",
+    );
+}
+
+#[test]
+fn readme_parsing_finds_blocks_and_inline_commands() {
+    let text = "a `cpslim audit --why x` b `other`\n```sh\ncargo run --release -- audit assets/demo-drive   # c\ncargo test\n```\n";
+    assert_eq!(
+        commands(text),
+        vec![
+            "cpslim audit --why x".to_string(),
+            "cargo run --release -- audit assets/demo-drive".to_string()
+        ]
+    );
+    let args = translate(
+        "cpslim optimize --empty-trash",
+        Path::new("/d"),
+        Path::new("/b"),
+    );
+    assert_eq!(args, vec!["optimize", "/d", "--empty-trash", "--yes"]);
+}
