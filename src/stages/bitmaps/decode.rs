@@ -12,6 +12,9 @@ const BI_RLE8: u32 = 1;
 const BI_RLE4: u32 = 2;
 const BI_BITFIELDS: u32 = 3;
 
+/// The 16-bit masks both loaders read: RGB555 and RGB565.
+const SIXTEEN_BIT_MASKS: [[u32; 3]; 2] = [[0x7c00, 0x03e0, 0x001f], [0xf800, 0x07e0, 0x001f]];
+
 pub type Rgb = [u8; 3];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +49,10 @@ impl fmt::Display for BmpError {
             BmpError::Compression(c) => write!(f, "unknown or unsupported BMP compression {c}"),
             BmpError::PaletteCount(n) => write!(f, "palette count {n} is over 256"),
             BmpError::DataOffset(o) => write!(f, "pixel data offset {o} lies outside the file"),
-            BmpError::Masks => write!(f, "unsupported colour masks"),
+            BmpError::Masks => write!(
+                f,
+                "unsupported colour masks (a 16-bit file must be RGB555 or RGB565)"
+            ),
             BmpError::IndexOutOfPalette(i, n) => {
                 write!(f, "pixel index {i} is past the {n}-entry palette")
             }
@@ -152,7 +158,8 @@ impl Mask {
         let shift = m.trailing_zeros();
         let bits = (m >> shift).trailing_ones();
         // Holes in a mask, or more than 8 bits, are exotic formats no loader on a board reads.
-        if (m >> shift) >> bits != 0 || bits > 8 {
+        // (`checked_shr`: a full 32-bit mask shifts by 32, which `>>` may not.)
+        if (m >> shift).checked_shr(bits).unwrap_or(0) != 0 || bits > 8 {
             return None;
         }
         Some(Mask { shift, bits })
@@ -256,9 +263,16 @@ fn parse(b: &[u8]) -> Result<Parsed, BmpError> {
         } else {
             [0xff_0000, 0xff00, 0xff]
         };
-        for (i, &mv) in m.iter().enumerate() {
-            let mk = Mask::new(mv).ok_or(BmpError::Masks)?;
-            precision[i] = mk.bits as u8;
+        if bpp == 16 && !SIXTEEN_BIT_MASKS.contains(&m) {
+            // imageload rejects other 16-bit masks and OnDiskBitmap shifts them as 555/565:
+            // there is no one picture the board shows.
+            return Err(BmpError::Masks);
+        }
+        if bpp == 16 {
+            for (i, &mv) in m.iter().enumerate() {
+                let mk = Mask::new(mv).ok_or(BmpError::Masks)?;
+                precision[i] = mk.bits as u8;
+            }
         }
         green_mask = m[1];
         masks = Some(m);
@@ -356,8 +370,13 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
             }
             Pixels::Indexed(out)
         } else {
-            // 24-bit has no masks; the placeholder is never used for it.
-            let m = masks.unwrap_or([0xff_0000, 0xff00, 0xff]);
+            // 32-bit: both loaders ignore the masks and read blue, green, red, (alpha) bytes
+            // (bmp-and-displayio.md §1), so that is the picture the board shows. 24-bit has no
+            // masks.
+            let m = match info.bpp {
+                16 => masks.unwrap_or([0x7c00, 0x03e0, 0x001f]),
+                _ => [0xff_0000, 0xff00, 0xff],
+            };
             let mk = [
                 Mask::new(m[0]).ok_or(BmpError::Masks)?,
                 Mask::new(m[1]).ok_or(BmpError::Masks)?,

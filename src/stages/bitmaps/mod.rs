@@ -403,3 +403,5 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;

@@ -5,20 +5,20 @@ use super::encode::{bitmap_ram, encode_indexed, MIN_FILE_LEN};
 use super::*;
 
 /// A raw BMP with any header values, for inputs our own writer would never produce.
-struct Raw {
-    header_size: u32,
-    width: i32,
-    height: i32,
-    bpp: u16,
-    compression: u32,
-    clr_used: u32,
-    palette: Vec<Rgb>,
-    masks: Option<[u32; 3]>,
-    data: Vec<u8>,
+pub(super) struct Raw {
+    pub header_size: u32,
+    pub width: i32,
+    pub height: i32,
+    pub bpp: u16,
+    pub compression: u32,
+    pub clr_used: u32,
+    pub palette: Vec<Rgb>,
+    pub masks: Option<[u32; 3]>,
+    pub data: Vec<u8>,
 }
 
 impl Raw {
-    fn new(width: i32, height: i32, bpp: u16) -> Raw {
+    pub fn new(width: i32, height: i32, bpp: u16) -> Raw {
         Raw {
             header_size: 40,
             width,
@@ -31,7 +31,7 @@ impl Raw {
             data: Vec::new(),
         }
     }
-    fn bytes(&self) -> Vec<u8> {
+    pub fn bytes(&self) -> Vec<u8> {
         let mut h = Vec::new();
         h.extend_from_slice(&self.header_size.to_le_bytes());
         h.extend_from_slice(&self.width.to_le_bytes());
@@ -70,7 +70,7 @@ impl Raw {
     }
 }
 
-fn gray(n: usize) -> Vec<Rgb> {
+pub(super) fn gray(n: usize) -> Vec<Rgb> {
     (0..n).map(|i| [i as u8, (i * 3) as u8, 200]).collect()
 }
 
