@@ -2,6 +2,7 @@ use std::path::Path;
 
 use super::decode::{decode, BmpError, Pixels};
 use super::encode::{bitmap_ram, encode_indexed, MIN_FILE_LEN};
+use super::guard::palette_user;
 use super::*;
 
 /// A raw BMP with any header values, for inputs our own writer would never produce.

@@ -9,7 +9,7 @@
 
 mod drive;
 mod findings;
-mod firmware;
+pub(crate) mod firmware;
 mod graph;
 mod mpy_imports;
 mod why;
