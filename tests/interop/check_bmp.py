@@ -3,8 +3,11 @@
 colour with the original, decoded independently by Pillow.
 
 Usage: check_bmp.py MANIFEST.json
-MANIFEST: [{"orig": path, "new": path, "max_err": int}, ...]; max_err is 0 for lossless
-rewrites, the reported max channel error for lossy ones.
+MANIFEST: [{"orig": path, "new": path, "max_err": int, "loaders": [...], "same_indices": bool},
+...]; max_err is 0 for lossless rewrites, the reported max channel error for lossy ones;
+loaders (default both) lists the loaders that must read the new file: ["imageload"] for RLE and
+PNG, which OnDiskBitmap does not read (the C rules are then not applied either); same_indices
+also requires the same palette index at every pixel and the same colour per used entry.
 
 Per file:
   1. C rules of displayio.OnDiskBitmap that Blinka's Python port does not enforce (our checker);
@@ -117,25 +120,22 @@ def compare(name, loader, want, got_at, w, h, shifts, max_err, problems):
 
 
 def imageload_render(path):
-    """(pixels top row first, per-channel shifts) as adafruit_imageload shows the file, or an
-    exception."""
+    """(width, height, pixel getter, per-channel shifts) as adafruit_imageload shows the file."""
     bitmap, palette = adafruit_imageload.load(path, bitmap=displayio.Bitmap, palette=displayio.Palette)
-    w, h = bitmap.width, bitmap.height
     if isinstance(palette, displayio.Palette):
-        return (w, h, [rgb(palette[bitmap[x, y]]) for y in range(h) for x in range(w)], (0, 0, 0))
+        return (bitmap.width, bitmap.height, lambda x, y: rgb(palette[bitmap[x, y]]), (0, 0, 0))
     # Truecolour goes through RGB565 in imageload: compare at that precision.
-    return (w, h, [from565(bitmap[x, y]) for y in range(h) for x in range(w)], (3, 2, 3))
+    return (bitmap.width, bitmap.height, lambda x, y: from565(bitmap[x, y]), (3, 2, 3))
 
 
 def ondisk_render(path):
     odb = displayio.OnDiskBitmap(path)
     shader = odb.pixel_shader
-    w, h = odb.width, odb.height
     if isinstance(shader, displayio.Palette):
-        px = [rgb(shader[odb._get_pixel(x, y)]) for y in range(h) for x in range(w)]
+        get = lambda x, y: rgb(shader[odb._get_pixel(x, y)])  # noqa: E731
     else:
-        px = [rgb(odb._get_pixel(x, y)) for y in range(h) for x in range(w)]
-    return (w, h, px, source_shifts(path))
+        get = lambda x, y: rgb(odb._get_pixel(x, y))  # noqa: E731
+    return (odb.width, odb.height, get, source_shifts(path))
 
 
 def imageload_faithful(data):
@@ -172,33 +172,66 @@ def references(orig):
         except Exception:  # noqa: BLE001
             pass
     img = Image.open(orig).convert("RGB")
-    pillow = (img.size[0], img.size[1], list(img.getdata()), source_shifts(orig))
+    pixels = list(img.getdata())
+    pillow = (img.size[0], img.size[1], lambda x, y: pixels[y * img.size[0] + x], source_shifts(orig))
     out = {}
     for loader, other in (("imageload", "OnDiskBitmap"), ("OnDiskBitmap", "imageload")):
         out[loader] = shown.get(loader) or shown.get(other) or pillow
     return out
 
 
+def check_same_indices(entry, problems):
+    """An indexed original and its re-encoding (RLE, PNG) load with adafruit_imageload to the
+    same index at every pixel and the same colour at every palette entry the image uses."""
+    name = entry["new"]
+    try:
+        a, pa = adafruit_imageload.load(entry["orig"], bitmap=displayio.Bitmap, palette=displayio.Palette)
+        b, pb = adafruit_imageload.load(entry["new"], bitmap=displayio.Bitmap, palette=displayio.Palette)
+    except Exception as e:  # noqa: BLE001 - reported as the failure
+        problems.append(f"{name}: adafruit_imageload failed: {e!r}")
+        return
+    if (a.width, a.height) != (b.width, b.height):
+        problems.append(f"{name}: size {b.width}x{b.height}, want {a.width}x{a.height}")
+        return
+    for y in range(a.height):
+        for x in range(a.width):
+            if a[x, y] != b[x, y]:
+                problems.append(f"{name}: pixel ({x},{y}) has index {b[x, y]}, original {a[x, y]}")
+                return
+            i = a[x, y]
+            if pa[i] != pb[i]:
+                problems.append(f"{name}: palette entry {i} is {pb[i]:06x}, original {pa[i]:06x}")
+                return
+
+
 def check(entry, problems):
     name = entry["new"]
     max_err = int(entry.get("max_err", 0))
+    loaders = entry.get("loaders", ["imageload", "OnDiskBitmap"])
     with open(entry["new"], "rb") as f:
         data = f.read()
-    for v in c_rule_violations(data):
-        problems.append(f"{name}: C rule: {v}")
+    if "OnDiskBitmap" in loaders:
+        for v in c_rule_violations(data):
+            problems.append(f"{name}: C rule: {v}")
     refs = references(entry["orig"])
+    if entry.get("same_indices"):
+        check_same_indices(entry, problems)
     for loader, render in (("imageload", imageload_render), ("OnDiskBitmap", ondisk_render)):
-        w, h, want, want_shifts = refs[loader]
+        if loader not in loaders:
+            continue
+        w, h, want_at, want_shifts = refs[loader]
         try:
-            gw, gh, got, got_shifts = render(entry["new"])
+            gw, gh, got_at, got_shifts = render(entry["new"])
         except Exception as e:  # the loader rejecting our file is the failure we test for
             problems.append(f"{name}: {loader} failed: {e!r}")
             continue
         if (gw, gh) != (w, h):
             problems.append(f"{name}: {loader} size {gw}x{gh}, want {w}x{h}")
             continue
-        shifts = tuple(max(a, b) for a, b in zip(want_shifts, got_shifts))
-        compare(name, loader, want, lambda x, y: got[y * w + x], w, h, shifts, max_err, problems)
+        src = source_shifts(entry["orig"])
+        shifts = tuple(max(a, b, c) for a, b, c in zip(want_shifts, got_shifts, src))
+        want = [want_at(x, y) for y in range(h) for x in range(w)]
+        compare(name, loader, want, got_at, w, h, shifts, max_err, problems)
 
 
 def main():
