@@ -6,6 +6,7 @@ mod compressed;
 pub mod cost;
 pub mod decode;
 pub mod encode;
+mod fill;
 mod guard;
 mod imageload_refs;
 pub mod png;
@@ -327,3 +328,5 @@ pub use stage::plan;
 mod tests;
 #[cfg(test)]
 mod tests_hostile;
+#[cfg(test)]
+mod tests_lossy;

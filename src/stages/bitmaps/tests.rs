@@ -76,7 +76,7 @@ pub(super) fn gray(n: usize) -> Vec<Rgb> {
 }
 
 /// 8-bit file, 256-entry palette, pixels cycling through `used` indices.
-fn pal8(w: usize, h: usize, used: &[u8]) -> Vec<u8> {
+pub(super) fn pal8(w: usize, h: usize, used: &[u8]) -> Vec<u8> {
     let stride = w.div_ceil(4) * 4;
     let mut r = Raw::new(w as i32, h as i32, 8);
     r.palette = gray(256);
@@ -430,7 +430,7 @@ fn thirty_two_bit_many_colours_becomes_24_bit() {
     same_colors(&src, &out);
 }
 
-fn photo(w: usize, h: usize) -> Vec<u8> {
+pub(super) fn photo(w: usize, h: usize) -> Vec<u8> {
     let stride = (w * 3).div_ceil(4) * 4;
     let mut r = Raw::new(w as i32, h as i32, 24);
     r.data = vec![0; stride * h];
