@@ -23,6 +23,7 @@ o = il.load("/images/one.bmp")
 p = il.load("/images/pal256.bmp")
 m = il.load("/images/mono.bmp")
 t = il.load("/images/tiny.bmp")
+r = il.load("/images/overrun.bmp")
 odb = displayio.OnDiskBitmap("/odb.bmp")
 pyportal.set_background("/bg2.bmp")
 frame = il.load(f"/anim/{n}.bmp")
@@ -94,6 +95,7 @@ fn drive(board: Option<&str>) -> tempfile::TempDir {
         "images/tiny.bmp",
         &encode_indexed(2, 2, &pal[..3], &[0, 1, 2, 1], 8),
     );
+    write(root, "images/overrun.bmp", &overrun_rle8());
     write(root, "odb.bmp", &corpus("pal8_v5_should_be_pal4.bmp"));
     write(
         root,
@@ -106,6 +108,31 @@ fn drive(board: Option<&str>) -> tempfile::TempDir {
         &corpus("pal8_oddwidth7_should_be_pal4.bmp"),
     );
     t
+}
+
+/// RLE8 whose data runs past the image: a run longer than the row, a run starting beyond the
+/// row's end, and a delta past the top. imageload clips all of it; so must cpslim.
+fn overrun_rle8() -> Vec<u8> {
+    let data: [u8; 18] = [10, 1, 0, 0, 0, 3, 2, 1, 2, 0, 5, 2, 4, 1, 0, 0, 0, 2];
+    let data = [&data[..], &[0, 9, 0, 1]].concat();
+    let pal: [[u8; 3]; 3] = [[0, 0, 0], [250, 10, 10], [10, 250, 10]];
+    let off = 14 + 40 + 4 * pal.len();
+    let mut b = b"BM".to_vec();
+    b.extend_from_slice(&((off + data.len()) as u32).to_le_bytes());
+    b.extend_from_slice(&[0; 4]);
+    b.extend_from_slice(&(off as u32).to_le_bytes());
+    for v in [40u32, 6, 3] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    b.extend_from_slice(&[1, 0, 8, 0]);
+    for v in [1u32, data.len() as u32, 2835, 2835, 3, 0] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    for c in pal {
+        b.extend_from_slice(&[c[2], c[1], c[0], 0]);
+    }
+    b.extend_from_slice(&data);
+    b
 }
 
 fn run_json(cmd: &str, root: &Path, flags: &[&str]) -> Value {
@@ -145,10 +172,12 @@ fn compression(b: &[u8]) -> u32 {
     u32::from_le_bytes([b[30], b[31], b[32], b[33]])
 }
 
-const IMAGELOAD_ONLY: [&str; 7] = ["bg", "sprite", "wide", "one", "pal256", "mono", "tiny"];
+const IMAGELOAD_ONLY: [&str; 8] = [
+    "bg", "sprite", "wide", "one", "pal256", "mono", "tiny", "overrun",
+];
 
-fn check_interop(orig: &Path, new: &Path, ext: &str) {
-    let manifest: Vec<Value> = IMAGELOAD_ONLY
+fn check_interop(orig: &Path, new: &Path, ext: &str, names: &[&str]) {
+    let manifest: Vec<Value> = names
         .iter()
         .map(|n| {
             json!({
@@ -219,7 +248,7 @@ fn rle_output_loads_to_the_same_indices_and_palette() {
         fs::read(t.path().join("code.py")).expect("code"),
         CODE.as_bytes()
     );
-    check_interop(orig.path(), t.path(), "bmp");
+    check_interop(orig.path(), t.path(), "bmp", &IMAGELOAD_ONLY);
     nothing_planned(t.path(), &["--image-format", "rle"]);
 }
 
@@ -229,7 +258,14 @@ fn png_output_loads_to_the_same_indices_and_palette_and_code_names_it() {
     let orig = tempfile::tempdir().expect("tempdir");
     copy_tree(t.path(), orig.path());
     let report = run_json("optimize", t.path(), &["--image-format", "png"]);
-    for n in IMAGELOAD_ONLY {
+    // The 6×3 overrun file is smaller as a BMP than any PNG can be.
+    let note = note_of(&report, "images/overrun.bmp");
+    assert!(
+        note.contains("as PNG it would be") && note.contains("not smaller"),
+        "{note}"
+    );
+    let converted = &IMAGELOAD_ONLY[..7];
+    for n in converted {
         assert!(
             !t.path().join(format!("images/{n}.bmp")).exists(),
             "{n}.bmp left"
@@ -244,7 +280,7 @@ fn png_output_loads_to_the_same_indices_and_palette_and_code_names_it() {
     );
     assert!(code.contains(r#"f"/anim/{n}.bmp""#) && code.contains(r#"OnDiskBitmap("/odb.bmp")"#));
     others_left_alone(t.path(), &report);
-    check_interop(orig.path(), t.path(), "png");
+    check_interop(orig.path(), t.path(), "png", converted);
     nothing_planned(t.path(), &["--image-format", "png"]);
 }
 
@@ -281,7 +317,7 @@ fn default_plan_tells_what_rle_and_png_would_save() {
     assert_eq!(hint["action"], "report");
     let note = hint["note"].as_str().unwrap_or("");
     assert!(
-        note.contains("7 image(s)") && note.contains("--image-format png"),
+        note.contains("8 image(s)") && note.contains("--image-format png"),
         "{note}"
     );
 }
