@@ -36,6 +36,12 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     if opts.dither && opts.colors.is_none() {
         return Err(Error::Usage("--dither needs --colors N".into()));
     }
+    let is_image = |e: &&Entry| {
+        e.ext() == "bmp" && e.category != Category::Junk && !crate::scan::is_protected(&e.rel)
+    };
+    if !inv.files().any(|e| is_image(&e)) {
+        return Ok(StagePlan::default());
+    }
     let refs = ImageRefs::load(inv);
     let sources: Vec<(PathBuf, String)> = refs
         .files
@@ -58,10 +64,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let mut plan = StagePlan::default();
     let mut png_jobs = Vec::new();
     let (mut hint_rle, mut hint_png, mut hint_n) = (0u64, 0u64, 0usize);
-    for e in inv.files() {
-        if e.ext() != "bmp" || e.category == Category::Junk || crate::scan::is_protected(&e.rel) {
-            continue;
-        }
+    for e in inv.files().filter(is_image) {
         let bytes = match inv.read(&e.rel) {
             Ok(b) => b,
             Err(err) => {
