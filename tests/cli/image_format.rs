@@ -321,3 +321,35 @@ fn default_plan_tells_what_rle_and_png_would_save() {
         "{note}"
     );
 }
+
+#[test]
+fn png_that_cannot_fit_the_chips_ram_is_not_written() {
+    let t = tempfile::tempdir().expect("tempdir");
+    write(
+        t.path(),
+        "boot_out.txt",
+        b"Adafruit CircuitPython 10.2.1 on 2026-01-01; Adafruit CircuitPlayground Express with samd21g18\nBoard ID:circuitplayground_express\n",
+    );
+    write(
+        t.path(),
+        "code.py",
+        b"import adafruit_imageload\nb, p = adafruit_imageload.load('/big.bmp')\n",
+    );
+    let pal: Vec<[u8; 3]> = (0..=255u8).map(|i| [i, 255 - i, i / 3]).collect();
+    let px: Vec<u8> = (0..200 * 150).map(|i| ((i / 40) % 256) as u8).collect();
+    write(t.path(), "big.bmp", &encode_indexed(200, 150, &pal, &px, 8));
+    let report = run_json("audit", t.path(), &["--image-format", "png"]);
+    assert!(!actions(&report).iter().any(|a| a["action"] == "create"));
+    let note = note_of(&report, "big.bmp");
+    assert!(
+        note.contains("more than the samd21g18's entire 32.0 KiB"),
+        "{note}"
+    );
+    // RLE streams: it needs the bitmap and palette a BMP needs, and is written.
+    let rle = run_json("audit", t.path(), &["--image-format", "rle"]);
+    let note = note_of(&rle, "big.bmp");
+    assert!(
+        note.contains("as RLE8") && note.contains("the samd21g18 has 32.0 KiB in all"),
+        "{note}"
+    );
+}

@@ -108,6 +108,42 @@ pub fn png_unavailable(inv: &Inventory) -> Option<String> {
     }
 }
 
+/// Total RAM of microcontrollers that CircuitPython boards ship without external RAM
+/// (datasheet figures): a load that needs more can never work there.
+const CHIP_RAM: [(&str, u64); 7] = [
+    ("samd21", 32 << 10),
+    ("samd51g19", 192 << 10),
+    ("samd51j19", 192 << 10),
+    ("samd51j20", 256 << 10),
+    ("samd51p20", 256 << 10),
+    ("nrf52840", 256 << 10),
+    ("rp2040", 264 << 10),
+];
+
+/// The board's chip and its whole RAM, when cpslim knows it (from boot_out.txt's "with …").
+pub fn chip_ram(inv: &Inventory) -> Option<(String, u64)> {
+    let mcu = inv.board.as_ref()?.mcu.as_ref()?.to_ascii_lowercase();
+    CHIP_RAM
+        .iter()
+        .find(|(chip, _)| mcu.starts_with(chip))
+        .map(|&(_, ram)| (mcu.clone(), ram))
+}
+
+/// What the plan says about a peak RAM figure.
+pub fn ram_verdict(peak: u64, chip: Option<&(String, u64)>) -> String {
+    let whole = match chip {
+        Some((mcu, ram)) => format!(
+            " (the {mcu} has {} in all)",
+            crate::units::format_size(*ram)
+        ),
+        None => String::new(),
+    };
+    format!(
+        "; cpslim does not know this board's free RAM{whole}: if gc.mem_free() on the board is \
+         under {peak} B, loading fails with MemoryError"
+    )
+}
+
 /// The lossless (or `--colors`) target for a compressed format, if the image is indexable.
 pub fn target(
     bytes: &[u8],
@@ -208,6 +244,15 @@ pub fn choose(
                 })
                 .collect();
             match encode_png(&img, &t) {
+                Some(enc) if chip_ram(inv).is_some_and(|(_, ram)| enc.peak_ram > ram) => {
+                    let (mcu, ram) = chip_ram(inv).unwrap_or_default();
+                    Choice::Bmp(format!(
+                        "as PNG it needs {} B of RAM while loading, more than the {mcu}'s entire \
+                         {}",
+                        enc.peak_ram,
+                        crate::units::format_size(ram)
+                    ))
+                }
                 Some(enc) if enc.content.len() < bytes.len() => Choice::Use {
                     enc,
                     png_rel: Some(png_rel),

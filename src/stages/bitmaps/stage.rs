@@ -61,6 +61,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         .then(|| compressed::png_unavailable(inv))
         .flatten();
     let fonts_run = cfg.stages.contains(&StageName::Fonts);
+    let chip = compressed::chip_ram(inv);
     let mut plan = StagePlan::default();
     let mut png_jobs = Vec::new();
     let (mut hint_rle, mut hint_png, mut hint_n) = (0u64, 0u64, 0usize);
@@ -140,7 +141,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                     enc.what,
                     enc.peak_ram,
                     enc.ram_note,
-                    ram_verdict(enc.peak_ram),
+                    compressed::ram_verdict(enc.peak_ram, chip.as_ref()),
                 );
                 match png_rel {
                     None => {
@@ -181,14 +182,6 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         );
     }
     Ok(plan)
-}
-
-/// The figure compared with a board's free RAM: cpslim does not know it.
-fn ram_verdict(peak: u64) -> String {
-    format!(
-        "; cpslim does not know this board's free RAM: if gc.mem_free() on the board is under \
-         {peak} B, loading fails with MemoryError"
-    )
 }
 
 fn push_outcome(
