@@ -128,6 +128,8 @@ fn bad_inputs_are_reported_and_untouched() {
         ("bad_palette300.bmp", "over 256"),
         ("bad_compression9.bmp", "compression"),
         ("bad_not_a_bmp.bmp", "not a BMP"),
+        ("bad_mask16_ffffffff.bmp", "RGB555 or RGB565"),
+        ("bad_rle_literal_past_end.bmp", "literal run past the end"),
         ("rle8_flat_should_be_kept.bmp", "--decompress-rle"),
         ("pal1_tiny_should_be_kept.bmp", "138"),
     ] {
