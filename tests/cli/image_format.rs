@@ -353,3 +353,83 @@ fn png_that_cannot_fit_the_chips_ram_is_not_written() {
         "{note}"
     );
 }
+
+/// Many shapes (widths 1 to 300, palettes of 2 to 256, noisy and striped rows) written as RLE
+/// and as PNG, each loaded by the real adafruit_imageload to the original indices and colours.
+#[test]
+fn many_shapes_load_identically_as_rle_and_png() {
+    let src = tempfile::tempdir().expect("tempdir");
+    let mut code = String::from("import adafruit_imageload\n");
+    let mut names = Vec::new();
+    let mut seed = 18u64;
+    for n in [2usize, 5, 16, 17, 256] {
+        for w in [1usize, 3, 33, 300] {
+            for noisy in [false, true] {
+                let h = 9;
+                let pal: Vec<[u8; 3]> = (0..n).map(|i| [i as u8, (i * 3) as u8, 200]).collect();
+                let px: Vec<u8> = (0..w * h)
+                    .map(|i| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        let r = (seed >> 33) as usize;
+                        (if noisy && r.is_multiple_of(3) {
+                            r % n
+                        } else {
+                            (i / 7) % n
+                        }) as u8
+                    })
+                    .collect();
+                let name = format!("s{n}_{w}_{}", u8::from(noisy));
+                write(
+                    src.path(),
+                    &format!("{name}.bmp"),
+                    &encode_indexed(w, h, &pal, &px, 8),
+                );
+                code.push_str(&format!("adafruit_imageload.load('/{name}.bmp')\n"));
+                names.push(name);
+            }
+        }
+    }
+    write(src.path(), "code.py", code.as_bytes());
+    write(
+        src.path(),
+        "boot_out.txt",
+        b"Adafruit CircuitPython 10.2.1 on 2026-01-01; Adafruit PyPortal with samd51j20\nBoard ID:pyportal\n",
+    );
+    for (format, ext) in [("rle", "bmp"), ("png", "png")] {
+        let t = temp_copy(src.path());
+        run_json("optimize", t.path(), &["--image-format", format]);
+        let manifest: Vec<Value> = names
+            .iter()
+            .filter(|n| {
+                let new = t.path().join(format!("{n}.{ext}"));
+                let b = fs::read(&new).unwrap_or_default();
+                b.len() > 34 && (ext == "png" || matches!(compression(&b), 1 | 2))
+            })
+            .map(|n| {
+                json!({
+                    "orig": src.path().join(format!("{n}.bmp")),
+                    "new": t.path().join(format!("{n}.{ext}")),
+                    "loaders": ["imageload"],
+                    "same_indices": true,
+                })
+            })
+            .collect();
+        assert!(
+            manifest.len() >= names.len() / 2,
+            "{format}: only {} written",
+            manifest.len()
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("manifest.json");
+        fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
+        let out = run_interop("check_bmp.py", &[path.as_os_str()]);
+        assert!(
+            out.status.success(),
+            "{format}:\n{}\n{}",
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+}

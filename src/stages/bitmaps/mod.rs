@@ -327,6 +327,8 @@ pub use stage::plan;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_formats;
+#[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]
 mod tests_lossy;
