@@ -433,3 +433,37 @@ fn many_shapes_load_identically_as_rle_and_png() {
         );
     }
 }
+
+#[test]
+fn lossy_colors_with_png_says_so_and_loads_within_the_stated_error() {
+    let t = drive(Some("pyportal"));
+    let orig = tempfile::tempdir().expect("tempdir");
+    copy_tree(t.path(), orig.path());
+    let report = run_json(
+        "optimize",
+        t.path(),
+        &["--image-format", "png", "--colors", "4"],
+    );
+    let mut manifest = Vec::new();
+    for n in ["bg", "pal256"] {
+        let note = note_of(&report, &format!("images/{n}.png"));
+        let max_err: u32 = note
+            .split("max channel error ")
+            .nth(1)
+            .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{n}: no lossy figures in {note}"));
+        assert!(note.contains("lossy ≤4 colours") && max_err > 0, "{note}");
+        manifest.push(json!({
+            "orig": orig.path().join(format!("images/{n}.bmp")),
+            "new": t.path().join(format!("images/{n}.png")),
+            "loaders": ["imageload"],
+            "max_err": max_err,
+        }));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("manifest.json");
+    fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
+    let out = run_interop("check_bmp.py", &[path.as_os_str()]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+}

@@ -188,11 +188,21 @@ pub fn choose(
     let Some((img, t)) = target(bytes, opts, remap, keep0) else {
         return Choice::Bmp("too many colours for an indexed format".into());
     };
+    // Say so when --colors made it lossy (the same words as the BMP path).
+    let lossy = |mut enc: Encoded| {
+        if let Some(k) = t.lossy {
+            let (psnr, max) = super::quantize::error(&img, &t.palette, &t.indices);
+            enc.what.push_str(&format!(
+                ", lossy ≤{k} colours: PSNR {psnr:.1} dB, max channel error {max}"
+            ));
+        }
+        enc
+    };
     match opts.image_format {
         ImageFormat::Bmp => Choice::Bmp(String::new()),
         ImageFormat::Rle => match encode_rle(&img, &t) {
             Some(enc) if enc.content.len() < bytes.len() => Choice::Use {
-                enc,
+                enc: lossy(enc),
                 png_rel: None,
                 edits: Vec::new(),
             },
@@ -254,7 +264,7 @@ pub fn choose(
                     ))
                 }
                 Some(enc) if enc.content.len() < bytes.len() => Choice::Use {
-                    enc,
+                    enc: lossy(enc),
                     png_rel: Some(png_rel),
                     edits,
                 },

@@ -134,7 +134,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                     edits,
                 },
             ) if enc.content.len() < bmp_len => {
-                let note = format!(
+                let mut note = format!(
                     "{} → {} B as {}; imageload peak RAM while loading {} B ({}){}",
                     bytes.len(),
                     enc.content.len(),
@@ -143,6 +143,9 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
                     enc.ram_note,
                     compressed::ram_verdict(enc.peak_ram, chip.as_ref()),
                 );
+                if let (Some(why), true) = (&keep0_why, enc.what.contains("lossy")) {
+                    note.push_str(&format!("; palette entry 0's colour kept exactly ({why})"));
+                }
                 match png_rel {
                     None => {
                         plan.push(Action::replace(inv, e, enc.content, note));
