@@ -29,12 +29,12 @@ pyportal.set_background("/bg2.bmp")
 frame = il.load(f"/anim/{n}.bmp")
 "#;
 
-fn corpus(name: &str) -> Vec<u8> {
+pub(crate) fn corpus(name: &str) -> Vec<u8> {
     fs::read(fixture("bitmaps/corpus").join(name)).expect("corpus file")
 }
 
 /// A drive of a PyPortal (its firmware has zlib) with images reached every way there is.
-fn drive(board: Option<&str>) -> tempfile::TempDir {
+pub(crate) fn drive(board: Option<&str>) -> tempfile::TempDir {
     let t = tempfile::tempdir().expect("tempdir");
     let root = t.path();
     if let Some(id) = board {
@@ -135,7 +135,7 @@ fn overrun_rle8() -> Vec<u8> {
     b
 }
 
-fn run_json(cmd: &str, root: &Path, flags: &[&str]) -> Value {
+pub(crate) fn run_json(cmd: &str, root: &Path, flags: &[&str]) -> Value {
     let backup = tempfile::tempdir().expect("tempdir");
     let mut c = cpslim();
     c.arg(cmd)
@@ -150,7 +150,7 @@ fn run_json(cmd: &str, root: &Path, flags: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("json report")
 }
 
-fn actions(report: &Value) -> Vec<Value> {
+pub(crate) fn actions(report: &Value) -> Vec<Value> {
     report["stages"]
         .as_array()
         .into_iter()
@@ -159,7 +159,7 @@ fn actions(report: &Value) -> Vec<Value> {
         .collect()
 }
 
-fn note_of(report: &Value, path: &str) -> String {
+pub(crate) fn note_of(report: &Value, path: &str) -> String {
     actions(report)
         .iter()
         .filter(|a| a["path"] == path)
@@ -168,7 +168,7 @@ fn note_of(report: &Value, path: &str) -> String {
         .join(" | ")
 }
 
-fn compression(b: &[u8]) -> u32 {
+pub(crate) fn compression(b: &[u8]) -> u32 {
     u32::from_le_bytes([b[30], b[31], b[32], b[33]])
 }
 
@@ -320,150 +320,4 @@ fn default_plan_tells_what_rle_and_png_would_save() {
         note.contains("8 image(s)") && note.contains("--image-format png"),
         "{note}"
     );
-}
-
-#[test]
-fn png_that_cannot_fit_the_chips_ram_is_not_written() {
-    let t = tempfile::tempdir().expect("tempdir");
-    write(
-        t.path(),
-        "boot_out.txt",
-        b"Adafruit CircuitPython 10.2.1 on 2026-01-01; Adafruit CircuitPlayground Express with samd21g18\nBoard ID:circuitplayground_express\n",
-    );
-    write(
-        t.path(),
-        "code.py",
-        b"import adafruit_imageload\nb, p = adafruit_imageload.load('/big.bmp')\n",
-    );
-    let pal: Vec<[u8; 3]> = (0..=255u8).map(|i| [i, 255 - i, i / 3]).collect();
-    let px: Vec<u8> = (0..200 * 150).map(|i| ((i / 40) % 256) as u8).collect();
-    write(t.path(), "big.bmp", &encode_indexed(200, 150, &pal, &px, 8));
-    let report = run_json("audit", t.path(), &["--image-format", "png"]);
-    assert!(!actions(&report).iter().any(|a| a["action"] == "create"));
-    let note = note_of(&report, "big.bmp");
-    assert!(
-        note.contains("more than the samd21g18's entire 32.0 KiB"),
-        "{note}"
-    );
-    // RLE streams: it needs the bitmap and palette a BMP needs, and is written.
-    let rle = run_json("audit", t.path(), &["--image-format", "rle"]);
-    let note = note_of(&rle, "big.bmp");
-    assert!(
-        note.contains("as RLE8") && note.contains("the samd21g18 has 32.0 KiB in all"),
-        "{note}"
-    );
-}
-
-/// Many shapes (widths 1 to 300, palettes of 2 to 256, noisy and striped rows) written as RLE
-/// and as PNG, each loaded by the real adafruit_imageload to the original indices and colours.
-#[test]
-fn many_shapes_load_identically_as_rle_and_png() {
-    let src = tempfile::tempdir().expect("tempdir");
-    let mut code = String::from("import adafruit_imageload\n");
-    let mut names = Vec::new();
-    let mut seed = 18u64;
-    for n in [2usize, 5, 16, 17, 256] {
-        for w in [1usize, 3, 33, 300] {
-            for noisy in [false, true] {
-                let h = 9;
-                let pal: Vec<[u8; 3]> = (0..n).map(|i| [i as u8, (i * 3) as u8, 200]).collect();
-                let px: Vec<u8> = (0..w * h)
-                    .map(|i| {
-                        seed = seed
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        let r = (seed >> 33) as usize;
-                        (if noisy && r.is_multiple_of(3) {
-                            r % n
-                        } else {
-                            (i / 7) % n
-                        }) as u8
-                    })
-                    .collect();
-                let name = format!("s{n}_{w}_{}", u8::from(noisy));
-                write(
-                    src.path(),
-                    &format!("{name}.bmp"),
-                    &encode_indexed(w, h, &pal, &px, 8),
-                );
-                code.push_str(&format!("adafruit_imageload.load('/{name}.bmp')\n"));
-                names.push(name);
-            }
-        }
-    }
-    write(src.path(), "code.py", code.as_bytes());
-    write(
-        src.path(),
-        "boot_out.txt",
-        b"Adafruit CircuitPython 10.2.1 on 2026-01-01; Adafruit PyPortal with samd51j20\nBoard ID:pyportal\n",
-    );
-    for (format, ext) in [("rle", "bmp"), ("png", "png")] {
-        let t = temp_copy(src.path());
-        run_json("optimize", t.path(), &["--image-format", format]);
-        let manifest: Vec<Value> = names
-            .iter()
-            .filter(|n| {
-                let new = t.path().join(format!("{n}.{ext}"));
-                let b = fs::read(&new).unwrap_or_default();
-                b.len() > 34 && (ext == "png" || matches!(compression(&b), 1 | 2))
-            })
-            .map(|n| {
-                json!({
-                    "orig": src.path().join(format!("{n}.bmp")),
-                    "new": t.path().join(format!("{n}.{ext}")),
-                    "loaders": ["imageload"],
-                    "same_indices": true,
-                })
-            })
-            .collect();
-        assert!(
-            manifest.len() >= names.len() / 2,
-            "{format}: only {} written",
-            manifest.len()
-        );
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("manifest.json");
-        fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
-        let out = run_interop("check_bmp.py", &[path.as_os_str()]);
-        assert!(
-            out.status.success(),
-            "{format}:\n{}\n{}",
-            stdout(&out),
-            stderr(&out)
-        );
-    }
-}
-
-#[test]
-fn lossy_colors_with_png_says_so_and_loads_within_the_stated_error() {
-    let t = drive(Some("pyportal"));
-    let orig = tempfile::tempdir().expect("tempdir");
-    copy_tree(t.path(), orig.path());
-    let report = run_json(
-        "optimize",
-        t.path(),
-        &["--image-format", "png", "--colors", "4"],
-    );
-    let mut manifest = Vec::new();
-    for n in ["bg", "pal256"] {
-        let note = note_of(&report, &format!("images/{n}.png"));
-        let max_err: u32 = note
-            .split("max channel error ")
-            .nth(1)
-            .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("{n}: no lossy figures in {note}"));
-        assert!(note.contains("lossy ≤4 colours") && max_err > 0, "{note}");
-        manifest.push(json!({
-            "orig": orig.path().join(format!("images/{n}.bmp")),
-            "new": t.path().join(format!("images/{n}.png")),
-            "loaders": ["imageload"],
-            "max_err": max_err,
-        }));
-    }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("manifest.json");
-    fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
-    let out = run_interop("check_bmp.py", &[path.as_os_str()]);
-    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
 }

@@ -6,6 +6,7 @@ mod contract;
 mod deadweight;
 mod fonts;
 mod image_format;
+mod image_format_more;
 mod junk;
 mod mpy;
 mod safety;
