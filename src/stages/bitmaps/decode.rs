@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::mask::Mask;
+
 /// No CircuitPython board holds a bigger picture; caps RLE, whose output size the file length
 /// does not bound.
 pub const MAX_PIXELS: u64 = 16 << 20;
@@ -141,40 +143,6 @@ fn u16_at(b: &[u8], at: usize) -> Option<u16> {
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     b.get(at..at + 4)
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-/// A channel mask: where it sits and how wide it is.
-#[derive(Debug, Clone, Copy)]
-struct Mask {
-    shift: u32,
-    bits: u32,
-}
-
-impl Mask {
-    fn new(m: u32) -> Option<Mask> {
-        if m == 0 {
-            return None;
-        }
-        let shift = m.trailing_zeros();
-        let bits = (m >> shift).trailing_ones();
-        // Holes in a mask, or more than 8 bits, are exotic formats no loader on a board reads.
-        // (`checked_shr`: a full 32-bit mask shifts by 32, which `>>` may not.)
-        if (m >> shift).checked_shr(bits).unwrap_or(0) != 0 || bits > 8 {
-            return None;
-        }
-        Some(Mask { shift, bits })
-    }
-    fn get(self, v: u32) -> u8 {
-        let x = (v >> self.shift) & ((1 << self.bits) - 1);
-        // Replicate the top bits into the low ones, so full scale stays full scale.
-        let mut out = x << (8 - self.bits);
-        let mut filled = self.bits;
-        while filled < 8 {
-            out |= out >> filled;
-            filled *= 2;
-        }
-        (out & 0xff) as u8
-    }
 }
 
 /// Parse the headers only (cheap; used for reports and before decoding).

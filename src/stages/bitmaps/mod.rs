@@ -9,6 +9,7 @@ pub mod encode;
 mod fill;
 mod guard;
 mod imageload_refs;
+mod mask;
 pub mod png;
 pub mod quantize;
 mod rle;
