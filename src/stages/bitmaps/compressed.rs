@@ -185,6 +185,9 @@ pub fn choose(
     if let Some(why) = why_not_imageload_only(refs, &e.rel) {
         return Choice::Bmp(why);
     }
+    if opts.image_format == ImageFormat::Bmp {
+        return Choice::Bmp(String::new());
+    }
     let Some((img, t)) = target(bytes, opts, remap, keep0) else {
         return Choice::Bmp("too many colours for an indexed format".into());
     };
