@@ -151,6 +151,15 @@ pub struct StageArgs {
     /// bitmaps: dither with --colors (lossy)
     #[arg(long, requires = "colors", help_heading = "bitmaps stage")]
     pub dither: bool,
+    /// bitmaps: RLE or PNG for images only adafruit_imageload.load reads
+    #[arg(
+        long,
+        value_enum,
+        default_value_t,
+        value_name = "FORMAT",
+        help_heading = "bitmaps stage"
+    )]
+    pub image_format: crate::config::ImageFormat,
 
     /// fonts: keep only these glyphs (lossy)
     #[arg(long, value_name = "SPEC", help_heading = "fonts stage")]

@@ -47,6 +47,20 @@ pub struct BitmapOptions {
     pub colors: Option<u16>,
     /// `--dither` (lossy, with `--colors`).
     pub dither: bool,
+    /// `--image-format`: what to write for images only `adafruit_imageload.load` reads.
+    pub image_format: ImageFormat,
+}
+
+/// `--image-format bmp|rle|png`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageFormat {
+    /// Uncompressed BMP: both loaders read it.
+    #[default]
+    Bmp,
+    /// RLE8/RLE4 BMP, for images only adafruit_imageload loads.
+    Rle,
+    /// Indexed PNG, for images only adafruit_imageload loads, on boards with `zlib`.
+    Png,
 }
 
 #[derive(Debug, Clone, Default)]

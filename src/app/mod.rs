@@ -140,6 +140,7 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
             decompress_rle: s.decompress_rle,
             colors: s.colors,
             dither: s.dither,
+            image_format: s.image_format,
         },
         fonts: crate::config::FontOptions {
             charset: s.charset.clone(),

@@ -11,6 +11,8 @@
 
 mod imports;
 mod lexer;
+pub mod loads;
+pub mod paths;
 #[cfg(test)]
 mod tests;
 mod text;

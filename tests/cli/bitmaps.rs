@@ -128,6 +128,8 @@ fn bad_inputs_are_reported_and_untouched() {
         ("bad_palette300.bmp", "over 256"),
         ("bad_compression9.bmp", "compression"),
         ("bad_not_a_bmp.bmp", "not a BMP"),
+        ("bad_mask16_ffffffff.bmp", "RGB555 or RGB565"),
+        ("bad_rle_literal_past_end.bmp", "literal run past the end"),
         ("rle8_flat_should_be_kept.bmp", "--decompress-rle"),
         ("pal1_tiny_should_be_kept.bmp", "138"),
     ] {
@@ -250,5 +252,37 @@ fn checker_rejects_files_that_break_on_boards() {
             "{f}: expected `{why}` in\n{text}\n{}",
             stderr(&out)
         );
+    }
+}
+
+#[test]
+fn colors_reserves_entry_zero_only_for_code_that_makes_it_transparent() {
+    let name = "pal8_256entries_12used_should_be_pal4.bmp";
+    for (code, kept) in [
+        ("import adafruit_imageload\nb, p = adafruit_imageload.load('/img.bmp')\np.make_transparent(0)\n", true),
+        ("import adafruit_imageload\nb, p = adafruit_imageload.load('/img.bmp')\n", false),
+    ] {
+        let t = tempfile::tempdir().expect("tempdir");
+        fs::copy(corpus().join(name), t.path().join("img.bmp")).expect("copy");
+        write(t.path(), "code.py", code.as_bytes());
+        let report = optimize(t.path(), &["--colors", "2"]);
+        let note = actions(&report)
+            .into_iter()
+            .find(|a| a["path"] == "img.bmp")
+            .and_then(|a| a["note"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        assert_eq!(
+            note.contains("entry 0's colour kept exactly (code calls make_transparent)"),
+            kept,
+            "{note}"
+        );
+        let orig = fs::read(corpus().join(name)).expect("orig");
+        let new = fs::read(t.path().join("img.bmp")).expect("new");
+        let entry0 = |b: &[u8], off: usize| b[off..off + 3].to_vec();
+        let orig_off = 14 + 40;
+        if kept {
+            assert_eq!(entry0(&new, 54), entry0(&orig, orig_off), "entry 0 colour");
+        }
+        assert_eq!(clr_used(&new), 2);
     }
 }

@@ -11,6 +11,8 @@ mod deadweight;
 mod fonts;
 mod frozen;
 mod idempotence;
+mod image_format;
+mod image_format_more;
 mod junk;
 mod mpy;
 mod readme;

@@ -3,15 +3,20 @@
 colour with the original, decoded independently by Pillow.
 
 Usage: check_bmp.py MANIFEST.json
-MANIFEST: [{"orig": path, "new": path, "max_err": int}, ...]; max_err is 0 for lossless
-rewrites, the reported max channel error for lossy ones.
+MANIFEST: [{"orig": path, "new": path, "max_err": int, "loaders": [...], "same_indices": bool},
+...]; max_err is 0 for lossless rewrites, the reported max channel error for lossy ones;
+loaders (default both) lists the loaders that must read the new file: ["imageload"] for RLE and
+PNG, which OnDiskBitmap does not read (the C rules are then not applied either); same_indices
+also requires the same palette index at every pixel and the same colour per used entry.
 
 Per file:
   1. C rules of displayio.OnDiskBitmap that Blinka's Python port does not enforce (our checker);
   2. adafruit_imageload.load(bitmap=displayio.Bitmap, palette=displayio.Palette);
   3. displayio.OnDiskBitmap (Blinka);
-and every pixel of 2 and 3 must match Pillow's decode of the original within max_err (at the
-original's channel precision for 16-bit sources). Exit 1 with one line per failure.
+and every pixel of 2 and 3 must match, within max_err, what a board shows for the original:
+the same loader's rendering of it when that loader shows it faithfully, else the other
+loader's, else Pillow's decode (at the coarser channel precision of the two). Lossless means
+the board shows the same picture. Exit 1 with one line per failure.
 """
 
 import json
@@ -114,51 +119,119 @@ def compare(name, loader, want, got_at, w, h, shifts, max_err, problems):
                     return
 
 
+def imageload_render(path):
+    """(width, height, pixel getter, per-channel shifts) as adafruit_imageload shows the file."""
+    bitmap, palette = adafruit_imageload.load(path, bitmap=displayio.Bitmap, palette=displayio.Palette)
+    if isinstance(palette, displayio.Palette):
+        return (bitmap.width, bitmap.height, lambda x, y: rgb(palette[bitmap[x, y]]), (0, 0, 0))
+    # Truecolour goes through RGB565 in imageload: compare at that precision.
+    return (bitmap.width, bitmap.height, lambda x, y: from565(bitmap[x, y]), (3, 2, 3))
+
+
+def ondisk_render(path):
+    odb = displayio.OnDiskBitmap(path)
+    shader = odb.pixel_shader
+    if isinstance(shader, displayio.Palette):
+        get = lambda x, y: rgb(shader[odb._get_pixel(x, y)])  # noqa: E731
+    else:
+        get = lambda x, y: rgb(odb._get_pixel(x, y))  # noqa: E731
+    return (odb.width, odb.height, get, source_shifts(path))
+
+
+def imageload_faithful(data):
+    """Does adafruit_imageload on a board show this original as it was meant to look?"""
+    hsize = struct.unpack_from("<I", data, 14)[0]
+    h = struct.unpack_from("<i", data, 22)[0]
+    bpp, comp = struct.unpack_from("<HI", data, 28)
+    clr_used = struct.unpack_from("<I", data, 46)[0]
+    off = struct.unpack_from("<I", data, 10)[0]
+    if hsize == 12 or h < 0:  # core headers misparsed; top-down upside down with bitmaptools
+        return False
+    if bpp == 16 and comp == 3 and hsize < 56:  # masks never read: 565 shown as 555
+        return False
+    if bpp <= 8:
+        n = clr_used or (1 << bpp)
+        return off == 14 + hsize + 4 * n  # palette read at offset - 4n
+    return True
+
+
+def references(orig):
+    """What a board shows for the original, per loader: that loader's own rendering when the
+    loader shows the file faithfully, else the other loader's, else Pillow's decode."""
+    with open(orig, "rb") as f:
+        data = f.read()
+    shown = {}
+    if imageload_faithful(data):
+        try:
+            shown["imageload"] = imageload_render(orig)
+        except Exception:  # noqa: BLE001 - a loader refusing the original just gives no reference
+            pass
+    if not c_rule_violations(data):
+        try:
+            shown["OnDiskBitmap"] = ondisk_render(orig)
+        except Exception:  # noqa: BLE001
+            pass
+    img = Image.open(orig).convert("RGB")
+    pixels = list(img.getdata())
+    pillow = (img.size[0], img.size[1], lambda x, y: pixels[y * img.size[0] + x], source_shifts(orig))
+    out = {}
+    for loader, other in (("imageload", "OnDiskBitmap"), ("OnDiskBitmap", "imageload")):
+        out[loader] = shown.get(loader) or shown.get(other) or pillow
+    return out
+
+
+def check_same_indices(entry, problems):
+    """An indexed original and its re-encoding (RLE, PNG) load with adafruit_imageload to the
+    same index at every pixel and the same colour at every palette entry the image uses."""
+    name = entry["new"]
+    try:
+        a, pa = adafruit_imageload.load(entry["orig"], bitmap=displayio.Bitmap, palette=displayio.Palette)
+        b, pb = adafruit_imageload.load(entry["new"], bitmap=displayio.Bitmap, palette=displayio.Palette)
+    except Exception as e:  # noqa: BLE001 - reported as the failure
+        problems.append(f"{name}: adafruit_imageload failed: {e!r}")
+        return
+    if (a.width, a.height) != (b.width, b.height):
+        problems.append(f"{name}: size {b.width}x{b.height}, want {a.width}x{a.height}")
+        return
+    for y in range(a.height):
+        for x in range(a.width):
+            if a[x, y] != b[x, y]:
+                problems.append(f"{name}: pixel ({x},{y}) has index {b[x, y]}, original {a[x, y]}")
+                return
+            i = a[x, y]
+            if pa[i] != pb[i]:
+                problems.append(f"{name}: palette entry {i} is {pb[i]:06x}, original {pa[i]:06x}")
+                return
+
+
 def check(entry, problems):
     name = entry["new"]
     max_err = int(entry.get("max_err", 0))
+    loaders = entry.get("loaders", ["imageload", "OnDiskBitmap"])
     with open(entry["new"], "rb") as f:
         data = f.read()
-    for v in c_rule_violations(data):
-        problems.append(f"{name}: C rule: {v}")
-    orig = Image.open(entry["orig"]).convert("RGB")
-    w, h = orig.size
-    want = list(orig.getdata())
-    shifts = source_shifts(entry["orig"])
-
-    try:
-        bitmap, palette = adafruit_imageload.load(
-            entry["new"], bitmap=displayio.Bitmap, palette=displayio.Palette
-        )
-    except Exception as e:  # the loader rejecting our file is the failure we test for
-        problems.append(f"{name}: adafruit_imageload failed: {e!r}")
-        bitmap = None
-    if bitmap is not None:
-        if (bitmap.width, bitmap.height) != (w, h):
-            problems.append(f"{name}: imageload size {bitmap.width}x{bitmap.height}, want {w}x{h}")
-        elif isinstance(palette, displayio.Palette):
-            compare(name, "imageload", want, lambda x, y: rgb(palette[bitmap[x, y]]), w, h,
-                    shifts, max_err, problems)
-        else:
-            # Truecolour goes through RGB565 in imageload: compare at that precision.
-            s = tuple(max(a, b) for a, b in zip(shifts, (3, 2, 3)))
-            compare(name, "imageload", want, lambda x, y: from565(bitmap[x, y]), w, h, s,
-                    max_err, problems)
-
-    try:
-        odb = displayio.OnDiskBitmap(entry["new"])
-    except Exception as e:
-        problems.append(f"{name}: OnDiskBitmap failed: {e!r}")
-        return
-    if (odb.width, odb.height) != (w, h):
-        problems.append(f"{name}: OnDiskBitmap size {odb.width}x{odb.height}, want {w}x{h}")
-        return
-    shader = odb.pixel_shader
-    if isinstance(shader, displayio.Palette):
-        got = lambda x, y: rgb(shader[odb._get_pixel(x, y)])
-    else:
-        got = lambda x, y: rgb(odb._get_pixel(x, y))
-    compare(name, "OnDiskBitmap", want, got, w, h, shifts, max_err, problems)
+    if "OnDiskBitmap" in loaders:
+        for v in c_rule_violations(data):
+            problems.append(f"{name}: C rule: {v}")
+    refs = references(entry["orig"])
+    if entry.get("same_indices"):
+        check_same_indices(entry, problems)
+    for loader, render in (("imageload", imageload_render), ("OnDiskBitmap", ondisk_render)):
+        if loader not in loaders:
+            continue
+        w, h, want_at, want_shifts = refs[loader]
+        try:
+            gw, gh, got_at, got_shifts = render(entry["new"])
+        except Exception as e:  # the loader rejecting our file is the failure we test for
+            problems.append(f"{name}: {loader} failed: {e!r}")
+            continue
+        if (gw, gh) != (w, h):
+            problems.append(f"{name}: {loader} size {gw}x{gh}, want {w}x{h}")
+            continue
+        src = source_shifts(entry["orig"])
+        shifts = tuple(max(a, b, c) for a, b, c in zip(want_shifts, got_shifts, src))
+        want = [want_at(x, y) for y in range(h) for x in range(w)]
+        compare(name, loader, want, got_at, w, h, shifts, max_err, problems)
 
 
 def main():

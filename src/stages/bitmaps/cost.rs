@@ -65,7 +65,10 @@ pub fn loader_problems(info: &Info, file_len: usize) -> Vec<&'static str> {
         p.push("colour table in a truecolour file: adafruit_imageload fails on it");
     }
     if info.bpp == 32 && info.masks != [0xff_0000, 0xff00, 0xff] {
-        p.push("32-bit with non-BGRA masks: wrong colours with both loaders");
+        p.push(
+            "32-bit masks not BGRA: adafruit_imageload rejects it (the colours OnDiskBitmap \
+             shows, its bytes read as BGR, are kept)",
+        );
     }
     if info.is_indexed() {
         let n = info.ondisk_palette_len();

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::mask::Mask;
+
 /// No CircuitPython board holds a bigger picture; caps RLE, whose output size the file length
 /// does not bound.
 pub const MAX_PIXELS: u64 = 16 << 20;
@@ -11,6 +13,9 @@ const BI_RGB: u32 = 0;
 const BI_RLE8: u32 = 1;
 const BI_RLE4: u32 = 2;
 const BI_BITFIELDS: u32 = 3;
+
+/// The 16-bit masks both loaders read: RGB555 and RGB565.
+const SIXTEEN_BIT_MASKS: [[u32; 3]; 2] = [[0x7c00, 0x03e0, 0x001f], [0xf800, 0x07e0, 0x001f]];
 
 pub type Rgb = [u8; 3];
 
@@ -46,7 +51,10 @@ impl fmt::Display for BmpError {
             BmpError::Compression(c) => write!(f, "unknown or unsupported BMP compression {c}"),
             BmpError::PaletteCount(n) => write!(f, "palette count {n} is over 256"),
             BmpError::DataOffset(o) => write!(f, "pixel data offset {o} lies outside the file"),
-            BmpError::Masks => write!(f, "unsupported colour masks"),
+            BmpError::Masks => write!(
+                f,
+                "unsupported colour masks (a 16-bit file must be RGB555 or RGB565)"
+            ),
             BmpError::IndexOutOfPalette(i, n) => {
                 write!(f, "pixel index {i} is past the {n}-entry palette")
             }
@@ -137,39 +145,6 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
-/// A channel mask: where it sits and how wide it is.
-#[derive(Debug, Clone, Copy)]
-struct Mask {
-    shift: u32,
-    bits: u32,
-}
-
-impl Mask {
-    fn new(m: u32) -> Option<Mask> {
-        if m == 0 {
-            return None;
-        }
-        let shift = m.trailing_zeros();
-        let bits = (m >> shift).trailing_ones();
-        // Holes in a mask, or more than 8 bits, are exotic formats no loader on a board reads.
-        if (m >> shift) >> bits != 0 || bits > 8 {
-            return None;
-        }
-        Some(Mask { shift, bits })
-    }
-    fn get(self, v: u32) -> u8 {
-        let x = (v >> self.shift) & ((1 << self.bits) - 1);
-        // Replicate the top bits into the low ones, so full scale stays full scale.
-        let mut out = x << (8 - self.bits);
-        let mut filled = self.bits;
-        while filled < 8 {
-            out |= out >> filled;
-            filled *= 2;
-        }
-        (out & 0xff) as u8
-    }
-}
-
 /// Parse the headers only (cheap; used for reports and before decoding).
 pub fn parse_info(b: &[u8]) -> Result<Info, BmpError> {
     parse(b).map(|(info, _, _)| info)
@@ -256,9 +231,16 @@ fn parse(b: &[u8]) -> Result<Parsed, BmpError> {
         } else {
             [0xff_0000, 0xff00, 0xff]
         };
-        for (i, &mv) in m.iter().enumerate() {
-            let mk = Mask::new(mv).ok_or(BmpError::Masks)?;
-            precision[i] = mk.bits as u8;
+        if bpp == 16 && !SIXTEEN_BIT_MASKS.contains(&m) {
+            // imageload rejects other 16-bit masks and OnDiskBitmap shifts them as 555/565:
+            // there is no one picture the board shows.
+            return Err(BmpError::Masks);
+        }
+        if bpp == 16 {
+            for (i, &mv) in m.iter().enumerate() {
+                let mk = Mask::new(mv).ok_or(BmpError::Masks)?;
+                precision[i] = mk.bits as u8;
+            }
         }
         green_mask = m[1];
         masks = Some(m);
@@ -356,8 +338,13 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
             }
             Pixels::Indexed(out)
         } else {
-            // 24-bit has no masks; the placeholder is never used for it.
-            let m = masks.unwrap_or([0xff_0000, 0xff00, 0xff]);
+            // 32-bit: both loaders ignore the masks and read blue, green, red, (alpha) bytes
+            // (bmp-and-displayio.md §1), so that is the picture the board shows. 24-bit has no
+            // masks.
+            let m = match info.bpp {
+                16 => masks.unwrap_or([0x7c00, 0x03e0, 0x001f]),
+                _ => [0xff_0000, 0xff00, 0xff],
+            };
             let mk = [
                 Mask::new(m[0]).ok_or(BmpError::Masks)?,
                 Mask::new(m[1]).ok_or(BmpError::Masks)?,

@@ -2,23 +2,25 @@
 //! read (`docs/domain/bmp-and-displayio.md`). Lossless by default: palette indices are kept, the palette is
 //! cut after the highest index used. `--colors N` quantises.
 
+mod compressed;
 pub mod cost;
 pub mod decode;
 pub mod encode;
+mod fill;
 mod guard;
+mod imageload_refs;
+mod mask;
+pub mod png;
 pub mod quantize;
 mod rle;
+mod stage;
 
-use crate::config::{BitmapOptions, Config};
-use crate::error::{Error, Result};
-use crate::plan::{Action, StagePlan};
-use crate::scan::{Category, Inventory};
+use crate::config::BitmapOptions;
 
 use cost::ram;
 pub use cost::{loader_problems, Cost};
 use decode::{Image, Pixels, Rgb};
 use encode::{bitmap_ram, palette_ram};
-use guard::palette_user;
 
 /// What the stage decided for one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,7 +70,9 @@ fn drop_unused(t: &mut Target, keep_first: bool) {
     }
 }
 
-fn plan_target(img: &Image, opts: &BitmapOptions, remap: bool) -> Option<Target> {
+/// `keep0`: palette entry 0's colour must survive `--colors` exactly (code makes a palette
+/// entry transparent, or cpslim cannot read all the code).
+fn plan_target(img: &Image, opts: &BitmapOptions, remap: bool, keep0: bool) -> Option<Target> {
     let index0 = match &img.pixels {
         Pixels::Indexed(ix) if ix.contains(&0) => img.palette.first().copied(),
         _ => None,
@@ -111,16 +115,18 @@ fn plan_target(img: &Image, opts: &BitmapOptions, remap: bool) -> Option<Target>
                     renumbered,
                     lossy: None,
                 }),
-                None => quantize::lossy(img, k, opts.dither, index0).map(|(palette, indices)| {
-                    let mut t = Target {
-                        palette,
-                        indices,
-                        renumbered,
-                        lossy: Some(k),
-                    };
-                    drop_unused(&mut t, index0.is_some());
-                    t
-                }),
+                None => quantize::lossy(img, k, opts.dither, index0.filter(|_| keep0)).map(
+                    |(palette, indices)| {
+                        let mut t = Target {
+                            palette,
+                            indices,
+                            renumbered,
+                            lossy: Some(k),
+                        };
+                        drop_unused(&mut t, keep0 && index0.is_some());
+                        t
+                    },
+                ),
             };
         }
     }
@@ -147,8 +153,14 @@ fn verify(bytes: &[u8], img: &Image, expect: impl Fn(usize) -> Rgb) -> bool {
         && (0..img.pixel_count()).all(|i| back.color(i) == expect(i))
 }
 
-/// Decide one file. `remap`: `--remap-palette` and nothing on the drive forbids it.
+/// Decide one file. `remap`: `--remap-palette` and nothing on the drive forbids it. Entry 0's
+/// colour is kept through `--colors` (see [`optimize_with`]).
 pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
+    optimize_with(bytes, opts, remap, true)
+}
+
+/// [`optimize`], saying whether palette entry 0's colour must survive `--colors` exactly.
+pub fn optimize_with(bytes: &[u8], opts: &BitmapOptions, remap: bool, keep0: bool) -> Outcome {
     let img = match decode::decode(bytes) {
         Ok(img) => img,
         Err(e) => {
@@ -164,7 +176,7 @@ pub fn optimize(bytes: &[u8], opts: &BitmapOptions, remap: bool) -> Outcome {
 
     let (w, h) = (u64::from(info.width), u64::from(info.height));
     let indexed_ram = |n: usize| bitmap_ram(w, h, n as u64) + palette_ram(n as u64);
-    let mut target = plan_target(&img, opts, remap);
+    let mut target = plan_target(&img, opts, remap, keep0);
     // Lossless indexing of a small truecolour image with many colours can cost more RAM under
     // imageload (16 B per palette entry) than it saves in pixels: flash is not worth that.
     let mut ram_cost = None;
@@ -311,95 +323,13 @@ fn keep_or_report(problems: &[&str], why: &str) -> Outcome {
     }
 }
 
-pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
-    let opts = &cfg.bitmaps;
-    if let Some(k) = opts.colors {
-        if !(2..=256).contains(&k) {
-            return Err(Error::Usage(format!(
-                "--colors {k}: must be between 2 and 256"
-            )));
-        }
-    }
-    if opts.dither && opts.colors.is_none() {
-        return Err(Error::Usage("--dither needs --colors N".into()));
-    }
-    let sources: Vec<(std::path::PathBuf, String)> = if opts.remap_palette {
-        inv.files()
-            .filter(|e| e.ext() == "py")
-            .filter_map(|e| {
-                let b = inv.read_limited(&e.rel, 1 << 20).ok()?;
-                Some((e.rel.clone(), String::from_utf8_lossy(&b).into_owned()))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut plan = StagePlan::default();
-    for e in inv.files() {
-        if e.ext() != "bmp" || e.category == Category::Junk || crate::scan::is_protected(&e.rel) {
-            continue;
-        }
-        let bytes = match inv.read(&e.rel) {
-            Ok(b) => b,
-            Err(err) => {
-                plan.push(
-                    Action::report(&e.rel, e.size, format!("{err}; left as it is")).warning(),
-                );
-                continue;
-            }
-        };
-        let mut refused = None;
-        let remap = opts.remap_palette && {
-            refused = palette_user(&sources, &e.rel).filter(|_| !cfg.yes);
-            refused.is_none()
-        };
-        let outcome = optimize(&bytes, opts, remap);
-        let refusal = refused.map(|py| {
-            format!(
-                "--remap-palette refused: {py} changes this image's palette by index; kept the \
-                 indices (pass --yes to renumber anyway)"
-            )
-        });
-        match (outcome, refusal) {
-            (
-                Outcome::Rewrite {
-                    content,
-                    note,
-                    warning,
-                    force,
-                },
-                r,
-            ) => {
-                let note = match &r {
-                    Some(r) => format!("{note}; {r}"),
-                    None => note,
-                };
-                let mut a = Action::replace(inv, e, content, note);
-                if force {
-                    a = a.forced();
-                }
-                plan.push(if warning || r.is_some() {
-                    a.warning()
-                } else {
-                    a
-                });
-            }
-            (Outcome::Report { note, warning }, r) => {
-                let note = match r {
-                    Some(r) => format!("{note}; {r}"),
-                    None => note,
-                };
-                let a = Action::report(&e.rel, e.size, note);
-                plan.push(if warning { a.warning() } else { a });
-            }
-            (Outcome::Keep, Some(r)) => {
-                plan.push(Action::report(&e.rel, e.size, r).warning());
-            }
-            (Outcome::Keep, None) => {}
-        }
-    }
-    Ok(plan)
-}
+pub use stage::plan;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_formats;
+#[cfg(test)]
+mod tests_hostile;
+#[cfg(test)]
+mod tests_lossy;

@@ -88,19 +88,32 @@ pub fn lossy(
         palette.swap(0, near);
         palette[0] = c0;
     }
-    let custom: PaletteBuf<Srgb<u8>> = palette
-        .iter()
-        .map(|&[r, g, b]| Srgb::new(r, g, b))
-        .collect::<Vec<_>>()
-        .try_into()
-        .ok()?;
-    let mapped = Pipeline::new()
-        .palette_size(size)
-        .quantize_method(QuantizeMethod::CustomPalette(custom.into()))
-        .ditherer(dither.then(FloydSteinberg::new))
-        .input_image(image)
-        .output_srgb8_indexed_image();
-    let mut indices = mapped.indices().to_vec();
+    let hist = super::fill::histogram((0..n).map(|i| img.color(i)));
+    let mut indices = Vec::new();
+    // Fill every slot, map, and fill again the slots no pixel ended up using.
+    for round in 0..3 {
+        palette = super::fill::fill(palette, &hist, k, keep0.is_some());
+        indices = map_to(&image, &palette, size, dither)?;
+        let mut used = vec![false; palette.len()];
+        indices.iter().for_each(|&i| used[usize::from(i)] = true);
+        if let Some(c0) = keep0 {
+            used[0] = used[0] || palette.first() == Some(&c0);
+        }
+        // Entries still unused after the last round are dropped by the caller.
+        if used.iter().all(|&u| u) || round == 2 {
+            break;
+        }
+        let kept: Vec<Rgb> = palette
+            .iter()
+            .zip(&used)
+            .filter(|(_, &u)| u)
+            .map(|(c, _)| *c)
+            .collect();
+        if kept.len() == palette.len() {
+            break;
+        }
+        palette = kept;
+    }
     if indices.len() != n {
         return None;
     }
@@ -113,6 +126,28 @@ pub fn lossy(
         }
     }
     Some((palette, indices))
+}
+
+/// Map the image onto a fixed palette (quantette's nearest colour, Floyd–Steinberg if asked).
+fn map_to(
+    image: &ImageRef<'_, Srgb<u8>>,
+    palette: &[Rgb],
+    size: PaletteSize,
+    dither: bool,
+) -> Option<Vec<u8>> {
+    let custom: PaletteBuf<Srgb<u8>> = palette
+        .iter()
+        .map(|&[r, g, b]| Srgb::new(r, g, b))
+        .collect::<Vec<_>>()
+        .try_into()
+        .ok()?;
+    let mapped = Pipeline::new()
+        .palette_size(size)
+        .quantize_method(QuantizeMethod::CustomPalette(custom.into()))
+        .ditherer(dither.then(FloydSteinberg::new))
+        .input_image(*image)
+        .output_srgb8_indexed_image();
+    Some(mapped.indices().to_vec())
 }
 
 /// Colour error of `got` against the original: (PSNR in dB over all channels, max channel error).

@@ -2,23 +2,24 @@ use std::path::Path;
 
 use super::decode::{decode, BmpError, Pixels};
 use super::encode::{bitmap_ram, encode_indexed, MIN_FILE_LEN};
+use super::guard::palette_user;
 use super::*;
 
 /// A raw BMP with any header values, for inputs our own writer would never produce.
-struct Raw {
-    header_size: u32,
-    width: i32,
-    height: i32,
-    bpp: u16,
-    compression: u32,
-    clr_used: u32,
-    palette: Vec<Rgb>,
-    masks: Option<[u32; 3]>,
-    data: Vec<u8>,
+pub(super) struct Raw {
+    pub header_size: u32,
+    pub width: i32,
+    pub height: i32,
+    pub bpp: u16,
+    pub compression: u32,
+    pub clr_used: u32,
+    pub palette: Vec<Rgb>,
+    pub masks: Option<[u32; 3]>,
+    pub data: Vec<u8>,
 }
 
 impl Raw {
-    fn new(width: i32, height: i32, bpp: u16) -> Raw {
+    pub fn new(width: i32, height: i32, bpp: u16) -> Raw {
         Raw {
             header_size: 40,
             width,
@@ -31,7 +32,7 @@ impl Raw {
             data: Vec::new(),
         }
     }
-    fn bytes(&self) -> Vec<u8> {
+    pub fn bytes(&self) -> Vec<u8> {
         let mut h = Vec::new();
         h.extend_from_slice(&self.header_size.to_le_bytes());
         h.extend_from_slice(&self.width.to_le_bytes());
@@ -70,12 +71,12 @@ impl Raw {
     }
 }
 
-fn gray(n: usize) -> Vec<Rgb> {
+pub(super) fn gray(n: usize) -> Vec<Rgb> {
     (0..n).map(|i| [i as u8, (i * 3) as u8, 200]).collect()
 }
 
 /// 8-bit file, 256-entry palette, pixels cycling through `used` indices.
-fn pal8(w: usize, h: usize, used: &[u8]) -> Vec<u8> {
+pub(super) fn pal8(w: usize, h: usize, used: &[u8]) -> Vec<u8> {
     let stride = w.div_ceil(4) * 4;
     let mut r = Raw::new(w as i32, h as i32, 8);
     r.palette = gray(256);
@@ -429,7 +430,7 @@ fn thirty_two_bit_many_colours_becomes_24_bit() {
     same_colors(&src, &out);
 }
 
-fn photo(w: usize, h: usize) -> Vec<u8> {
+pub(super) fn photo(w: usize, h: usize) -> Vec<u8> {
     let stride = (w * 3).div_ceil(4) * 4;
     let mut r = Raw::new(w as i32, h as i32, 24);
     r.data = vec![0; stride * h];

@@ -11,7 +11,7 @@
 mod drive;
 mod edges;
 mod findings;
-mod firmware;
+pub(crate) mod firmware;
 mod frozen_imports;
 mod graph;
 mod mpy_imports;

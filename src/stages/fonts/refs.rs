@@ -37,28 +37,13 @@ impl<'a> PySources<'a> {
 
 /// Does this literal name the font at `rel` (`"/fonts/a.bdf"` or `"fonts/a.bdf"`; FAT ignores case)?
 fn names(lit: &StrLit, rel: &str) -> bool {
-    if lit.is_bytes() || lit.is_fstring() {
-        return false;
-    }
-    let v = lit.value.strip_prefix('/').unwrap_or(&lit.value);
-    let v = v.strip_prefix("./").unwrap_or(v);
-    v.eq_ignore_ascii_case(rel)
+    crate::pysrc::paths::names_file(lit, rel)
 }
 
 /// The literal's source with its `.bdf` ending turned into `.pcf`, if the extension is written
 /// plainly right before the closing quote (not through escapes).
 fn rewrite(token: &str) -> Option<String> {
-    let quote = token.chars().last()?;
-    let body = token.trim_end_matches(quote);
-    let stem = body.len().checked_sub(3)?;
-    if !body.get(stem..)?.eq_ignore_ascii_case("bdf") || !body.get(..stem)?.ends_with('.') {
-        return None;
-    }
-    Some(format!(
-        "{}pcf{}",
-        body.get(..stem)?,
-        token.get(body.len()..)?
-    ))
+    crate::pysrc::paths::rewrite_extension(token, "bdf", "pcf")
 }
 
 /// A literal naming a converted font, with its replacement token (None: not rewritable).
