@@ -60,6 +60,7 @@ fn main() {
             fonts: FontOptions {
                 charset,
                 keep_names: false,
+                ..FontOptions::default()
             },
             ..Config::default()
         };

@@ -24,9 +24,9 @@ pub struct BdfFile {
     pub header: Range<usize>,
     /// For each glyph of `font.glyphs` (same order): its STARTCHAR..ENDCHAR bytes.
     pub blocks: Vec<Range<usize>>,
-    /// Glyphs with `ENCODING -1` (with or without an alternative code).
+    /// Glyphs with `ENCODING -1` (with or without an alternative code) or beyond Unicode.
     pub unencoded: usize,
-    /// Glyphs above U+FFFF, which a PCF cannot address.
+    /// Glyphs above U+FFFF (in `font.glyphs`; a PCF cannot address them, LVGL can).
     pub beyond_bmp: usize,
     /// Code points defined more than once (the later definitions are dropped).
     pub duplicates: Vec<u32>,
@@ -218,8 +218,10 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
         let range = start..end;
         match g {
             Parsed::Unencoded => out.unencoded += 1,
-            Parsed::Encoded(g) if g.code > 0xFFFF => out.beyond_bmp += 1,
+            Parsed::Encoded(g) if g.code > 0x10FFFF => out.unencoded += 1,
             Parsed::Encoded(g) => {
+                // Kept for LVGL, which holds them; the PCF writer leaves them out.
+                out.beyond_bmp += usize::from(g.code > 0xFFFF);
                 if seen.insert(g.code) {
                     glyphs.push((g, range));
                 } else {

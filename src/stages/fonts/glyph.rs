@@ -160,7 +160,7 @@ pub struct Font {
     pub bounds: Bounds,
     /// BDF DEFAULT_CHAR / PCF default_char, when the font names one.
     pub default_char: Option<u32>,
-    /// Sorted by code point, unique, all ≤ U+FFFF.
+    /// Sorted by code point, unique (a PCF holds only those ≤ U+FFFF).
     pub glyphs: Vec<Glyph>,
 }
 

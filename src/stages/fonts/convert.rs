@@ -1,0 +1,220 @@
+//! From a font's kept glyphs to the bytes written: a verified PCF or LVGL file, the notes the
+//! user should read about it, and what the other format would save.
+
+use super::charset::CharSet;
+use super::glyph::Font;
+use super::{list_codes, lvfont, pcf};
+use crate::units::format_size;
+
+/// The bytes to write and what to say about them.
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    /// LVGL (`.lvfontbin`) rather than PCF.
+    pub lv: bool,
+    pub glyphs: usize,
+    pub notes: Vec<String>,
+}
+
+impl Encoded {
+    pub fn ext(&self) -> &'static str {
+        if self.lv {
+            "lvfontbin"
+        } else {
+            "pcf"
+        }
+    }
+}
+
+/// Which glyphs to keep (all without a charset) and what the user should know about it.
+/// `astral`: the output can hold code points above U+FFFF (LVGL, BDF).
+pub fn select(font: &Font, set: Option<&CharSet>, astral: bool) -> (Vec<bool>, Vec<String>) {
+    let Some(set) = set else {
+        return (vec![true; font.glyphs.len()], Vec::new());
+    };
+    let keep: Vec<bool> = font
+        .glyphs
+        .iter()
+        .map(|g| {
+            set.contains(g.code)
+                || Some(g.code) == font.default_char
+                || (astral && set.beyond_bmp.contains(&g.code))
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let missing: Vec<u32> = set.iter().filter(|c| font.glyph(*c).is_none()).collect();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "the font lacks {} requested character(s): {}",
+            missing.len(),
+            list_codes(&missing)
+        ));
+    }
+    if !astral && !set.beyond_bmp.is_empty() {
+        notes.push(format!(
+            "{} requested character(s) above U+FFFF cannot be kept in a PCF: {}",
+            set.beyond_bmp.len(),
+            list_codes(&set.beyond_bmp)
+        ));
+    }
+    (keep, notes)
+}
+
+pub fn keep_only(font: &Font, keep: &[bool]) -> Font {
+    Font {
+        glyphs: font
+            .glyphs
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|(g, _)| g.clone())
+            .collect(),
+        ..font.clone()
+    }
+}
+
+fn cropped(font: &Font) -> Font {
+    Font {
+        glyphs: font.glyphs.iter().map(|g| g.cropped()).collect(),
+        ..font.clone()
+    }
+}
+
+/// Crop, write, and read our own output back: only a PCF that draws exactly what the source
+/// draws is planned. Glyphs above U+FFFF must have been left out.
+pub fn build(font: &Font) -> Result<(Vec<u8>, pcf::Layout), String> {
+    let cropped = cropped(font);
+    let (out, layout) =
+        pcf::write(&cropped).ok_or("a glyph's metrics do not fit a PCF (over 32767)")?;
+    let back = pcf::read(&out).map_err(|e| format!("internal check failed: {e}"))?;
+    if !back.renders_like(font) {
+        return Err("internal check failed: the written PCF would draw differently".into());
+    }
+    Ok((out, layout))
+}
+
+/// The same for LVGL: write, then walk the file as the core reader does and compare every
+/// glyph and the head fields a label reads.
+pub fn build_lv(font: &Font) -> Result<(Vec<u8>, lvfont::Layout), String> {
+    let cropped = cropped(font);
+    let (out, layout) = lvfont::write(&cropped).map_err(|e| e.to_string())?;
+    let back = lvfont::check(&out).map_err(|e| format!("internal check failed: {e}"))?;
+    let (w, h, _, y) = font.bounds.bounding_box();
+    let same = (
+        i32::from(back.default_advance),
+        i32::from(back.font_size),
+        i32::from(back.descent),
+        i32::from(back.ascent),
+    ) == (w, h, y, font.ascent)
+        && back.glyphs.len() == font.glyphs.len()
+        && back
+            .glyphs
+            .iter()
+            .zip(&font.glyphs)
+            .all(|(a, b)| a.code == b.code && a.advance == b.advance && a.ink() == b.ink());
+    if !same {
+        return Err("internal check failed: the written LVGL font would draw differently".into());
+    }
+    Ok((out, layout))
+}
+
+/// Encode `font` (kept glyphs; may hold code points above U+FFFF) as LVGL when `lv` is asked,
+/// else (or when LVGL cannot hold it) as PCF.
+pub fn encode(font: &Font, lv: bool) -> Result<Encoded, String> {
+    let mut notes = Vec::new();
+    if lv {
+        match build_lv(font) {
+            Ok((bytes, _)) => {
+                return Ok(Encoded {
+                    bytes,
+                    lv: true,
+                    glyphs: font.glyphs.len(),
+                    notes,
+                })
+            }
+            Err(why) => notes.push(format!("written as PCF, not LVGL: {why}")),
+        }
+    }
+    let astral = font.glyphs.iter().filter(|g| g.code > 0xFFFF).count();
+    let bmp = Font {
+        glyphs: font
+            .glyphs
+            .iter()
+            .filter(|g| g.code <= 0xFFFF)
+            .cloned()
+            .collect(),
+        ..font.clone()
+    };
+    if astral > 0 {
+        notes.push(format!(
+            "{astral} glyph(s) above U+FFFF dropped (PCF cannot address them; \
+             --font-format lvfontbin keeps them)"
+        ));
+    }
+    if bmp.glyphs.is_empty() {
+        return Err("every glyph is above U+FFFF, which PCF cannot address; \
+                    --font-format lvfontbin can hold them"
+            .into());
+    }
+    let (bytes, layout) = build(&bmp)?;
+    notes.extend(table_note(&bmp, &layout));
+    Ok(Encoded {
+        bytes,
+        lv: false,
+        glyphs: bmp.glyphs.len(),
+        notes,
+    })
+}
+
+/// What `--font-format lvfontbin` would write instead of `size` bytes, for fonts kept as PCF
+/// or BDF: a user short of space should find the option, and its cost.
+pub fn lv_saving(font: &Font, size: u64) -> Option<String> {
+    let lv = lvfont::size(&cropped(font)).ok()? as u64;
+    (lv < size).then(|| {
+        format!(
+            "as LVGL (--font-format lvfontbin, adafruit_bitmap_font {}+) it would be {}, {} less, \
+             but glyphs load more slowly on the board",
+            super::library::NEEDED_TEXT,
+            format_size(lv),
+            format_size(size - lv)
+        )
+    })
+}
+
+/// The encoding table is a high-byte × low-byte rectangle: say so when it dominates the file.
+fn table_note(font: &Font, layout: &pcf::Layout) -> Option<String> {
+    if layout.encodings < 1024 || layout.encodings * 3 < layout.total {
+        return None;
+    }
+    let mut rows: Vec<(u32, usize)> = Vec::new();
+    for g in &font.glyphs {
+        match rows.iter_mut().find(|(r, _)| *r == g.code >> 8) {
+            Some((_, n)) => *n += 1,
+            None => rows.push((g.code >> 8, 1)),
+        }
+    }
+    let main = rows.iter().max_by_key(|(_, n)| *n).map_or(0, |(r, _)| *r);
+    let far: Vec<u32> = font
+        .glyphs
+        .iter()
+        .map(|g| g.code)
+        .filter(|c| c >> 8 != main)
+        .collect();
+    let (lo, hi) = (
+        font.glyphs.first().map_or(0, |g| g.code),
+        font.glyphs.last().map_or(0, |g| g.code),
+    );
+    let mut note = format!(
+        "the encoding table is {} of {} ({}%): PCF keeps a slot for every code point in the \
+         rectangle U+{lo:04X}–U+{hi:04X} (high byte × low byte)",
+        format_size(layout.encodings as u64),
+        format_size(layout.total as u64),
+        layout.encodings * 100 / layout.total.max(1),
+    );
+    if !far.is_empty() && far.len() <= 8 {
+        note.push_str(&format!(
+            "; {} alone widen it (drop them with --charset to save most of it)",
+            list_codes(&far)
+        ));
+    }
+    Some(note)
+}
