@@ -6,6 +6,7 @@ mod contract;
 mod deadweight;
 mod fonts;
 mod junk;
+mod lvfont;
 mod mpy;
 mod safety;
 mod util;

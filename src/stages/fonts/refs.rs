@@ -194,7 +194,11 @@ pub fn plan_edits(
             changes.join("; ")
         );
         let idx = plan.push(
-            Action::edit(inv, f.entry, out.into_bytes(), note).requiring(used.values().copied()),
+            // `.lvfontbin` is longer than `.bdf`: the code grows by a few bytes, the font
+            // shrinks by kilobytes.
+            Action::edit(inv, f.entry, out.into_bytes(), note)
+                .requiring(used.values().copied())
+                .forced(),
         );
         for ci in used.keys() {
             if let Some(v) = edits_of.get_mut(*ci) {
