@@ -17,6 +17,7 @@ pub mod library;
 pub mod lvfont;
 mod lvfont_read;
 pub mod pcf;
+mod pcf_write;
 mod refs;
 #[doc(hidden)]
 pub mod synth;
