@@ -196,8 +196,9 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
     };
 
     let mut count = 0i64;
-    let mut glyphs: Vec<(Glyph, Range<usize>)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let hint = chars.unwrap_or(0).clamp(0, 1 << 17) as usize;
+    let mut glyphs: Vec<Glyph> = Vec::with_capacity(hint);
+    let mut blocks: Vec<Range<usize>> = Vec::with_capacity(hint);
     loop {
         let (start, line) = lines
             .next()
@@ -222,11 +223,8 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
             Parsed::Encoded(g) => {
                 // Kept for LVGL, which holds them; the PCF writer leaves them out.
                 out.beyond_bmp += usize::from(g.code > 0xFFFF);
-                if seen.insert(g.code) {
-                    glyphs.push((g, range));
-                } else {
-                    out.duplicates.push(g.code);
-                }
+                glyphs.push(g);
+                blocks.push(range);
             }
         }
     }
@@ -236,13 +234,38 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
             chars.unwrap_or(0)
         ));
     }
-    glyphs.sort_by_key(|(g, _)| g.code);
+    let (g, b) = sort_unique(glyphs, blocks, &mut out.duplicates);
     out.duplicates.sort_unstable();
     out.duplicates.dedup();
-    let (g, b): (Vec<_>, Vec<_>) = glyphs.into_iter().unzip();
     out.font.glyphs = g;
     out.blocks = b;
     Ok(out)
+}
+
+/// Glyphs sorted by code point, the first definition of a code point kept (as on the device)
+/// and the others listed in `dups`. Files are nearly always sorted already: nothing is copied.
+fn sort_unique(
+    glyphs: Vec<Glyph>,
+    blocks: Vec<Range<usize>>,
+    dups: &mut Vec<u32>,
+) -> (Vec<Glyph>, Vec<Range<usize>>) {
+    if glyphs.windows(2).all(|w| w[0].code < w[1].code) {
+        return (glyphs, blocks);
+    }
+    let mut pairs: Vec<(Glyph, Range<usize>)> = glyphs.into_iter().zip(blocks).collect();
+    // Stable: among equal code points the first definition stays first.
+    pairs.sort_by_key(|(g, _)| g.code);
+    let mut g: Vec<Glyph> = Vec::with_capacity(pairs.len());
+    let mut b = Vec::with_capacity(pairs.len());
+    for (glyph, range) in pairs {
+        if g.last().is_some_and(|l| l.code == glyph.code) {
+            dups.push(glyph.code);
+        } else {
+            g.push(glyph);
+            b.push(range);
+        }
+    }
+    (g, b)
 }
 
 enum Parsed {
@@ -287,7 +310,7 @@ fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize),
     let advance = in_range(advance, -MAX_OFFSET, MAX_OFFSET, "DWIDTH", no)?;
     let (w, h, x, y) = bbx.ok_or(format!("line {no}: glyph without BBX"))?;
     let stride = Bitmap::stride(w);
-    let mut bits = Vec::new();
+    let mut bits = Vec::with_capacity(stride * h as usize);
     let mut rows = 0u32;
     let end = loop {
         let (_, line) = lines
@@ -298,7 +321,7 @@ fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize),
         if t == b"ENDCHAR" {
             break lines.pos;
         }
-        if t.first().is_some_and(u8::is_ascii_alphabetic) && hex_row(t).is_none() {
+        if t.first().is_some_and(u8::is_ascii_alphabetic) && !t.iter().all(|b| hex(*b).is_some()) {
             return Err(format!(
                 "line {no}: {} inside a BITMAP (missing ENDCHAR?)",
                 String::from_utf8_lossy(keyword(t))
@@ -309,14 +332,16 @@ fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize),
                 "line {no}: expected ENDCHAR after {h} BITMAP rows (BBX height)"
             ));
         }
-        let row = hex_row(t).ok_or(format!("line {no}: BITMAP row is not hex"))?;
-        if row.len() != stride {
+        let at = bits.len();
+        if !hex_row(t, &mut bits) {
+            return Err(format!("line {no}: BITMAP row is not hex"));
+        }
+        if bits.len() - at != stride {
             return Err(format!(
                 "line {no}: BITMAP row has {} bytes, BBX width {w} needs {stride}",
-                row.len()
+                bits.len() - at
             ));
         }
-        bits.extend_from_slice(&row);
         // Bits past the width are not part of the glyph.
         if w % 8 != 0 {
             if let Some(last) = bits.last_mut() {
@@ -344,16 +369,18 @@ fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize),
     Ok((Parsed::Encoded(g), end))
 }
 
-fn hex_row(t: &[u8]) -> Option<Vec<u8>> {
+/// Append the row's bytes to `out`; false when it is not an even number of hex digits.
+fn hex_row(t: &[u8], out: &mut Vec<u8>) -> bool {
     if t.len() & 1 == 1 {
-        return None;
+        return false;
     }
-    t.chunks(2)
-        .map(|p| match p {
-            [a, b] => Some(hex(*a)? << 4 | hex(*b)?),
-            _ => None,
-        })
-        .collect()
+    for p in t.chunks_exact(2) {
+        match (hex(p[0]), hex(p[1])) {
+            (Some(a), Some(b)) => out.push(a << 4 | b),
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// The same font with only `keep` glyphs, as BDF text: header and glyph blocks are copied

@@ -12,6 +12,8 @@ pub struct Encoded {
     /// LVGL (`.lvfontbin`) rather than PCF.
     pub lv: bool,
     pub glyphs: usize,
+    /// Size as LVGL, when PCF was written and LVGL could hold the font.
+    pub lv_size: Option<u64>,
     pub notes: Vec<String>,
 }
 
@@ -59,125 +61,121 @@ pub fn select(font: &Font, set: Option<&CharSet>, astral: bool) -> (Vec<bool>, V
     (keep, notes)
 }
 
-pub fn keep_only(font: &Font, keep: &[bool]) -> Font {
-    Font {
-        glyphs: font
-            .glyphs
-            .iter()
-            .zip(keep)
-            .filter(|(_, k)| **k)
-            .map(|(g, _)| g.clone())
-            .collect(),
-        ..font.clone()
+pub fn keep_only(mut font: Font, keep: &[bool]) -> Font {
+    let mut it = keep.iter();
+    font.glyphs.retain(|_| it.next().copied().unwrap_or(false));
+    font
+}
+
+/// Every glyph in its ink box (the pixels on screen stay where they are; unit-tested in glyph).
+fn crop(font: &mut Font) {
+    for g in &mut font.glyphs {
+        *g = g.cropped();
     }
 }
 
-fn cropped(font: &Font) -> Font {
-    Font {
-        glyphs: font.glyphs.iter().map(|g| g.cropped()).collect(),
-        ..font.clone()
-    }
-}
-
-/// Crop, write, and read our own output back: only a PCF that draws exactly what the source
-/// draws is planned. Glyphs above U+FFFF must have been left out.
-pub fn build(font: &Font) -> Result<(Vec<u8>, pcf::Layout), String> {
-    let cropped = cropped(font);
+/// The written PCF, read back, holds exactly the cropped font: the same glyphs (boxes, offsets,
+/// advances, pixels) and the ascent, descent and bounding box labels use.
+fn pcf_cropped(font: &Font) -> Result<(Vec<u8>, pcf::Layout), String> {
     let (out, layout) =
-        pcf::write(&cropped).ok_or("a glyph's metrics do not fit a PCF (over 32767)")?;
+        pcf::write(font).ok_or("a glyph's metrics do not fit a PCF (over 32767)")?;
     let back = pcf::read(&out).map_err(|e| format!("internal check failed: {e}"))?;
-    if !back.renders_like(font) {
+    let same = back.ascent == font.ascent
+        && back.descent == font.descent
+        && back.bounds.bounding_box() == font.bounds.bounding_box()
+        && back.glyphs == font.glyphs;
+    if !same {
         return Err("internal check failed: the written PCF would draw differently".into());
     }
     Ok((out, layout))
 }
 
+/// Crop, write, and read our own output back: only a PCF that draws exactly what the source
+/// draws is planned. Glyphs above U+FFFF must have been left out.
+pub fn build(font: &Font) -> Result<(Vec<u8>, pcf::Layout), String> {
+    let mut cropped = font.clone();
+    crop(&mut cropped);
+    pcf_cropped(&cropped)
+}
+
 /// The same for LVGL: write, then walk the file as the core reader does and compare every
 /// glyph and the head fields a label reads.
-pub fn build_lv(font: &Font) -> Result<(Vec<u8>, lvfont::Layout), String> {
-    let cropped = cropped(font);
-    let (out, layout) = lvfont::write(&cropped).map_err(|e| e.to_string())?;
+fn lv_cropped(font: &Font) -> Result<Vec<u8>, String> {
+    let (out, _) = lvfont::write(font).map_err(|e| e.to_string())?;
     let back = lvfont::check(&out).map_err(|e| format!("internal check failed: {e}"))?;
     let (w, h, _, y) = font.bounds.bounding_box();
-    let same = (
+    let head = (
         i32::from(back.default_advance),
         i32::from(back.font_size),
         i32::from(back.descent),
         i32::from(back.ascent),
-    ) == (w, h, y, font.ascent)
-        && back.glyphs.len() == font.glyphs.len()
-        && back
-            .glyphs
-            .iter()
-            .zip(&font.glyphs)
-            .all(|(a, b)| a.code == b.code && a.advance == b.advance && a.ink() == b.ink());
-    if !same {
+    );
+    if head != (w, h, y, font.ascent) || back.glyphs != font.glyphs {
         return Err("internal check failed: the written LVGL font would draw differently".into());
     }
-    Ok((out, layout))
+    Ok(out)
 }
 
 /// Encode `font` (kept glyphs; may hold code points above U+FFFF) as LVGL when `lv` is asked,
-/// else (or when LVGL cannot hold it) as PCF.
-pub fn encode(font: &Font, lv: bool) -> Result<Encoded, String> {
+/// else (or when LVGL cannot hold it) as PCF. `lv_size`: what LVGL would take, for the note.
+pub fn encode(mut font: Font, lv: bool) -> Result<Encoded, String> {
+    crop(&mut font);
     let mut notes = Vec::new();
     if lv {
-        match build_lv(font) {
-            Ok((bytes, _)) => {
+        match lv_cropped(&font) {
+            Ok(bytes) => {
                 return Ok(Encoded {
                     bytes,
                     lv: true,
                     glyphs: font.glyphs.len(),
+                    lv_size: None,
                     notes,
                 })
             }
             Err(why) => notes.push(format!("written as PCF, not LVGL: {why}")),
         }
     }
-    let astral = font.glyphs.iter().filter(|g| g.code > 0xFFFF).count();
-    let bmp = Font {
-        glyphs: font
-            .glyphs
-            .iter()
-            .filter(|g| g.code <= 0xFFFF)
-            .cloned()
-            .collect(),
-        ..font.clone()
-    };
+    let lv_size = lvfont::size(&font).ok().map(|s| s as u64);
+    let total = font.glyphs.len();
+    font.glyphs.retain(|g| g.code <= 0xFFFF);
+    let astral = total - font.glyphs.len();
     if astral > 0 {
         notes.push(format!(
             "{astral} glyph(s) above U+FFFF dropped (PCF cannot address them; \
              --font-format lvfontbin keeps them)"
         ));
     }
-    if bmp.glyphs.is_empty() {
+    if font.glyphs.is_empty() {
         return Err("every glyph is above U+FFFF, which PCF cannot address; \
                     --font-format lvfontbin can hold them"
             .into());
     }
-    let (bytes, layout) = build(&bmp)?;
-    notes.extend(table_note(&bmp, &layout));
+    let (bytes, layout) = pcf_cropped(&font)?;
+    notes.extend(table_note(&font, &layout));
     Ok(Encoded {
         bytes,
         lv: false,
-        glyphs: bmp.glyphs.len(),
+        glyphs: font.glyphs.len(),
+        lv_size,
         notes,
     })
 }
 
-/// What `--font-format lvfontbin` would write instead of `size` bytes, for fonts kept as PCF
-/// or BDF: a user short of space should find the option, and its cost.
-pub fn lv_saving(font: &Font, size: u64) -> Option<String> {
-    let lv = lvfont::size(&cropped(font)).ok()? as u64;
-    (lv < size).then(|| {
-        format!(
-            "as LVGL (--font-format lvfontbin, adafruit_bitmap_font {}+) it would be {}, {} less, \
-             but glyphs load more slowly on the board",
-            super::library::NEEDED_TEXT,
-            format_size(lv),
-            format_size(size - lv)
-        )
-    })
+impl Encoded {
+    /// What `--font-format lvfontbin` would write instead of `size` bytes, for fonts kept as
+    /// PCF or BDF: a user short of space should find the option, and its cost.
+    pub fn lv_saving(&self, size: u64) -> Option<String> {
+        let lv = self.lv_size?;
+        (lv < size).then(|| {
+            format!(
+                "as LVGL (--font-format lvfontbin, adafruit_bitmap_font {}+) it would be {}, {} \
+                 less, but glyphs load more slowly on the board",
+                super::library::NEEDED_TEXT,
+                format_size(lv),
+                format_size(size - lv)
+            )
+        })
+    }
 }
 
 /// The encoding table is a high-byte × low-byte rectangle: say so when it dominates the file.

@@ -87,17 +87,34 @@ impl Bitmap {
         Some((left, top, right.saturating_sub(left), bottom - top + 1))
     }
 
-    /// Copy of the rectangle (x0, y0, w, h).
+    /// Copy of the rectangle (x0, y0, w, h), row by row with byte shifts (fonts with tens of
+    /// thousands of glyphs are cropped on every run).
     pub fn crop(&self, x0: u32, y0: u32, w: u32, h: u32) -> Bitmap {
-        let mut out = Bitmap::new(w, h);
-        for y in 0..h {
-            for x in 0..w {
-                if self.get(x0 + x, y0 + y) {
-                    out.set(x, y);
+        let (src, dst) = (Bitmap::stride(self.w), Bitmap::stride(w));
+        let (skip, shift) = (x0 as usize / 8, x0 % 8);
+        let mut bits = Vec::with_capacity(dst * h as usize);
+        for y in y0..y0 + h {
+            let row = self
+                .bits
+                .get(y as usize * src..(y as usize + 1) * src)
+                .unwrap_or(&[]);
+            let byte = |i: usize| row.get(i).copied().unwrap_or(0);
+            for j in 0..dst {
+                let hi = byte(skip + j) << shift;
+                let lo = if shift == 0 {
+                    0
+                } else {
+                    byte(skip + j + 1) >> (8 - shift)
+                };
+                bits.push(hi | lo);
+            }
+            if !w.is_multiple_of(8) {
+                if let Some(last) = bits.last_mut() {
+                    *last &= 0xFFu8 << (8 - w % 8);
                 }
             }
         }
-        out
+        Bitmap { w, h, bits }
     }
 }
 
@@ -211,6 +228,30 @@ mod tests {
         assert_eq!((c.bitmap.w, c.bitmap.h), (33, 6));
         assert_eq!((c.x, c.y), (2, 0));
         assert_eq!(c.ink(), g.ink());
+    }
+
+    #[test]
+    fn crop_matches_pixel_by_pixel() {
+        let mut seed = 7u32;
+        for _ in 0..200 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let (w, h) = (1 + seed % 40, 1 + (seed >> 8) % 9);
+            let mut b = Bitmap::new(w, h);
+            for i in 0..w * h {
+                if (seed >> (i % 23)) & 1 == 1 {
+                    b.set(i % w, i / w);
+                }
+            }
+            let (x0, y0) = ((seed >> 4) % w, (seed >> 12) % h);
+            let (cw, ch) = (w - x0, h - y0);
+            let c = b.crop(x0, y0, cw, ch);
+            for y in 0..ch {
+                for x in 0..cw {
+                    assert_eq!(c.get(x, y), b.get(x0 + x, y0 + y));
+                }
+            }
+            assert_eq!(c.bits.len(), Bitmap::stride(cw) * ch as usize);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! order (the core reader walks the records one by one), glyph id 0 an empty record. [`check`]
 //! walks a file the way the core reader does and is run on everything the writer produces.
 
-use super::glyph::{Font, Glyph};
+use super::glyph::{Bitmap, Font, Glyph};
 use super::lvfont_read::BitWriter;
 
 pub use super::lvfont_read::{check, read, LvFont};
@@ -278,9 +278,18 @@ pub fn write(font: &Font) -> Result<(Vec<u8>, Layout), Unfit> {
         bw.put(g.y as u32, w.xy);
         bw.put(g.bitmap.w, w.wh);
         bw.put(g.bitmap.h, w.wh);
-        for y in 0..g.bitmap.h {
-            for x in 0..g.bitmap.w {
-                bw.put(u32::from(g.bitmap.get(x, y)), 1);
+        let stride = Bitmap::stride(g.bitmap.w);
+        for row in g
+            .bitmap
+            .bits
+            .chunks(stride.max(1))
+            .take(g.bitmap.h as usize)
+        {
+            let mut left = g.bitmap.w;
+            for byte in row {
+                let n = left.min(8);
+                bw.put(u32::from(byte >> (8 - n)), n as u8);
+                left -= n;
             }
         }
         bw.finish();

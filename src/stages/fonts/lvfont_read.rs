@@ -67,16 +67,21 @@ struct BitReader<'a> {
 
 impl BitReader<'_> {
     fn get(&mut self, bits: u8) -> Result<u32, Malformed> {
-        let mut v = 0u32;
-        for _ in 0..bits {
+        let mut v = 0u64;
+        let mut need = u32::from(bits);
+        while need > 0 {
             let byte = self
                 .d
                 .get(self.pos / 8)
                 .ok_or("a glyph record runs past the glyf table")?;
-            v = (v << 1) | u32::from(byte >> (7 - self.pos % 8) & 1);
-            self.pos += 1;
+            let avail = 8 - (self.pos % 8) as u32;
+            let n = need.min(avail);
+            let chunk = (u32::from(*byte) >> (avail - n)) & ((1 << n) - 1);
+            v = (v << n) | u64::from(chunk);
+            self.pos += n as usize;
+            need -= n;
         }
-        Ok(v)
+        Ok(v as u32)
     }
 
     fn signed(&mut self, bits: u8) -> Result<i32, Malformed> {
@@ -212,14 +217,16 @@ pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
         if w > 4096 || gh > 4096 {
             return Err(Malformed(format!("glyph id {id} is {w}×{gh} pixels")));
         }
-        let mut bitmap = Bitmap::new(w, gh);
-        for py in 0..gh {
-            for px in 0..w {
-                if r.get(1)? == 1 {
-                    bitmap.set(px, py);
-                }
+        let mut bits = Vec::with_capacity(Bitmap::stride(w) * gh as usize);
+        for _ in 0..gh {
+            let mut left = w;
+            while left > 0 {
+                let n = left.min(8);
+                bits.push((r.get(n as u8)? << (8 - n)) as u8);
+                left -= n;
             }
         }
+        let bitmap = Bitmap { w, h: gh, bits };
         r.pos = r.pos.div_ceil(8) * 8;
         boxes.push(Some(Glyph {
             code: 0,

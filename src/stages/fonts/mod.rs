@@ -34,7 +34,7 @@ use crate::scan::{Category, Entry, Inventory};
 use crate::units::format_size;
 
 pub use convert::build;
-use convert::{encode, keep_only, lv_saving, select};
+use convert::{encode, keep_only, select};
 
 use charset::CharSet;
 use library::Loader;
@@ -112,15 +112,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         let c = if e.ext() == "pcf" {
             plan_pcf(inv, e, &bytes, charset.as_ref(), &mut target, &mut plan)
         } else {
-            plan_bdf(
-                inv,
-                e,
-                &bytes,
-                charset.as_ref(),
-                cfg,
-                &mut target,
-                &mut plan,
-            )
+            plan_bdf(inv, e, bytes, charset.as_ref(), cfg, &mut target, &mut plan)
         };
         conversions.extend(c);
     }
@@ -180,13 +172,13 @@ fn out_name(inv: &Inventory, e: &Entry, ext: &str, target: &Target) -> Result<Pa
 fn plan_bdf<'a>(
     inv: &Inventory,
     e: &'a Entry,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     set: Option<&CharSet>,
     cfg: &Config,
     target: &mut Target,
     plan: &mut StagePlan,
 ) -> Option<Conversion<'a>> {
-    let file = match bdf::parse(bytes) {
+    let mut file = match bdf::parse(&bytes) {
         Ok(f) => f,
         Err(why) => {
             plan.push(bad(e, "BDF font not read", &why));
@@ -222,7 +214,7 @@ fn plan_bdf<'a>(
 
     if cfg.fonts.keep_names {
         if set.is_some() {
-            let out = bdf::subset(bytes, &file, &keep);
+            let out = bdf::subset(&bytes, &file, &keep);
             if (out.len() as u64) < e.size {
                 let kept = keep.iter().filter(|k| **k).count();
                 let note = join(format!("subset in place: {kept} glyph(s) kept"), &notes);
@@ -232,7 +224,9 @@ fn plan_bdf<'a>(
         return None;
     }
 
-    let font = keep_only(&file.font, &keep);
+    // A whole-Unicode BDF is megabytes: from here on only the parsed glyphs are needed.
+    drop(bytes);
+    let font = keep_only(std::mem::take(&mut file.font), &keep);
     let mut lv = target.lv;
     if lv {
         if let Err(why) = out_name(inv, e, "lvfontbin", target) {
@@ -240,7 +234,7 @@ fn plan_bdf<'a>(
             lv = false;
         }
     }
-    let enc = match encode(&font, lv) {
+    let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
             plan.push(bad(e, "not converted", &why));
@@ -255,7 +249,10 @@ fn plan_bdf<'a>(
         }
     };
     let lv_note = (!enc.lv)
-        .then(|| lv_saving(&font, enc.bytes.len() as u64).or_else(|| lv_saving(&font, e.size)))
+        .then(|| {
+            enc.lv_saving(enc.bytes.len() as u64)
+                .or_else(|| enc.lv_saving(e.size))
+        })
         .flatten();
     if enc.bytes.len() as u64 >= e.size {
         let mut why = vec![format!(
@@ -315,7 +312,7 @@ fn plan_pcf<'a>(
         ));
         return None;
     }
-    let font = keep_only(&src, &keep);
+    let font = keep_only(src, &keep);
     let mut lv = target.lv;
     let lv_rel = if lv {
         out_name(inv, e, "lvfontbin", target)
@@ -325,7 +322,7 @@ fn plan_pcf<'a>(
         None
     };
     lv &= lv_rel.is_some();
-    let enc = match encode(&font, lv) {
+    let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
             plan.push(bad(e, "not repacked", &why));
@@ -333,7 +330,7 @@ fn plan_pcf<'a>(
         }
     };
     let lv_note = (!enc.lv)
-        .then(|| lv_saving(&font, enc.bytes.len().min(e.size as usize) as u64))
+        .then(|| enc.lv_saving(enc.bytes.len().min(e.size as usize) as u64))
         .flatten();
     if enc.bytes.len() as u64 >= e.size {
         if let Some(n) = lv_note {

@@ -181,7 +181,22 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
                 let stride = row_bytes(w, pad);
                 let raw = bt.bytes(data_start.saturating_add(off), stride * h as usize)?;
                 let mut bitmap = Bitmap::new(w, h);
-                for y in 0..h {
+                let swapped = msbyte == lsbit_first && unit > 1;
+                if !lsbit_first && !swapped {
+                    // Our own format (and bdftopcf's default): rows are copied as they are.
+                    let s = Bitmap::stride(w);
+                    for (y, row) in bitmap.bits.chunks_mut(s.max(1)).enumerate() {
+                        if let Some(from) = raw.get(y * stride..y * stride + s) {
+                            row.copy_from_slice(from);
+                        }
+                        if w % 8 != 0 {
+                            if let Some(last) = row.last_mut() {
+                                *last &= 0xFFu8 << (8 - w % 8);
+                            }
+                        }
+                    }
+                }
+                for y in (0..h).filter(|_| lsbit_first || swapped) {
                     for x in 0..w {
                         let mut byte = y as usize * stride + x as usize / 8;
                         if msbyte == lsbit_first && unit > 1 {
