@@ -285,3 +285,66 @@ fn lvfontbin_more_glyphs_than_ids_falls_back_to_pcf() {
         "{out}"
     );
 }
+
+/// FontForge's BDF 2.2 export: METRICSSET, font-wide SWIDTH/DWIDTH (a glyph may omit its own),
+/// SWIDTH1/DWIDTH1/VVECTOR lines. Read, not refused, and converted to both formats losslessly.
+const FONTFORGE: &str = "STARTFONT 2.2\nCOMMENT Created by FontForge\n\
+    FONT -FontForge-Test Sans-Medium-R-Normal--10-100-75-75-P-60-ISO10646-1\nSIZE 10 75 75\n\
+    FONTBOUNDINGBOX 7 10 0 -2\nMETRICSSET 2\nSWIDTH 600 0\nDWIDTH 6 0\nSWIDTH1 0 1000\n\
+    DWIDTH1 0 10\nVVECTOR 3 8\nSTARTPROPERTIES 3\nFONT_ASCENT 8\nFONT_DESCENT 2\n\
+    DEFAULT_CHAR 32\nENDPROPERTIES\nCHARS 3\n\
+    STARTCHAR space\nENCODING 32\nBBX 0 0 0 0\nBITMAP\nENDCHAR\n\
+    STARTCHAR A\nENCODING 65\nSWIDTH 700 0\nDWIDTH 7 0\nSWIDTH1 0 1000\nDWIDTH1 0 10\n\
+    VVECTOR 3 8\nBBX 5 7 1 0\nBITMAP\n20\n50\n88\n88\nF8\n88\n88\nENDCHAR\n\
+    STARTCHAR g\nENCODING 103\nBBX 4 6 1 -2\nBITMAP\n70\n90\n90\n70\n10\nE0\nENDCHAR\nENDFONT\n";
+
+#[test]
+fn fontforge_bdf_2_2_is_read_and_converted() {
+    for format in ["pcf", "lvfontbin"] {
+        let t = tempfile::tempdir().expect("tempdir");
+        let src = tempfile::tempdir().expect("tempdir");
+        write(t.path(), "ff.bdf", FONTFORGE.as_bytes());
+        write(src.path(), "ff.bdf", FONTFORGE.as_bytes());
+        let bk = tempfile::tempdir().expect("tempdir");
+        optimize(t.path(), bk.path(), &["--font-format", format]);
+        let out = t.path().join(format!("ff.{format}"));
+        assert!(out.exists(), "{format} not written");
+        interop(&[], &[vec![out, src.path().join("ff.bdf")]]);
+    }
+}
+
+#[test]
+fn the_terminal_font_is_neither_dead_weight_nor_converted() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let r = t.path();
+    let pcf = fs::read(fixture("fonts/6x13.pcf")).expect("fixture");
+    write(r, "code.py", b"print('hello')\n");
+    write(
+        r,
+        "settings.toml",
+        b"CIRCUITPY_TERMINAL_FONT = \"/fonts/Term.pcf\"\n",
+    );
+    write(r, "fonts/term.pcf", &pcf);
+    write(r, "fonts/other.pcf", &pcf);
+    write(r, "fonts/terminal.lvfontbin", b"\x30\0\0\0head");
+    let before = snapshot(r);
+    let o = run(cpslim().arg("audit").arg(r).args([
+        "-v",
+        "--font-format",
+        "lvfontbin",
+        "--cp-version",
+        "10.2.1",
+    ]));
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    // other.pcf shows the asset check and the conversion ran; the terminal fonts are left out.
+    assert!(
+        out.contains("fonts/other.pcf") && out.contains("fonts/other.lvfontbin"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("term.pcf") && !out.contains("terminal.lvfontbin"),
+        "{out}"
+    );
+    assert_eq!(snapshot(r), before);
+}

@@ -61,13 +61,16 @@ def read_bdf(path, astral=False):
     lines = open(path, "rb").read().decode("latin-1").splitlines()
     i = 0
     fbb = None
+    font_dwidth = None  # BDF 2.2 (FontForge): a font-wide DWIDTH before the glyphs
     while i < len(lines):
         t = lines[i].split()
         i += 1
         if not t:
             continue
         k = t[0]
-        if k == "FONTBOUNDINGBOX":
+        if k == "DWIDTH":
+            font_dwidth = int(t[1])
+        elif k == "FONTBOUNDINGBOX":
             fbb = tuple(int(v) for v in t[1:5])
         elif k == "FONT_ASCENT":
             s.ascent = int(t[1])
@@ -76,7 +79,8 @@ def read_bdf(path, astral=False):
         elif k == "DEFAULT_CHAR":
             s.default_char = int(t[1])
         elif k == "STARTCHAR":
-            enc = adv = bbx = None
+            enc = bbx = None
+            adv = font_dwidth
             while True:
                 t = lines[i].split()
                 i += 1

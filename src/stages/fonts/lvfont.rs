@@ -11,7 +11,7 @@
 use super::glyph::{Bitmap, Font, Glyph};
 use super::lvfont_read::BitWriter;
 
-pub use super::lvfont_read::{check, read, LvFont};
+pub use super::lvfont_read::{check, check_with, read, LvFont};
 
 /// The `head` section's size, which both loaders use as the magic number.
 pub const MAGIC: [u8; 4] = [0x30, 0, 0, 0];

@@ -150,8 +150,24 @@ fn sections(file: &[u8]) -> Result<Sections<'_>, Malformed> {
     })
 }
 
-/// Check every rule of `docs/lvfontbin.md` and read the glyphs (code point → glyph).
+/// Check every rule of `docs/lvfontbin.md` and read the glyphs (sorted by code point).
 pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
+    let mut glyphs = Vec::new();
+    let mut font = check_with(file, |g| {
+        glyphs.push(g);
+        Ok(())
+    })?;
+    glyphs.sort_by_key(|g| g.code);
+    font.glyphs = glyphs;
+    Ok(font)
+}
+
+/// [`check`] handing each glyph to `each` in glyph-id order instead of keeping them (cpslim's
+/// own files number glyphs in code-point order). The returned font has no glyphs.
+pub fn check_with(
+    file: &[u8],
+    mut each: impl FnMut(Glyph) -> Result<(), Malformed>,
+) -> Result<LvFont, Malformed> {
     if file.get(..4) != Some(&super::lvfont::MAGIC[..]) {
         return Err("no LVGL head magic (30 00 00 00)".into());
     }
@@ -193,6 +209,60 @@ pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
             u16_at(s.loca, at)? as usize
         })
     };
+
+    // cmap first: which code point each glyph id draws (each id at most once).
+    let c = s.cmap;
+    let n = u32_at(c, 8)? as usize;
+    if n.saturating_mul(16) > c.len().saturating_sub(12) {
+        return Err("cmap count larger than the table".into());
+    }
+    let mut code_of: Vec<Option<u32>> = vec![None; count];
+    let mut spans: Vec<(u32, u32)> = Vec::new();
+    for i in 0..n {
+        let at = 12 + 16 * i;
+        let data = u32_at(c, at)? as usize;
+        let start = u32_at(c, at + 4)?;
+        let len = u32::from(u16_at(c, at + 8)?);
+        let first = usize::from(u16_at(c, at + 10)?);
+        let entries = usize::from(u16_at(c, at + 12)?);
+        let sparse = match c.get(at + 14) {
+            Some(2) => false,
+            Some(3) => true,
+            f => {
+                return Err(Malformed(format!(
+                    "cmap format {f:?}: only formats 2 and 3 load reliably"
+                )))
+            }
+        };
+        spans.push((start, start + len));
+        let total = if sparse { entries } else { len as usize };
+        for k in 0..total {
+            let code = if sparse {
+                start + u32::from(u16_at(c, data + 2 * k)?)
+            } else {
+                start + k as u32
+            };
+            if code >= start + len {
+                return Err(Malformed(format!(
+                    "cmap lists U+{code:04X} outside its range"
+                )));
+            }
+            let id = first + k;
+            let slot = code_of.get_mut(id).filter(|_| id > 0).ok_or_else(|| {
+                Malformed(format!(
+                    "U+{code:04X} maps to glyph id {id}, not in loca ({count})"
+                ))
+            })?;
+            if slot.replace(code).is_some() {
+                return Err(Malformed(format!("glyph id {id} is mapped twice")));
+            }
+        }
+    }
+    spans.sort_unstable();
+    if spans.windows(2).any(|w| w[0].1 > w[1].0) {
+        return Err("cmap ranges overlap (the core reader stops at the first)".into());
+    }
+
     // The core reader's walk: records back to back from the start of glyf's data, one per id.
     let mut r = BitReader {
         d: s.glyf,
@@ -201,9 +271,7 @@ pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
     if offset(0)? != 8 {
         return Err("glyph id 0 is not the empty record at the start of glyf".into());
     }
-    let mut boxes = Vec::with_capacity(count);
-    boxes.push(None);
-    for id in 1..count {
+    for (id, code) in code_of.iter().enumerate().skip(1) {
         if offset(id)? * 8 != r.pos {
             return Err(Malformed(format!(
                 "glyph id {id} does not start where the previous record ends (shared or out of order)"
@@ -226,78 +294,27 @@ pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
                 left -= n;
             }
         }
-        let bitmap = Bitmap { w, h: gh, bits };
         r.pos = r.pos.div_ceil(8) * 8;
-        boxes.push(Some(Glyph {
-            code: 0,
-            advance,
-            x,
-            y,
-            bitmap,
-        }));
+        if let Some(code) = *code {
+            let bitmap = Bitmap { w, h: gh, bits };
+            each(Glyph {
+                code,
+                advance,
+                x,
+                y,
+                bitmap,
+            })?;
+        }
     }
     if r.pos != s.glyf.len() * 8 {
         return Err("bytes left after the last glyph record".into());
     }
-
-    let c = s.cmap;
-    let n = u32_at(c, 8)? as usize;
-    if n.saturating_mul(16) > c.len().saturating_sub(12) {
-        return Err("cmap count larger than the table".into());
-    }
-    let mut used = vec![false; count];
-    let mut spans: Vec<(u32, u32)> = Vec::new();
-    let mut glyphs = Vec::new();
-    for i in 0..n {
-        let at = 12 + 16 * i;
-        let data = u32_at(c, at)? as usize;
-        let start = u32_at(c, at + 4)?;
-        let len = u32::from(u16_at(c, at + 8)?);
-        let first = usize::from(u16_at(c, at + 10)?);
-        let entries = usize::from(u16_at(c, at + 12)?);
-        let codes: Vec<u32> = match c[at + 14] {
-            2 => (start..start + len).collect(),
-            3 => (0..entries)
-                .map(|k| Ok(start + u32::from(u16_at(c, data + 2 * k)?)))
-                .collect::<Result<_, Malformed>>()?,
-            f => {
-                return Err(Malformed(format!(
-                    "cmap format {f}: only formats 2 and 3 load reliably"
-                )))
-            }
-        };
-        spans.push((start, start + len));
-        for (k, code) in codes.into_iter().enumerate() {
-            if code >= start + len {
-                return Err(Malformed(format!(
-                    "cmap lists U+{code:04X} outside its range"
-                )));
-            }
-            let id = first + k;
-            let slot = used.get_mut(id).filter(|_| id > 0).ok_or_else(|| {
-                Malformed(format!(
-                    "U+{code:04X} maps to glyph id {id}, not in loca ({count})"
-                ))
-            })?;
-            if std::mem::replace(slot, true) {
-                return Err(Malformed(format!("glyph id {id} is mapped twice")));
-            }
-            if let Some(Some(g)) = boxes.get(id) {
-                glyphs.push(Glyph { code, ..g.clone() });
-            }
-        }
-    }
-    spans.sort_unstable();
-    if spans.windows(2).any(|w| w[0].1 > w[1].0) {
-        return Err("cmap ranges overlap (the core reader stops at the first)".into());
-    }
-    glyphs.sort_by_key(|g| g.code);
     Ok(LvFont {
         font_size,
         ascent,
         descent,
         default_advance,
-        glyphs,
+        glyphs: Vec::new(),
     })
 }
 

@@ -58,6 +58,21 @@ impl Table<'_> {
 /// Read a PCF as adafruit_bitmap_font would see it (every encoded glyph, ascent, descent,
 /// bounding box). Other bitmap formats are read too, so they can be repacked into 0xE.
 pub fn read(file: &[u8]) -> Result<Font, String> {
+    let mut glyphs = Vec::new();
+    let mut font = read_with(file, |g| {
+        glyphs.push(g);
+        Ok(())
+    })?;
+    font.glyphs = glyphs;
+    Ok(font)
+}
+
+/// [`read`] one glyph at a time, in code-point order, without keeping them (verifying a
+/// whole-Unicode font must not hold a second copy of it). The returned font has no glyphs.
+pub fn read_with(
+    file: &[u8],
+    mut each: impl FnMut(Glyph) -> Result<(), String>,
+) -> Result<Font, String> {
     let whole = Table {
         d: file,
         msb: false,
@@ -160,19 +175,17 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
         return Err("bad encoding ranges".into());
     }
     let cols = hi2 - lo2 + 1;
-    let mut glyphs = Vec::new();
     let mut budget = file.len().saturating_mul(16).saturating_add(1 << 20);
-    let mut cache: Vec<Option<Glyph>> = vec![None; nglyphs.min(nmetrics)];
     for hi in lo1..=hi1 {
         for lo in lo2..=hi2 {
             let idx = et.u16(14 + 2 * ((hi - lo1) * cols + lo - lo2) as usize)? as usize;
             if idx == 0xFFFF {
                 continue;
             }
-            let slot = cache
-                .get_mut(idx)
-                .ok_or("encoding points past the glyphs")?;
-            if slot.is_none() {
+            if idx >= nglyphs.min(nmetrics) {
+                return Err("encoding points past the glyphs".into());
+            }
+            {
                 let [lsb, rsb, advance, ascent, descent] = metric(idx)?;
                 let w = u32::try_from(rsb - lsb).map_err(|_| "glyph with negative width")?;
                 let h =
@@ -214,23 +227,17 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
                         }
                     }
                 }
-                *slot = Some(Glyph {
-                    code: 0,
+                // Many code points may share one glyph: bound the work by the file's size.
+                budget = budget
+                    .checked_sub(bitmap.bits.len() + 32)
+                    .ok_or("too many code points share large glyphs")?;
+                each(Glyph {
+                    code: hi << 8 | lo,
                     advance,
                     x: lsb,
                     y: -descent,
                     bitmap,
-                });
-            }
-            if let Some(g) = slot {
-                // Many code points may share one glyph: bound the copies by the file's size.
-                budget = budget
-                    .checked_sub(g.bitmap.bits.len() + 32)
-                    .ok_or("too many code points share large glyphs")?;
-                glyphs.push(Glyph {
-                    code: hi << 8 | lo,
-                    ..g.clone()
-                });
+                })?;
             }
         }
     }
@@ -239,7 +246,7 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
         descent: font_descent,
         bounds,
         default_char: (default != 0xFFFF).then_some(default),
-        glyphs,
+        glyphs: Vec::new(),
     })
 }
 

@@ -29,19 +29,41 @@ fn metrics(g: &Glyph) -> [i32; 5] {
     [lsb, rsb, g.advance, ascent, -g.y]
 }
 
-/// For each glyph, the first glyph with the same bitmap (itself when it is the first).
+/// For each glyph, the first glyph with the same bitmap (itself when it is the first). Sorted
+/// by a hash of the bitmap, then equal hashes compared byte for byte.
 fn shared(glyphs: &[Glyph]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..glyphs.len() as u32).collect();
-    let key = |i: &u32| {
-        let b = &glyphs[*i as usize].bitmap;
-        (b.w, b.h, &b.bits[..])
-    };
-    order.sort_by(|a, b| key(a).cmp(&key(b)).then(a.cmp(b)));
-    let mut rep: Vec<u32> = (0..glyphs.len() as u32).collect();
-    for pair in order.windows(2) {
-        if key(&pair[0]) == key(&pair[1]) {
-            rep[pair[1] as usize] = rep[pair[0] as usize];
+    let hash = |g: &Glyph| {
+        let b = &g.bitmap;
+        let mut h = 0xcbf2_9ce4_8422_2325u64 ^ (u64::from(b.w) << 32 | u64::from(b.h));
+        for &byte in &b.bits {
+            h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
+        h
+    };
+    let mut order: Vec<(u64, u32)> = glyphs
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (hash(g), i as u32))
+        .collect();
+    order.sort_unstable();
+    let mut rep: Vec<u32> = (0..glyphs.len() as u32).collect();
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i + 1;
+        while j < order.len() && order[j].0 == order[i].0 {
+            j += 1;
+        }
+        // Within one hash, each glyph points at the first earlier glyph with equal bits.
+        for k in i + 1..j {
+            let gk = &glyphs[order[k].1 as usize].bitmap;
+            if let Some(first) = order[i..k]
+                .iter()
+                .find(|(_, m)| glyphs[*m as usize].bitmap == *gk)
+            {
+                rep[order[k].1 as usize] = rep[first.1 as usize];
+            }
+        }
+        i = j;
     }
     rep
 }
