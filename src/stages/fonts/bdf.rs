@@ -6,6 +6,7 @@
 //! Everything that decides pixels is validated strictly: a malformed glyph fails the file, which
 //! the stage then reports and leaves alone.
 
+use std::io::BufRead;
 use std::ops::Range;
 
 use super::glyph::{Bitmap, Bounds, Font, Glyph};
@@ -32,43 +33,57 @@ pub struct BdfFile {
     pub duplicates: Vec<u32>,
 }
 
-struct Lines<'a> {
-    src: &'a [u8],
+/// Lines read one at a time from any buffered reader, so a megabyte font is never held whole.
+struct Lines<R> {
+    r: R,
+    buf: Vec<u8>,
+    /// Offset of the next line in the file.
     pos: usize,
     /// 1-based number of the line last returned.
     no: usize,
+    error: Option<std::io::Error>,
 }
 
-impl<'a> Lines<'a> {
-    /// Next line as (start offset, content without the line break), skipping nothing.
-    fn next_raw(&mut self) -> Option<(usize, &'a [u8])> {
-        if self.pos >= self.src.len() {
-            return None;
-        }
+impl<R: BufRead> Lines<R> {
+    /// Reads the next line into `buf`: (start offset, content range without the line break).
+    fn advance(&mut self) -> Option<(usize, Range<usize>)> {
+        self.buf.clear();
+        let n = match self.r.read_until(b'\n', &mut self.buf) {
+            Ok(0) => return None,
+            Ok(n) => n,
+            Err(e) => {
+                self.error = Some(e);
+                return None;
+            }
+        };
         let start = self.pos;
-        let rest = self.src.get(start..).unwrap_or(&[]);
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.src.len(), |i| start + i);
-        self.pos = (end + 1).min(self.src.len().max(end + 1));
+        self.pos += n;
         self.no += 1;
-        let mut line = self.src.get(start..end).unwrap_or(&[]);
-        if let Some(l) = line.strip_suffix(b"\r") {
-            line = l;
+        let mut end = self.buf.len();
+        if self.buf.get(end.wrapping_sub(1)) == Some(&b'\n') {
+            end -= 1;
         }
-        Some((start, line))
+        if end > 0 && self.buf.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Some((start, 0..end))
+    }
+
+    /// Next line as (start offset, line number, content without the line break).
+    fn next_raw(&mut self) -> Option<(usize, usize, &[u8])> {
+        let (start, range) = self.advance()?;
+        Some((start, self.no, self.buf.get(range).unwrap_or(&[])))
     }
 
     /// Next line that is neither blank nor a COMMENT.
-    fn next(&mut self) -> Option<(usize, &'a [u8])> {
+    fn next(&mut self) -> Option<(usize, usize, &[u8])> {
         loop {
-            let (start, line) = self.next_raw()?;
-            let kw = keyword(line);
+            let (start, range) = self.advance()?;
+            let kw = keyword(self.buf.get(range.clone()).unwrap_or(&[]));
             if kw.is_empty() || kw == b"COMMENT" {
                 continue;
             }
-            return Some((start, line));
+            return Some((start, self.no, self.buf.get(range).unwrap_or(&[])));
         }
     }
 }
@@ -122,8 +137,27 @@ fn hex(b: u8) -> Option<u8> {
 
 /// Parse a whole BDF file. `Err` carries a message for the user (line number included).
 pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
-    let mut lines = Lines { src, pos: 0, no: 0 };
-    let (_, first) = lines.next().ok_or("empty file")?;
+    parse_from(src)
+}
+
+/// [`parse`] from a reader, line by line (the stage streams fonts from the drive).
+pub fn parse_from(r: impl BufRead) -> Result<BdfFile, String> {
+    let mut lines = Lines {
+        r,
+        buf: Vec::new(),
+        pos: 0,
+        no: 0,
+        error: None,
+    };
+    let result = parse_lines(&mut lines);
+    match lines.error {
+        Some(e) => Err(format!("read error: {e}")),
+        None => result,
+    }
+}
+
+fn parse_lines<R: BufRead>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
+    let (_, _, first) = lines.next().ok_or("empty file")?;
     if keyword(first) != b"STARTFONT" {
         return Err("not a BDF font (no STARTFONT)".into());
     }
@@ -144,10 +178,9 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
     let mut header_end = 0;
     // Header and properties, up to CHARS.
     while chars.is_none() {
-        let (start, line) = lines
+        let (start, no, line) = lines
             .next()
             .ok_or("truncated: no CHARS line before the end of the file")?;
-        let no = lines.no;
         match keyword(line) {
             b"FONTBOUNDINGBOX" => {
                 let v = ints(line, 4, "FONTBOUNDINGBOX", no)?;
@@ -200,10 +233,9 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
     let mut glyphs: Vec<Glyph> = Vec::with_capacity(hint);
     let mut blocks: Vec<Range<usize>> = Vec::with_capacity(hint);
     loop {
-        let (start, line) = lines
+        let (start, no, line) = lines
             .next()
             .ok_or("truncated: the file ends before ENDFONT")?;
-        let no = lines.no;
         match keyword(line) {
             b"ENDFONT" => break,
             b"STARTCHAR" => {}
@@ -215,7 +247,7 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
             }
         }
         count += 1;
-        let (g, end) = glyph(&mut lines, font_dwidth)?;
+        let (g, end) = glyph(lines, font_dwidth)?;
         let range = start..end;
         match g {
             Parsed::Unencoded => out.unencoded += 1,
@@ -274,15 +306,17 @@ enum Parsed {
 }
 
 /// One glyph after its STARTCHAR line; returns it and the offset just past its ENDCHAR line.
-fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize), String> {
+fn glyph<R: BufRead>(
+    lines: &mut Lines<R>,
+    font_dwidth: Option<i64>,
+) -> Result<(Parsed, usize), String> {
     let mut code: Option<i64> = None;
     let mut advance = font_dwidth;
     let mut bbx = None;
     loop {
-        let (_, line) = lines
+        let (_, no, line) = lines
             .next()
             .ok_or("truncated: the file ends inside a glyph")?;
-        let no = lines.no;
         match keyword(line) {
             b"ENCODING" => code = Some(ints(line, 1, "ENCODING", no)?[0]),
             b"DWIDTH" => advance = Some(ints(line, 1, "DWIDTH", no)?[0]),
@@ -313,10 +347,9 @@ fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize),
     let mut bits = Vec::with_capacity(stride * h as usize);
     let mut rows = 0u32;
     let end = loop {
-        let (_, line) = lines
+        let (_, no, line) = lines
             .next_raw()
             .ok_or("truncated: the file ends inside a BITMAP")?;
-        let no = lines.no;
         let t = line.trim_ascii();
         if t == b"ENDCHAR" {
             break lines.pos;

@@ -25,6 +25,8 @@ pub mod terminal;
 #[cfg(test)]
 mod tests;
 
+use std::fs::File;
+use std::io::{BufReader, Read, Take};
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, FontFormat};
@@ -102,22 +104,55 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
 
     let mut conversions = Vec::new();
     for e in fonts {
-        let bytes = match inv.read(&e.rel) {
+        let streamed = e.ext() == "bdf" && !cfg.fonts.keep_names;
+        let read = if streamed {
+            open_stream(inv, e).map(Source::Stream)
+        } else {
+            inv.read(&e.rel).map(Source::Bytes)
+        };
+        let source = match read {
             Ok(b) => b,
             Err(err) => {
                 plan.push(Action::report(&e.rel, e.size, format!("not read: {err}")).warning());
                 continue;
             }
         };
-        let c = if e.ext() == "pcf" {
-            plan_pcf(inv, e, &bytes, charset.as_ref(), &mut target, &mut plan)
-        } else {
-            plan_bdf(inv, e, bytes, charset.as_ref(), cfg, &mut target, &mut plan)
+        let c = match source {
+            Source::Bytes(bytes) if e.ext() == "pcf" => {
+                plan_pcf(inv, e, &bytes, charset.as_ref(), &mut target, &mut plan)
+            }
+            source => plan_bdf(
+                inv,
+                e,
+                source,
+                charset.as_ref(),
+                cfg,
+                &mut target,
+                &mut plan,
+            ),
         };
         conversions.extend(c);
     }
     refs::plan_edits(inv, &sources, conversions, &mut plan);
     Ok(plan)
+}
+
+/// A BDF is read line by line from the drive (whole-Unicode fonts are megabytes of text)
+/// unless `--keep-names` copies its text into a subset; a PCF is read whole.
+enum Source {
+    Bytes(Vec<u8>),
+    Stream(BufReader<Take<File>>),
+}
+
+fn open_stream(inv: &Inventory, e: &Entry) -> Result<BufReader<Take<File>>> {
+    let abs = inv.abs(&e.rel);
+    let file = crate::scan::open_nofollow(&abs).map_err(|err| Error::read(&abs, err))?;
+    let meta = file.metadata().map_err(|err| Error::read(&abs, err))?;
+    if !meta.is_file() {
+        return Err(Error::bad_input(&abs, "not a regular file"));
+    }
+    // The same cap as whole-file reads: 64 MiB.
+    Ok(BufReader::with_capacity(1 << 16, file.take(64 << 20)))
 }
 
 /// A font written under a new name (`.bdf` → `.pcf`/`.lvfontbin`, `.pcf` → `.lvfontbin`): the
@@ -172,13 +207,17 @@ fn out_name(inv: &Inventory, e: &Entry, ext: &str, target: &Target) -> Result<Pa
 fn plan_bdf<'a>(
     inv: &Inventory,
     e: &'a Entry,
-    bytes: Vec<u8>,
+    mut source: Source,
     set: Option<&CharSet>,
     cfg: &Config,
     target: &mut Target,
     plan: &mut StagePlan,
 ) -> Option<Conversion<'a>> {
-    let mut file = match bdf::parse(&bytes) {
+    let parsed = match &mut source {
+        Source::Bytes(bytes) => bdf::parse(bytes),
+        Source::Stream(r) => bdf::parse_from(r),
+    };
+    let mut file = match parsed {
         Ok(f) => f,
         Err(why) => {
             plan.push(bad(e, "BDF font not read", &why));
@@ -213,8 +252,8 @@ fn plan_bdf<'a>(
     }
 
     if cfg.fonts.keep_names {
-        if set.is_some() {
-            let out = bdf::subset(&bytes, &file, &keep);
+        if let (Some(_), Source::Bytes(bytes)) = (set, &source) {
+            let out = bdf::subset(bytes, &file, &keep);
             if (out.len() as u64) < e.size {
                 let kept = keep.iter().filter(|k| **k).count();
                 let note = join(format!("subset in place: {kept} glyph(s) kept"), &notes);
@@ -225,7 +264,7 @@ fn plan_bdf<'a>(
     }
 
     // A whole-Unicode BDF is megabytes: from here on only the parsed glyphs are needed.
-    drop(bytes);
+    drop(source);
     let font = keep_only(std::mem::take(&mut file.font), &keep);
     let mut lv = target.lv;
     if lv {
