@@ -6,7 +6,7 @@
 //! Everything that decides pixels is validated strictly: a malformed glyph fails the file, which
 //! the stage then reports and leaves alone.
 
-use std::io::BufRead;
+use std::io::Read;
 use std::ops::Range;
 
 use super::glyph::{Bitmap, Bounds, Font, Glyph};
@@ -33,10 +33,15 @@ pub struct BdfFile {
     pub duplicates: Vec<u32>,
 }
 
-/// Lines read one at a time from any buffered reader, so a megabyte font is never held whole.
+/// Lines read one at a time from any reader through one buffer (no copy per line), so a
+/// megabyte font is never held whole.
 struct Lines<R> {
     r: R,
     buf: Vec<u8>,
+    /// Unread bytes are `buf[head..tail]`.
+    head: usize,
+    tail: usize,
+    eof: bool,
     /// Offset of the next line in the file.
     pos: usize,
     /// 1-based number of the line last returned.
@@ -44,29 +49,70 @@ struct Lines<R> {
     error: Option<std::io::Error>,
 }
 
-impl<R: BufRead> Lines<R> {
-    /// Reads the next line into `buf`: (start offset, content range without the line break).
+impl<R: Read> Lines<R> {
+    fn new(r: R) -> Lines<R> {
+        Lines {
+            r,
+            buf: vec![0; 1 << 16],
+            head: 0,
+            tail: 0,
+            eof: false,
+            pos: 0,
+            no: 0,
+            error: None,
+        }
+    }
+
+    /// Reads the next line: (start offset, its range in `buf` without the line break).
     fn advance(&mut self) -> Option<(usize, Range<usize>)> {
-        self.buf.clear();
-        let n = match self.r.read_until(b'\n', &mut self.buf) {
-            Ok(0) => return None,
-            Ok(n) => n,
-            Err(e) => {
-                self.error = Some(e);
-                return None;
+        let mut searched = self.head;
+        loop {
+            let unread = self.buf.get(searched..self.tail).unwrap_or(&[]);
+            if let Some(i) = unread.iter().position(|&b| b == b'\n') {
+                let (from, nl) = (self.head, searched + i);
+                return Some(self.take_line(from, nl, nl + 1));
             }
-        };
+            searched = self.tail;
+            if self.eof {
+                if self.head == self.tail {
+                    return None;
+                }
+                let (from, end) = (self.head, self.tail);
+                return Some(self.take_line(from, end, end));
+            }
+            // Make room: move the partial line to the front, grow for very long lines.
+            if self.head > 0 {
+                self.buf.copy_within(self.head..self.tail, 0);
+                searched -= self.head;
+                self.tail -= self.head;
+                self.head = 0;
+            }
+            if self.tail == self.buf.len() {
+                self.buf.resize(self.buf.len() * 2, 0);
+            }
+            match self.r.read(&mut self.buf[self.tail..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.tail += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error = Some(e);
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn take_line(&mut self, from: usize, end: usize, next: usize) -> (usize, Range<usize>) {
         let start = self.pos;
-        self.pos += n;
+        self.pos += next - from;
+        self.head = next;
         self.no += 1;
-        let mut end = self.buf.len();
-        if self.buf.get(end.wrapping_sub(1)) == Some(&b'\n') {
-            end -= 1;
-        }
-        if end > 0 && self.buf.get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-        Some((start, 0..end))
+        let end = if end > from && self.buf.get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        (start, from..end)
     }
 
     /// Next line as (start offset, line number, content without the line break).
@@ -111,12 +157,18 @@ fn int(tok: Option<&[u8]>) -> Option<i64> {
 }
 
 /// The integer arguments after the keyword; fails unless there are at least `n`.
-fn ints(line: &[u8], n: usize, what: &str, no: usize) -> Result<Vec<i64>, String> {
-    let v: Vec<Option<i64>> = tokens(line).skip(1).take(n).map(|t| int(Some(t))).collect();
-    if v.len() < n || v.iter().any(Option::is_none) {
+/// The first `n` (at most 4) integer arguments after the keyword; fails unless there are `n`.
+fn ints(line: &[u8], n: usize, what: &str, no: usize) -> Result<[i64; 4], String> {
+    let mut v = [0i64; 4];
+    let mut got = 0;
+    for (slot, t) in v.iter_mut().zip(tokens(line).skip(1)).take(n.min(4)) {
+        *slot = int(Some(t)).ok_or_else(|| format!("line {no}: {what} needs {n} numbers"))?;
+        got += 1;
+    }
+    if got < n {
         return Err(format!("line {no}: {what} needs {n} numbers"));
     }
-    Ok(v.into_iter().flatten().collect())
+    Ok(v)
 }
 
 fn in_range(v: i64, lo: i64, hi: i64, what: &str, no: usize) -> Result<i32, String> {
@@ -125,6 +177,23 @@ fn in_range(v: i64, lo: i64, hi: i64, what: &str, no: usize) -> Result<i32, Stri
     }
     Ok(v as i32)
 }
+
+/// Hex digit values; 0xFF marks anything else.
+const HEX: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
 
 fn hex(b: u8) -> Option<u8> {
     match b {
@@ -141,14 +210,8 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
 }
 
 /// [`parse`] from a reader, line by line (the stage streams fonts from the drive).
-pub fn parse_from(r: impl BufRead) -> Result<BdfFile, String> {
-    let mut lines = Lines {
-        r,
-        buf: Vec::new(),
-        pos: 0,
-        no: 0,
-        error: None,
-    };
+pub fn parse_from(r: impl Read) -> Result<BdfFile, String> {
+    let mut lines = Lines::new(r);
     let result = parse_lines(&mut lines);
     match lines.error {
         Some(e) => Err(format!("read error: {e}")),
@@ -156,7 +219,7 @@ pub fn parse_from(r: impl BufRead) -> Result<BdfFile, String> {
     }
 }
 
-fn parse_lines<R: BufRead>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
+fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
     let (_, _, first) = lines.next().ok_or("empty file")?;
     if keyword(first) != b"STARTFONT" {
         return Err("not a BDF font (no STARTFONT)".into());
@@ -306,7 +369,7 @@ enum Parsed {
 }
 
 /// One glyph after its STARTCHAR line; returns it and the offset just past its ENDCHAR line.
-fn glyph<R: BufRead>(
+fn glyph<R: Read>(
     lines: &mut Lines<R>,
     font_dwidth: Option<i64>,
 ) -> Result<(Parsed, usize), String> {
@@ -339,10 +402,10 @@ fn glyph<R: BufRead>(
         }
     }
     let no = lines.no;
-    let code = code.ok_or(format!("line {no}: glyph without ENCODING"))?;
-    let advance = advance.ok_or(format!("line {no}: glyph without DWIDTH"))?;
+    let code = code.ok_or_else(|| format!("line {no}: glyph without ENCODING"))?;
+    let advance = advance.ok_or_else(|| format!("line {no}: glyph without DWIDTH"))?;
     let advance = in_range(advance, -MAX_OFFSET, MAX_OFFSET, "DWIDTH", no)?;
-    let (w, h, x, y) = bbx.ok_or(format!("line {no}: glyph without BBX"))?;
+    let (w, h, x, y) = bbx.ok_or_else(|| format!("line {no}: glyph without BBX"))?;
     let stride = Bitmap::stride(w);
     let mut bits = Vec::with_capacity(stride * h as usize);
     let mut rows = 0u32;
@@ -407,11 +470,13 @@ fn hex_row(t: &[u8], out: &mut Vec<u8>) -> bool {
     if t.len() & 1 == 1 {
         return false;
     }
+    out.reserve(t.len() / 2);
     for p in t.chunks_exact(2) {
-        match (hex(p[0]), hex(p[1])) {
-            (Some(a), Some(b)) => out.push(a << 4 | b),
-            _ => return false,
+        let (a, b) = (HEX[p[0] as usize], HEX[p[1] as usize]);
+        if (a | b) & 0xF0 != 0 {
+            return false;
         }
+        out.push(a << 4 | b);
     }
     true
 }
@@ -460,6 +525,24 @@ mod tests {
         assert_eq!((f.font.ascent, f.font.descent), (6, 2));
         assert_eq!(f.font.bounds.bounding_box(), (6, 8, -1, -2));
         assert_eq!(f.font.default_char, Some(65));
+    }
+
+    #[test]
+    fn crlf_long_lines_and_no_final_newline() {
+        let long = format!("COMMENT {}\n", "x".repeat(200_000));
+        let src = SMALL
+            .replacen("FONT -Misc", &format!("{long}FONT -Misc"), 1)
+            .replace('\n', "\r\n");
+        let src = src.trim_end();
+        let f = parse(src.as_bytes()).expect("parse");
+        assert_eq!(f.font.glyphs.len(), 2);
+        assert_eq!(
+            f.font.glyph(65).expect("A").bitmap.bits,
+            vec![0x70, 0x88, 0xF8]
+        );
+        // Block ranges still point at the glyph text.
+        let block = &src.as_bytes()[f.blocks[1].clone()];
+        assert!(block.starts_with(b"STARTCHAR A\r\n") && block.ends_with(b"ENDCHAR\r\n"));
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub fn keep_only(mut font: Font, keep: &[bool]) -> Font {
 /// Every glyph in its ink box (the pixels on screen stay where they are; unit-tested in glyph).
 fn crop(font: &mut Font) {
     for g in &mut font.glyphs {
-        *g = g.cropped();
+        g.crop_in_place();
     }
 }
 

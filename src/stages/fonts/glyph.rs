@@ -87,6 +87,14 @@ impl Bitmap {
         Some((left, top, right.saturating_sub(left), bottom - top + 1))
     }
 
+    /// Copy of the ink box (0×0 when blank).
+    pub fn crop_box(&self) -> Bitmap {
+        match self.ink_box() {
+            Some((x0, y0, w, h)) => self.crop(x0, y0, w, h),
+            None => Bitmap::new(0, 0),
+        }
+    }
+
     /// Copy of the rectangle (x0, y0, w, h), row by row with byte shifts (fonts with tens of
     /// thousands of glyphs are cropped on every run).
     pub fn crop(&self, x0: u32, y0: u32, w: u32, h: u32) -> Bitmap {
@@ -131,24 +139,62 @@ pub struct Glyph {
 impl Glyph {
     /// The same pixels on screen in the smallest box (a blank glyph becomes 0×0 at the origin).
     pub fn cropped(&self) -> Glyph {
-        match self.bitmap.ink_box() {
-            None => Glyph {
-                x: 0,
-                y: 0,
-                bitmap: Bitmap::new(0, 0),
-                ..self.clone()
-            },
-            Some((x0, y0, w, h)) if (x0, y0, w, h) == (0, 0, self.bitmap.w, self.bitmap.h) => {
-                self.clone()
-            }
-            Some((x0, y0, w, h)) => Glyph {
-                x: self.x + x0 as i32,
-                // y counts up from the box's bottom row; rows below the ink are dropped.
-                y: self.y + (self.bitmap.h - (y0 + h)) as i32,
-                bitmap: self.bitmap.crop(x0, y0, w, h),
-                ..self.clone()
-            },
+        let mut g = self.clone();
+        g.crop_in_place();
+        g
+    }
+
+    /// [`Glyph::cropped`] without a new allocation: rows move down inside the same buffer
+    /// (every byte is read before a write can reach it, as the output is never longer).
+    pub fn crop_in_place(&mut self) {
+        let Some((x0, y0, w, h)) = self.bitmap.ink_box() else {
+            self.x = 0;
+            self.y = 0;
+            self.bitmap = Bitmap::new(0, 0);
+            return;
+        };
+        let b = &mut self.bitmap;
+        if (x0, y0, w, h) == (0, 0, b.w, b.h) {
+            return;
         }
+        let (src, dst) = (Bitmap::stride(b.w), Bitmap::stride(w));
+        let (skip, shift) = (x0 as usize / 8, x0 % 8);
+        let mask = if w % 8 == 0 {
+            0xFF
+        } else {
+            0xFFu8 << (8 - w % 8)
+        };
+        for j in 0..h as usize {
+            let row = (y0 as usize + j) * src + skip;
+            for k in 0..dst {
+                // Only this row's bytes: the byte after the row's last is the next row's.
+                let end = (y0 as usize + j + 1) * src;
+                let at = |i: usize| {
+                    if i < end {
+                        b.bits.get(i).copied().unwrap_or(0)
+                    } else {
+                        0
+                    }
+                };
+                let hi = at(row + k) << shift;
+                let lo = if shift == 0 {
+                    0
+                } else {
+                    at(row + k + 1) >> (8 - shift)
+                };
+                let v = hi | lo;
+                if let Some(out) = b.bits.get_mut(j * dst + k) {
+                    *out = if k + 1 == dst { v & mask } else { v };
+                }
+            }
+        }
+        let old_h = b.h;
+        b.bits.truncate(dst * h as usize);
+        b.w = w;
+        b.h = h;
+        // y counts up from the box's bottom row; rows below the ink are dropped.
+        self.y += (old_h - (y0 + h)) as i32;
+        self.x += x0 as i32;
     }
 
     /// Set pixels as (x, y) relative to the origin, y up: what a renderer draws.
@@ -251,6 +297,27 @@ mod tests {
                 }
             }
             assert_eq!(c.bits.len(), Bitmap::stride(cw) * ch as usize);
+            let g = Glyph {
+                code: 1,
+                advance: 3,
+                x: -2,
+                y: 1,
+                bitmap: b.clone(),
+            };
+            let mut inplace = g.clone();
+            inplace.crop_in_place();
+            assert_eq!(inplace.ink(), g.ink());
+            let ink = b.ink_box().map_or((0, 0), |(_, _, w, h)| (w, h));
+            assert_eq!((inplace.bitmap.w, inplace.bitmap.h), ink);
+            assert_eq!(
+                inplace.bitmap.bits.len(),
+                Bitmap::stride(ink.0) * ink.1 as usize
+            );
+            assert_eq!(
+                inplace.bitmap,
+                b.crop_box(),
+                "same as a fresh crop of the ink box"
+            );
         }
     }
 

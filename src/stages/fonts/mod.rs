@@ -2,7 +2,7 @@
 //! path literals follow), existing `.pcf`s are repacked to the same minimal form, and
 //! `--charset` keeps only the glyphs a project shows. With `--font-format lvfontbin` fonts
 //! become LVGL binary fonts instead (far smaller, slower to load; [`lvfont`]) when the drive's
-//! adafruit_bitmap_font reads them ([`library`]). Facts: `pcf-and-bdf.md`, `lvfontbin.md`.
+//! adafruit_bitmap_font reads them ([`library`]). Facts: `pcf-and-bdf.md`, `docs/lvfontbin.md`.
 //!
 //! BDF is read by our own tolerant reader ([`bdf`]) rather than the `bdf-reader` crate: on real
 //! fonts that crate rejects `FONT` names with spaces (Adafruit's own example fonts), rejects
@@ -26,7 +26,7 @@ pub mod terminal;
 mod tests;
 
 use std::fs::File;
-use std::io::{BufReader, Read, Take};
+use std::io::{Read, Take};
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, FontFormat};
@@ -141,10 +141,10 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
 /// unless `--keep-names` copies its text into a subset; a PCF is read whole.
 enum Source {
     Bytes(Vec<u8>),
-    Stream(BufReader<Take<File>>),
+    Stream(Take<File>),
 }
 
-fn open_stream(inv: &Inventory, e: &Entry) -> Result<BufReader<Take<File>>> {
+fn open_stream(inv: &Inventory, e: &Entry) -> Result<Take<File>> {
     let abs = inv.abs(&e.rel);
     let file = crate::scan::open_nofollow(&abs).map_err(|err| Error::read(&abs, err))?;
     let meta = file.metadata().map_err(|err| Error::read(&abs, err))?;
@@ -152,7 +152,7 @@ fn open_stream(inv: &Inventory, e: &Entry) -> Result<BufReader<Take<File>>> {
         return Err(Error::bad_input(&abs, "not a regular file"));
     }
     // The same cap as whole-file reads: 64 MiB.
-    Ok(BufReader::with_capacity(1 << 16, file.take(64 << 20)))
+    Ok(file.take(64 << 20))
 }
 
 /// A font written under a new name (`.bdf` → `.pcf`/`.lvfontbin`, `.pcf` → `.lvfontbin`): the
