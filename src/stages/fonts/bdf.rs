@@ -68,7 +68,7 @@ impl<R: Read> Lines<R> {
         let mut searched = self.head;
         loop {
             let unread = self.buf.get(searched..self.tail).unwrap_or(&[]);
-            if let Some(i) = unread.iter().position(|&b| b == b'\n') {
+            if let Some(i) = memchr::memchr(b'\n', unread) {
                 let (from, nl) = (self.head, searched + i);
                 return Some(self.take_line(from, nl, nl + 1));
             }
@@ -146,7 +146,20 @@ fn tokens(line: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 fn int(tok: Option<&[u8]>) -> Option<i64> {
-    let s = std::str::from_utf8(tok?).ok()?;
+    let tok = tok?;
+    // The common case, plain decimal digits, without going through str.
+    let (neg, digits) = match tok.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, tok),
+    };
+    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+        let v = digits
+            .iter()
+            .fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
+        return Some(if neg { -v } else { v });
+    }
+    let s = std::str::from_utf8(tok).ok()?;
     // Some writers emit decimals for integer fields (SWIDTH/DWIDTH in BDF 2.2 style files).
     s.parse::<i64>().ok().or_else(|| {
         s.parse::<f64>()
@@ -156,7 +169,6 @@ fn int(tok: Option<&[u8]>) -> Option<i64> {
     })
 }
 
-/// The integer arguments after the keyword; fails unless there are at least `n`.
 /// The first `n` (at most 4) integer arguments after the keyword; fails unless there are `n`.
 fn ints(line: &[u8], n: usize, what: &str, no: usize) -> Result<[i64; 4], String> {
     let mut v = [0i64; 4];

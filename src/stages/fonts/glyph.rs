@@ -164,28 +164,28 @@ impl Glyph {
         } else {
             0xFFu8 << (8 - w % 8)
         };
+        // Both readers size bitmaps exactly; a short one would only mean blank rows.
+        b.bits.resize(src * b.h as usize, 0);
         for j in 0..h as usize {
-            let row = (y0 as usize + j) * src + skip;
-            for k in 0..dst {
-                // Only this row's bytes: the byte after the row's last is the next row's.
-                let end = (y0 as usize + j + 1) * src;
-                let at = |i: usize| {
-                    if i < end {
-                        b.bits.get(i).copied().unwrap_or(0)
+            let row = (y0 as usize + j) * src;
+            let (from, to) = (row + skip, j * dst);
+            if shift == 0 {
+                b.bits.copy_within(from..from + dst, to);
+            } else {
+                // The byte after a row's last belongs to the next row: read it as 0.
+                let last = row + src - 1;
+                for k in 0..dst {
+                    let i = from + k;
+                    let lo = if i < last {
+                        b.bits[i + 1] >> (8 - shift)
                     } else {
                         0
-                    }
-                };
-                let hi = at(row + k) << shift;
-                let lo = if shift == 0 {
-                    0
-                } else {
-                    at(row + k + 1) >> (8 - shift)
-                };
-                let v = hi | lo;
-                if let Some(out) = b.bits.get_mut(j * dst + k) {
-                    *out = if k + 1 == dst { v & mask } else { v };
+                    };
+                    b.bits[to + k] = (b.bits[i] << shift) | lo;
                 }
+            }
+            if let Some(out) = b.bits.get_mut(to + dst - 1) {
+                *out &= mask;
             }
         }
         let old_h = b.h;
