@@ -10,6 +10,7 @@
 //! and it is EPL-2.0 licensed.
 
 pub mod bdf;
+mod bdf_text;
 pub mod charset;
 pub mod convert;
 pub mod glyph;
@@ -21,12 +22,11 @@ mod pcf_write;
 mod refs;
 #[doc(hidden)]
 pub mod synth;
+mod target;
 pub mod terminal;
 #[cfg(test)]
 mod tests;
 
-use std::fs::File;
-use std::io::{Read, Take};
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, FontFormat};
@@ -40,17 +40,7 @@ use convert::{encode, keep_only, select};
 
 use charset::CharSet;
 use library::Loader;
-
-/// What the run writes, decided once: LVGL only when asked and the drive can load it.
-struct Target {
-    lv: bool,
-    /// Said with every font when LVGL was asked but PCF is written, or when the drive has no
-    /// library to check.
-    note: Option<String>,
-    terminal: Vec<String>,
-    /// Output names already planned (lower case), so two sources never write one file.
-    taken: Vec<String>,
-}
+use target::{open_stream, out_name, Source, Target};
 
 /// Plan the stage. Only a malformed `--charset` is an error; bad fonts are reported.
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
@@ -137,24 +127,6 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     Ok(plan)
 }
 
-/// A BDF is read line by line from the drive (whole-Unicode fonts are megabytes of text)
-/// unless `--keep-names` copies its text into a subset; a PCF is read whole.
-enum Source {
-    Bytes(Vec<u8>),
-    Stream(Take<File>),
-}
-
-fn open_stream(inv: &Inventory, e: &Entry) -> Result<Take<File>> {
-    let abs = inv.abs(&e.rel);
-    let file = crate::scan::open_nofollow(&abs).map_err(|err| Error::read(&abs, err))?;
-    let meta = file.metadata().map_err(|err| Error::read(&abs, err))?;
-    if !meta.is_file() {
-        return Err(Error::bad_input(&abs, "not a regular file"));
-    }
-    // The same cap as whole-file reads: 64 MiB.
-    Ok(file.take(64 << 20))
-}
-
 /// A font written under a new name (`.bdf` → `.pcf`/`.lvfontbin`, `.pcf` → `.lvfontbin`): the
 /// create action, pushed once the code references are known.
 pub struct Conversion<'a> {
@@ -172,36 +144,6 @@ fn bad(e: &Entry, what: &str, why: &str) -> Action {
         format!("{what}: {why}; left as it is (fix or re-export the font)"),
     )
     .warning()
-}
-
-/// Where the new file goes, or why nothing is written (an existing or already planned file of
-/// that name, or the firmware's terminal font).
-fn out_name(inv: &Inventory, e: &Entry, ext: &str, target: &Target) -> Result<PathBuf, String> {
-    let rel = e.rel.with_extension(ext);
-    let key = slash_path(&rel).to_ascii_lowercase();
-    if terminal::is_terminal(&target.terminal, &rel) {
-        return Err(format!(
-            "{} is the name of the firmware's terminal font",
-            slash_path(&rel)
-        ));
-    }
-    if let Some(other) = inv
-        .entries
-        .iter()
-        .find(|o| slash_path(&o.rel).eq_ignore_ascii_case(&key))
-    {
-        return Err(format!(
-            "{} already exists (delete one of them)",
-            other.rel.display()
-        ));
-    }
-    if target.taken.contains(&key) {
-        return Err(format!(
-            "{} is already written from another font of that name",
-            slash_path(&rel)
-        ));
-    }
-    Ok(rel)
 }
 
 fn plan_bdf<'a>(
