@@ -61,6 +61,7 @@ fn lvfontbin_loads_draws_like_the_source_and_labels_match_pcf() {
         ("Junction-regular-24", "Junction-regular-24.bdf"),
         ("fonts/fixed", "fonts/fixed.pcf"),
         ("fonts/junction-ascii", "fonts/junction-ascii.pcf"),
+        ("fonts/synth-x11", "fonts/synth-x11.pcf"),
     ]
     .iter()
     .map(|(out, from)| {
@@ -78,6 +79,20 @@ fn lvfontbin_loads_draws_like_the_source_and_labels_match_pcf() {
         );
     }
     interop(&["--charset", "ascii", "--lv-formula"], &items);
+    // PCFs in formats the loader rejects: compared with the BDF they were made from.
+    let digits: Vec<Vec<PathBuf>> = ["digits-p1", "digits-p2"]
+        .iter()
+        .map(|d| {
+            vec![
+                l.join(format!("fonts/{d}.lvfontbin")),
+                fixture("fonts/6x13-digits.bdf"),
+            ]
+        })
+        .collect();
+    interop(
+        &["--charset", "ascii", "--glyphs-only", "--lv-formula"],
+        &digits,
+    );
     // The LVGL files are far smaller than the PCFs (the measured ratio on real fonts is ~0.3).
     let size = |d: &Path, ext: &str| -> u64 {
         items
@@ -111,15 +126,30 @@ fn lvfontbin_whole_fonts_keep_code_points_above_u_ffff() {
                 l.join("Junction-regular-24.lvfontbin"),
                 s.join("Junction-regular-24.bdf"),
             ],
+            vec![l.join("fonts/fixed.lvfontbin"), s.join("fonts/fixed.pcf")],
+            vec![
+                l.join("fonts/junction-ascii.lvfontbin"),
+                s.join("fonts/junction-ascii.pcf"),
+            ],
+            vec![
+                l.join("fonts/synth-x11.lvfontbin"),
+                s.join("fonts/synth-x11.pcf"),
+            ],
         ],
     );
     // A PCF in a format the loader rejects, converted: the glyphs of the BDF it came from.
     interop(
         &["--glyphs-only"],
-        &[vec![
-            l.join("fonts/digits-p1.lvfontbin"),
-            fixture("fonts/6x13-digits.bdf"),
-        ]],
+        &[
+            vec![
+                l.join("fonts/digits-p1.lvfontbin"),
+                fixture("fonts/6x13-digits.bdf"),
+            ],
+            vec![
+                l.join("fonts/digits-p2.lvfontbin"),
+                fixture("fonts/6x13-digits.bdf"),
+            ],
+        ],
     );
 }
 
