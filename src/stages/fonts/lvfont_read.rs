@@ -234,15 +234,15 @@ pub fn check_with(
                 )))
             }
         };
-        spans.push((start, start + len));
+        spans.push((start, start.saturating_add(len)));
         let total = if sparse { entries } else { len as usize };
         for k in 0..total {
             let code = if sparse {
-                start + u32::from(u16_at(c, data + 2 * k)?)
+                start.saturating_add(u32::from(u16_at(c, data + 2 * k)?))
             } else {
-                start + k as u32
+                start.saturating_add(k as u32)
             };
-            if code >= start + len {
+            if code >= start.saturating_add(len) {
                 return Err(Malformed(format!(
                     "cmap lists U+{code:04X} outside its range"
                 )));

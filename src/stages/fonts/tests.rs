@@ -269,8 +269,24 @@ fn damaged_fonts_never_panic() {
             };
             if let Ok(f) = font {
                 let _ = build(&f);
+                let _ = convert::encode(f, true);
             }
         }
+    }
+    // Damaged LVGL files: the checker refuses them or reads them, never panics.
+    let f = bdf::parse(&fixture("synth.bdf")).expect("synth").font;
+    let good = convert::encode(f, true).expect("lvgl").bytes;
+    for i in 0..600 {
+        let mut b = good.clone();
+        if i % 3 == 0 {
+            b.truncate(rnd(good.len()));
+        } else {
+            for _ in 0..1 + rnd(8) {
+                let at = rnd(b.len());
+                b[at] = if i % 3 == 1 { rnd(256) as u8 } else { !b[at] };
+            }
+        }
+        let _ = lvfont::check(&b);
     }
 }
 

@@ -140,6 +140,10 @@ fn check_rejects_what_a_board_reader_gets_wrong() {
     let cmap = good.windows(4).position(|w| w == b"cmap").expect("cmap") + 8;
     f0[cmap + 14] = 0;
     assert!(check(&f0).is_err(), "format 0");
+    // A range starting near u32::MAX is refused, not an overflow.
+    let mut far = good.clone();
+    far[cmap + 4..cmap + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert!(check(&far).is_err(), "range at U+FFFFFFFF");
     for cut in [0, 4, 47, 60, good.len() - 1] {
         assert!(check(&good[..cut]).is_err(), "cut {cut}");
     }
