@@ -229,11 +229,9 @@ fn plan_bdf<'a>(
             return None;
         }
     };
+    // Against what stays on the drive: the PCF when it is written, else the BDF.
     let lv_note = (!enc.lv)
-        .then(|| {
-            enc.lv_saving(enc.bytes.len() as u64)
-                .or_else(|| enc.lv_saving(e.size))
-        })
+        .then(|| enc.lv_saving((enc.bytes.len() as u64).min(e.size)))
         .flatten();
     if enc.bytes.len() as u64 >= e.size {
         let mut why = vec![format!(

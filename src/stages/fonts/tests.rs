@@ -135,11 +135,35 @@ fn pcf_plans_say_what_lvgl_would_save() {
     let bdf = fixture("6x13.bdf");
     let p = plan_for(&[("fonts/6x13.bdf", &bdf)], None);
     let c = create(&p);
+    // 6x13 as LVGL is 2,280 B; its PCF 9,619 B.
     assert!(
-        c.note.contains("as LVGL") && c.note.contains("loads more slowly")
-            || c.note.contains("load more slowly"),
+        c.note.contains("as LVGL")
+            && c.note.contains("2.2 KiB")
+            && c.note.contains("load more slowly"),
         "{}",
         c.note
+    );
+}
+
+#[test]
+fn fonts_left_as_bdf_say_what_lvgl_would_save_against_the_bdf() {
+    // Every code point of the synth font spans a wide PCF encoding rectangle: left as BDF.
+    let bdf = fixture("synth.bdf");
+    let p = plan_for(&[("fonts/synth.bdf", &bdf)], None);
+    let warn = p
+        .actions
+        .iter()
+        .find(|a| a.note.contains("not smaller"))
+        .expect("left as BDF");
+    let lv = convert::encode(bdf::parse(&bdf).expect("bdf").font, true)
+        .expect("lvgl")
+        .bytes
+        .len() as u64;
+    let saved = crate::units::format_size(bdf.len() as u64 - lv);
+    assert!(
+        warn.note.contains(&format!("{saved} less")),
+        "{} (expected {saved} less)",
+        warn.note
     );
 }
 
