@@ -82,7 +82,7 @@ fn pcf_cropped(font: &Font) -> Result<(Vec<u8>, pcf::Layout), String> {
     let mut expect = font.glyphs.iter();
     let mut glyphs_same = true;
     let back = pcf::read_with(&out, |g| {
-        glyphs_same &= expect.next() == Some(&g);
+        glyphs_same &= expect.next() == Some(g);
         Ok(())
     })
     .map_err(|e| format!("internal check failed: {e}"))?;
@@ -112,7 +112,7 @@ fn lv_cropped(font: &Font) -> Result<Vec<u8>, String> {
     let mut expect = font.glyphs.iter();
     let mut glyphs_same = true;
     let back = lvfont::check_with(&out, |g| {
-        glyphs_same &= expect.next() == Some(&g);
+        glyphs_same &= expect.next() == Some(g);
         Ok(())
     })
     .map_err(|e| format!("internal check failed: {e}"))?;

@@ -154,7 +154,7 @@ fn sections(file: &[u8]) -> Result<Sections<'_>, Malformed> {
 pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
     let mut glyphs = Vec::new();
     let mut font = check_with(file, |g| {
-        glyphs.push(g);
+        glyphs.push(g.clone());
         Ok(())
     })?;
     glyphs.sort_by_key(|g| g.code);
@@ -166,7 +166,7 @@ pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
 /// own files number glyphs in code-point order). The returned font has no glyphs.
 pub fn check_with(
     file: &[u8],
-    mut each: impl FnMut(Glyph) -> Result<(), Malformed>,
+    mut each: impl FnMut(&Glyph) -> Result<(), Malformed>,
 ) -> Result<LvFont, Malformed> {
     if file.get(..4) != Some(&super::lvfont::MAGIC[..]) {
         return Err("no LVGL head magic (30 00 00 00)".into());
@@ -271,6 +271,13 @@ pub fn check_with(
     if offset(0)? != 8 {
         return Err("glyph id 0 is not the empty record at the start of glyf".into());
     }
+    let mut g = Glyph {
+        code: 0,
+        advance: 0,
+        x: 0,
+        y: 0,
+        bitmap: Bitmap::new(0, 0),
+    };
     for (id, code) in code_of.iter().enumerate().skip(1) {
         if offset(id)? * 8 != r.pos {
             return Err(Malformed(format!(
@@ -285,7 +292,9 @@ pub fn check_with(
         if w > 4096 || gh > 4096 {
             return Err(Malformed(format!("glyph id {id} is {w}×{gh} pixels")));
         }
-        let mut bits = Vec::with_capacity(Bitmap::stride(w) * gh as usize);
+        // One glyph buffer for the whole walk: `each` sees it, copies it if it keeps it.
+        let bits = &mut g.bitmap.bits;
+        bits.clear();
         for _ in 0..gh {
             let mut left = w;
             while left > 0 {
@@ -296,14 +305,9 @@ pub fn check_with(
         }
         r.pos = r.pos.div_ceil(8) * 8;
         if let Some(code) = *code {
-            let bitmap = Bitmap { w, h: gh, bits };
-            each(Glyph {
-                code,
-                advance,
-                x,
-                y,
-                bitmap,
-            })?;
+            (g.code, g.advance, g.x, g.y) = (code, advance, x, y);
+            (g.bitmap.w, g.bitmap.h) = (w, gh);
+            each(&g)?;
         }
     }
     if r.pos != s.glyf.len() * 8 {

@@ -60,7 +60,7 @@ impl Table<'_> {
 pub fn read(file: &[u8]) -> Result<Font, String> {
     let mut glyphs = Vec::new();
     let mut font = read_with(file, |g| {
-        glyphs.push(g);
+        glyphs.push(g.clone());
         Ok(())
     })?;
     font.glyphs = glyphs;
@@ -71,7 +71,7 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
 /// whole-Unicode font must not hold a second copy of it). The returned font has no glyphs.
 pub fn read_with(
     file: &[u8],
-    mut each: impl FnMut(Glyph) -> Result<(), String>,
+    mut each: impl FnMut(&Glyph) -> Result<(), String>,
 ) -> Result<Font, String> {
     let whole = Table {
         d: file,
@@ -176,6 +176,13 @@ pub fn read_with(
     }
     let cols = hi2 - lo2 + 1;
     let mut budget = file.len().saturating_mul(16).saturating_add(1 << 20);
+    let mut g = Glyph {
+        code: 0,
+        advance: 0,
+        x: 0,
+        y: 0,
+        bitmap: Bitmap::new(0, 0),
+    };
     for hi in lo1..=hi1 {
         for lo in lo2..=hi2 {
             let idx = et.u16(14 + 2 * ((hi - lo1) * cols + lo - lo2) as usize)? as usize;
@@ -193,7 +200,11 @@ pub fn read_with(
                 let off = bt.u32(8 + 4 * idx)? as usize;
                 let stride = row_bytes(w, pad);
                 let raw = bt.bytes(data_start.saturating_add(off), stride * h as usize)?;
-                let mut bitmap = Bitmap::new(w, h);
+                // One glyph buffer for the whole read: `each` copies what it keeps.
+                let bitmap = &mut g.bitmap;
+                (bitmap.w, bitmap.h) = (w, h);
+                bitmap.bits.clear();
+                bitmap.bits.resize(Bitmap::stride(w) * h as usize, 0);
                 let swapped = msbyte == lsbit_first && unit > 1;
                 if !lsbit_first && !swapped {
                     // Our own format (and bdftopcf's default): rows are copied as they are.
@@ -231,13 +242,8 @@ pub fn read_with(
                 budget = budget
                     .checked_sub(bitmap.bits.len() + 32)
                     .ok_or("too many code points share large glyphs")?;
-                each(Glyph {
-                    code: hi << 8 | lo,
-                    advance,
-                    x: lsb,
-                    y: -descent,
-                    bitmap,
-                })?;
+                (g.code, g.advance, g.x, g.y) = (hi << 8 | lo, advance, lsb, -descent);
+                each(&g)?;
             }
         }
     }
