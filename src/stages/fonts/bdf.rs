@@ -248,19 +248,23 @@ fn glyph<R: Read>(
         if t == b"ENDCHAR" {
             break lines.pos;
         }
-        if t.first().is_some_and(u8::is_ascii_alphabetic) && !t.iter().all(|b| hex(*b).is_some()) {
-            return Err(format!(
-                "line {no}: {} inside a BITMAP (missing ENDCHAR?)",
-                String::from_utf8_lossy(keyword(t))
-            ));
-        }
-        if rows == h {
-            return Err(format!(
-                "line {no}: expected ENDCHAR after {h} BITMAP rows (BBX height)"
-            ));
-        }
+        // The common case first: a hex row where one is expected.
         let at = bits.len();
-        if !hex_row(t, &mut bits) {
+        if rows == h || !hex_row(t, &mut bits) {
+            bits.truncate(at);
+            if t.first().is_some_and(u8::is_ascii_alphabetic)
+                && !t.iter().all(|b| hex(*b).is_some())
+            {
+                return Err(format!(
+                    "line {no}: {} inside a BITMAP (missing ENDCHAR?)",
+                    String::from_utf8_lossy(keyword(t))
+                ));
+            }
+            if rows == h {
+                return Err(format!(
+                    "line {no}: expected ENDCHAR after {h} BITMAP rows (BBX height)"
+                ));
+            }
             return Err(format!("line {no}: BITMAP row is not hex"));
         }
         if bits.len() - at != stride {
