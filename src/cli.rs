@@ -167,6 +167,15 @@ pub struct StageArgs {
     /// fonts: keep .bdf names (no PCF conversion)
     #[arg(long, help_heading = "fonts stage")]
     pub keep_names: bool,
+    /// fonts: write pcf (loads fast) or lvfontbin (smallest; adafruit_bitmap_font >= 2.2.0)
+    #[arg(
+        long,
+        value_enum,
+        default_value_t,
+        value_name = "FORMAT",
+        help_heading = "fonts stage"
+    )]
+    pub font_format: crate::config::FontFormat,
 
     /// deadweight: also delete unused libraries
     #[arg(long, help_heading = "deadweight stage")]

@@ -69,6 +69,17 @@ pub struct FontOptions {
     pub charset: Option<String>,
     /// `--keep-names`: do not convert BDF to PCF (subsetting in place stays available).
     pub keep_names: bool,
+    /// `--font-format`: what converted fonts become.
+    pub format: FontFormat,
+}
+
+/// `--font-format`: PCF loads fast on the board; LVGL binary is far smaller but needs
+/// adafruit_bitmap_font 2.2.0 or newer and loads glyphs more slowly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FontFormat {
+    #[default]
+    Pcf,
+    Lvfontbin,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -145,6 +145,7 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
         fonts: crate::config::FontOptions {
             charset: s.charset.clone(),
             keep_names: s.keep_names,
+            format: s.font_format,
         },
         deadweight: crate::config::DeadweightOptions {
             prune: s.prune,

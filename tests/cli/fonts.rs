@@ -15,7 +15,7 @@ const UI: &str = "from adafruit_bitmap_font import bitmap_font\n\
     def big():\n    return bitmap_font.load_font(r\"/fonts/6x13.bdf\")\n";
 
 /// A project folder with BDFs named by code, a bdftopcf PCF and an unreferenced BDF.
-fn drive() -> tempfile::TempDir {
+pub(crate) fn drive() -> tempfile::TempDir {
     let t = tempfile::tempdir().expect("tempdir");
     let r = t.path();
     for (from, to) in [
@@ -39,7 +39,7 @@ fn drive() -> tempfile::TempDir {
     t
 }
 
-fn optimize(root: &Path, backup: &Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn optimize(root: &Path, backup: &Path, extra: &[&str]) -> std::process::Output {
     let o = run(cpslim()
         .arg("optimize")
         .arg(root)

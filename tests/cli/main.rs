@@ -14,6 +14,7 @@ mod idempotence;
 mod image_format;
 mod image_format_more;
 mod junk;
+mod lvfont;
 mod mpy;
 mod readme;
 mod safety;

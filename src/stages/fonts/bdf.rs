@@ -6,7 +6,10 @@
 //! Everything that decides pixels is validated strictly: a malformed glyph fails the file, which
 //! the stage then reports and leaves alone.
 
+use std::io::Read;
 use std::ops::Range;
+
+use super::bdf_text::{hex, hex_row, in_range, int, ints, keyword, tokens, Lines};
 
 use super::glyph::{Bitmap, Bounds, Font, Glyph};
 
@@ -24,9 +27,9 @@ pub struct BdfFile {
     pub header: Range<usize>,
     /// For each glyph of `font.glyphs` (same order): its STARTCHAR..ENDCHAR bytes.
     pub blocks: Vec<Range<usize>>,
-    /// Glyphs with `ENCODING -1` (with or without an alternative code).
+    /// Glyphs with `ENCODING -1` (with or without an alternative code) or beyond Unicode.
     pub unencoded: usize,
-    /// Glyphs above U+FFFF, which a PCF cannot address.
+    /// Glyphs above U+FFFF (in `font.glyphs`; a PCF cannot address them, LVGL can).
     pub beyond_bmp: usize,
     /// Code points defined more than once (the later definitions are dropped).
     pub duplicates: Vec<u32>,
@@ -35,98 +38,23 @@ pub struct BdfFile {
     pub chars_mismatch: Option<(i64, i64)>,
 }
 
-struct Lines<'a> {
-    src: &'a [u8],
-    pos: usize,
-    /// 1-based number of the line last returned.
-    no: usize,
-}
-
-impl<'a> Lines<'a> {
-    /// Next line as (start offset, content without the line break), skipping nothing.
-    fn next_raw(&mut self) -> Option<(usize, &'a [u8])> {
-        if self.pos >= self.src.len() {
-            return None;
-        }
-        let start = self.pos;
-        let rest = self.src.get(start..).unwrap_or(&[]);
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.src.len(), |i| start + i);
-        self.pos = (end + 1).min(self.src.len().max(end + 1));
-        self.no += 1;
-        let mut line = self.src.get(start..end).unwrap_or(&[]);
-        if let Some(l) = line.strip_suffix(b"\r") {
-            line = l;
-        }
-        Some((start, line))
-    }
-
-    /// Next line that is neither blank nor a COMMENT.
-    fn next(&mut self) -> Option<(usize, &'a [u8])> {
-        loop {
-            let (start, line) = self.next_raw()?;
-            let kw = keyword(line);
-            if kw.is_empty() || kw == b"COMMENT" {
-                continue;
-            }
-            return Some((start, line));
-        }
-    }
-}
-
-fn keyword(line: &[u8]) -> &[u8] {
-    line.split(u8::is_ascii_whitespace)
-        .find(|t| !t.is_empty())
-        .unwrap_or(&[])
-}
-
-fn tokens(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    line.split(u8::is_ascii_whitespace)
-        .filter(|t| !t.is_empty())
-}
-
-fn int(tok: Option<&[u8]>) -> Option<i64> {
-    let s = std::str::from_utf8(tok?).ok()?;
-    // Some writers emit decimals for integer fields (SWIDTH/DWIDTH in BDF 2.2 style files).
-    s.parse::<i64>().ok().or_else(|| {
-        s.parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .map(|f| f as i64)
-    })
-}
-
-/// The integer arguments after the keyword; fails unless there are at least `n`.
-fn ints(line: &[u8], n: usize, what: &str, no: usize) -> Result<Vec<i64>, String> {
-    let v: Vec<Option<i64>> = tokens(line).skip(1).take(n).map(|t| int(Some(t))).collect();
-    if v.len() < n || v.iter().any(Option::is_none) {
-        return Err(format!("line {no}: {what} needs {n} numbers"));
-    }
-    Ok(v.into_iter().flatten().collect())
-}
-
-fn in_range(v: i64, lo: i64, hi: i64, what: &str, no: usize) -> Result<i32, String> {
-    if v < lo || v > hi {
-        return Err(format!("line {no}: {what} {v} is out of range"));
-    }
-    Ok(v as i32)
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Parse a whole BDF file. `Err` carries a message for the user (line number included).
 pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
-    let mut lines = Lines { src, pos: 0, no: 0 };
-    let (_, first) = lines.next().ok_or("empty file")?;
+    parse_from(src)
+}
+
+/// [`parse`] from a reader, line by line (the stage streams fonts from the drive).
+pub fn parse_from(r: impl Read) -> Result<BdfFile, String> {
+    let mut lines = Lines::new(r);
+    let result = parse_lines(&mut lines);
+    match lines.error {
+        Some(e) => Err(format!("read error: {e}")),
+        None => result,
+    }
+}
+
+fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
+    let (_, _, first) = lines.next().ok_or("empty file")?;
     if keyword(first) != b"STARTFONT" {
         return Err("not a BDF font (no STARTFONT)".into());
     }
@@ -147,10 +75,9 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
     let mut header_end = 0;
     // Header and properties, up to CHARS.
     while chars.is_none() {
-        let (start, line) = lines
+        let (start, no, line) = lines
             .next()
             .ok_or("truncated: no CHARS line before the end of the file")?;
-        let no = lines.no;
         match keyword(line) {
             b"FONTBOUNDINGBOX" => {
                 let v = ints(line, 4, "FONTBOUNDINGBOX", no)?;
@@ -199,13 +126,13 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
     };
 
     let mut count = 0i64;
-    let mut glyphs: Vec<(Glyph, Range<usize>)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let hint = chars.unwrap_or(0).clamp(0, 1 << 17) as usize;
+    let mut glyphs: Vec<Glyph> = Vec::with_capacity(hint);
+    let mut blocks: Vec<Range<usize>> = Vec::with_capacity(hint);
     loop {
-        let (start, line) = lines
+        let (start, no, line) = lines
             .next()
             .ok_or("truncated: the file ends before ENDFONT")?;
-        let no = lines.no;
         match keyword(line) {
             b"ENDFONT" => break,
             b"STARTCHAR" => {}
@@ -217,30 +144,54 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
             }
         }
         count += 1;
-        let (g, end) = glyph(&mut lines, font_dwidth)?;
+        let (g, end) = glyph(lines, font_dwidth)?;
         let range = start..end;
         match g {
             Parsed::Unencoded => out.unencoded += 1,
-            Parsed::Encoded(g) if g.code > 0xFFFF => out.beyond_bmp += 1,
+            Parsed::Encoded(g) if g.code > 0x10FFFF => out.unencoded += 1,
             Parsed::Encoded(g) => {
-                if seen.insert(g.code) {
-                    glyphs.push((g, range));
-                } else {
-                    out.duplicates.push(g.code);
-                }
+                // Kept for LVGL, which holds them; the PCF writer leaves them out.
+                out.beyond_bmp += usize::from(g.code > 0xFFFF);
+                glyphs.push(g);
+                blocks.push(range);
             }
         }
     }
     if let Some(said) = chars.filter(|n| *n != count) {
         out.chars_mismatch = Some((said, count));
     }
-    glyphs.sort_by_key(|(g, _)| g.code);
+    let (g, b) = sort_unique(glyphs, blocks, &mut out.duplicates);
     out.duplicates.sort_unstable();
     out.duplicates.dedup();
-    let (g, b): (Vec<_>, Vec<_>) = glyphs.into_iter().unzip();
     out.font.glyphs = g;
     out.blocks = b;
     Ok(out)
+}
+
+/// Glyphs sorted by code point, the first definition of a code point kept (as on the device)
+/// and the others listed in `dups`. Files are nearly always sorted already: nothing is copied.
+fn sort_unique(
+    glyphs: Vec<Glyph>,
+    blocks: Vec<Range<usize>>,
+    dups: &mut Vec<u32>,
+) -> (Vec<Glyph>, Vec<Range<usize>>) {
+    if glyphs.windows(2).all(|w| w[0].code < w[1].code) {
+        return (glyphs, blocks);
+    }
+    let mut pairs: Vec<(Glyph, Range<usize>)> = glyphs.into_iter().zip(blocks).collect();
+    // Stable: among equal code points the first definition stays first.
+    pairs.sort_by_key(|(g, _)| g.code);
+    let mut g: Vec<Glyph> = Vec::with_capacity(pairs.len());
+    let mut b = Vec::with_capacity(pairs.len());
+    for (glyph, range) in pairs {
+        if g.last().is_some_and(|l| l.code == glyph.code) {
+            dups.push(glyph.code);
+        } else {
+            g.push(glyph);
+            b.push(range);
+        }
+    }
+    (g, b)
 }
 
 enum Parsed {
@@ -249,15 +200,17 @@ enum Parsed {
 }
 
 /// One glyph after its STARTCHAR line; returns it and the offset just past its ENDCHAR line.
-fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize), String> {
+fn glyph<R: Read>(
+    lines: &mut Lines<R>,
+    font_dwidth: Option<i64>,
+) -> Result<(Parsed, usize), String> {
     let mut code: Option<i64> = None;
     let mut advance = font_dwidth;
     let mut bbx = None;
     loop {
-        let (_, line) = lines
+        let (_, no, line) = lines
             .next()
             .ok_or("truncated: the file ends inside a glyph")?;
-        let no = lines.no;
         match keyword(line) {
             b"ENCODING" => code = Some(ints(line, 1, "ENCODING", no)?[0]),
             b"DWIDTH" => advance = Some(ints(line, 1, "DWIDTH", no)?[0]),
@@ -280,41 +233,46 @@ fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize),
         }
     }
     let no = lines.no;
-    let code = code.ok_or(format!("line {no}: glyph without ENCODING"))?;
-    let advance = advance.ok_or(format!("line {no}: glyph without DWIDTH"))?;
+    let code = code.ok_or_else(|| format!("line {no}: glyph without ENCODING"))?;
+    let advance = advance.ok_or_else(|| format!("line {no}: glyph without DWIDTH"))?;
     let advance = in_range(advance, -MAX_OFFSET, MAX_OFFSET, "DWIDTH", no)?;
-    let (w, h, x, y) = bbx.ok_or(format!("line {no}: glyph without BBX"))?;
+    let (w, h, x, y) = bbx.ok_or_else(|| format!("line {no}: glyph without BBX"))?;
     let stride = Bitmap::stride(w);
-    let mut bits = Vec::new();
+    let mut bits = Vec::with_capacity(stride * h as usize);
     let mut rows = 0u32;
     let end = loop {
-        let (_, line) = lines
+        let (_, no, line) = lines
             .next_raw()
             .ok_or("truncated: the file ends inside a BITMAP")?;
-        let no = lines.no;
         let t = line.trim_ascii();
         if t == b"ENDCHAR" {
             break lines.pos;
         }
-        if t.first().is_some_and(u8::is_ascii_alphabetic) && hex_row(t).is_none() {
-            return Err(format!(
-                "line {no}: {} inside a BITMAP (missing ENDCHAR?)",
-                String::from_utf8_lossy(keyword(t))
-            ));
+        // The common case first: a hex row where one is expected.
+        let at = bits.len();
+        if rows == h || !hex_row(t, &mut bits) {
+            bits.truncate(at);
+            if t.first().is_some_and(u8::is_ascii_alphabetic)
+                && !t.iter().all(|b| hex(*b).is_some())
+            {
+                return Err(format!(
+                    "line {no}: {} inside a BITMAP (missing ENDCHAR?)",
+                    String::from_utf8_lossy(keyword(t))
+                ));
+            }
+            if rows == h {
+                return Err(format!(
+                    "line {no}: expected ENDCHAR after {h} BITMAP rows (BBX height)"
+                ));
+            }
+            return Err(format!("line {no}: BITMAP row is not hex"));
         }
-        if rows == h {
-            return Err(format!(
-                "line {no}: expected ENDCHAR after {h} BITMAP rows (BBX height)"
-            ));
-        }
-        let row = hex_row(t).ok_or(format!("line {no}: BITMAP row is not hex"))?;
-        if row.len() != stride {
+        if bits.len() - at != stride {
             return Err(format!(
                 "line {no}: BITMAP row has {} bytes, BBX width {w} needs {stride}",
-                row.len()
+                bits.len() - at
             ));
         }
-        bits.extend_from_slice(&row);
         // Bits past the width are not part of the glyph.
         if w % 8 != 0 {
             if let Some(last) = bits.last_mut() {
@@ -340,18 +298,6 @@ fn glyph(lines: &mut Lines, font_dwidth: Option<i64>) -> Result<(Parsed, usize),
         bitmap: Bitmap { w, h, bits },
     };
     Ok((Parsed::Encoded(g), end))
-}
-
-fn hex_row(t: &[u8]) -> Option<Vec<u8>> {
-    if t.len() & 1 == 1 {
-        return None;
-    }
-    t.chunks(2)
-        .map(|p| match p {
-            [a, b] => Some(hex(*a)? << 4 | hex(*b)?),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The same font with only `keep` glyphs, as BDF text: header and glyph blocks are copied
@@ -398,6 +344,24 @@ mod tests {
         assert_eq!((f.font.ascent, f.font.descent), (6, 2));
         assert_eq!(f.font.bounds.bounding_box(), (6, 8, -1, -2));
         assert_eq!(f.font.default_char, Some(65));
+    }
+
+    #[test]
+    fn crlf_long_lines_and_no_final_newline() {
+        let long = format!("COMMENT {}\n", "x".repeat(200_000));
+        let src = SMALL
+            .replacen("FONT -Misc", &format!("{long}FONT -Misc"), 1)
+            .replace('\n', "\r\n");
+        let src = src.trim_end();
+        let f = parse(src.as_bytes()).expect("parse");
+        assert_eq!(f.font.glyphs.len(), 2);
+        assert_eq!(
+            f.font.glyph(65).expect("A").bitmap.bits,
+            vec![0x70, 0x88, 0xF8]
+        );
+        // Block ranges still point at the glyph text.
+        let block = &src.as_bytes()[f.blocks[1].clone()];
+        assert!(block.starts_with(b"STARTCHAR A\r\n") && block.ends_with(b"ENDCHAR\r\n"));
     }
 
     #[test]

@@ -87,17 +87,42 @@ impl Bitmap {
         Some((left, top, right.saturating_sub(left), bottom - top + 1))
     }
 
-    /// Copy of the rectangle (x0, y0, w, h).
+    /// Copy of the ink box (0×0 when blank).
+    pub fn crop_box(&self) -> Bitmap {
+        match self.ink_box() {
+            Some((x0, y0, w, h)) => self.crop(x0, y0, w, h),
+            None => Bitmap::new(0, 0),
+        }
+    }
+
+    /// Copy of the rectangle (x0, y0, w, h), row by row with byte shifts (fonts with tens of
+    /// thousands of glyphs are cropped on every run).
     pub fn crop(&self, x0: u32, y0: u32, w: u32, h: u32) -> Bitmap {
-        let mut out = Bitmap::new(w, h);
-        for y in 0..h {
-            for x in 0..w {
-                if self.get(x0 + x, y0 + y) {
-                    out.set(x, y);
+        let (src, dst) = (Bitmap::stride(self.w), Bitmap::stride(w));
+        let (skip, shift) = (x0 as usize / 8, x0 % 8);
+        let mut bits = Vec::with_capacity(dst * h as usize);
+        for y in y0..y0 + h {
+            let row = self
+                .bits
+                .get(y as usize * src..(y as usize + 1) * src)
+                .unwrap_or(&[]);
+            let byte = |i: usize| row.get(i).copied().unwrap_or(0);
+            for j in 0..dst {
+                let hi = byte(skip + j) << shift;
+                let lo = if shift == 0 {
+                    0
+                } else {
+                    byte(skip + j + 1) >> (8 - shift)
+                };
+                bits.push(hi | lo);
+            }
+            if !w.is_multiple_of(8) {
+                if let Some(last) = bits.last_mut() {
+                    *last &= 0xFFu8 << (8 - w % 8);
                 }
             }
         }
-        out
+        Bitmap { w, h, bits }
     }
 }
 
@@ -114,24 +139,62 @@ pub struct Glyph {
 impl Glyph {
     /// The same pixels on screen in the smallest box (a blank glyph becomes 0×0 at the origin).
     pub fn cropped(&self) -> Glyph {
-        match self.bitmap.ink_box() {
-            None => Glyph {
-                x: 0,
-                y: 0,
-                bitmap: Bitmap::new(0, 0),
-                ..self.clone()
-            },
-            Some((x0, y0, w, h)) if (x0, y0, w, h) == (0, 0, self.bitmap.w, self.bitmap.h) => {
-                self.clone()
-            }
-            Some((x0, y0, w, h)) => Glyph {
-                x: self.x + x0 as i32,
-                // y counts up from the box's bottom row; rows below the ink are dropped.
-                y: self.y + (self.bitmap.h - (y0 + h)) as i32,
-                bitmap: self.bitmap.crop(x0, y0, w, h),
-                ..self.clone()
-            },
+        let mut g = self.clone();
+        g.crop_in_place();
+        g
+    }
+
+    /// [`Glyph::cropped`] without a new allocation: rows move down inside the same buffer
+    /// (every byte is read before a write can reach it, as the output is never longer).
+    pub fn crop_in_place(&mut self) {
+        let Some((x0, y0, w, h)) = self.bitmap.ink_box() else {
+            self.x = 0;
+            self.y = 0;
+            self.bitmap = Bitmap::new(0, 0);
+            return;
+        };
+        let b = &mut self.bitmap;
+        if (x0, y0, w, h) == (0, 0, b.w, b.h) {
+            return;
         }
+        let (src, dst) = (Bitmap::stride(b.w), Bitmap::stride(w));
+        let (skip, shift) = (x0 as usize / 8, x0 % 8);
+        let mask = if w % 8 == 0 {
+            0xFF
+        } else {
+            0xFFu8 << (8 - w % 8)
+        };
+        // Both readers size bitmaps exactly; a short one would only mean blank rows.
+        b.bits.resize(src * b.h as usize, 0);
+        for j in 0..h as usize {
+            let row = (y0 as usize + j) * src;
+            let (from, to) = (row + skip, j * dst);
+            if shift == 0 {
+                b.bits.copy_within(from..from + dst, to);
+            } else {
+                // The byte after a row's last belongs to the next row: read it as 0.
+                let last = row + src - 1;
+                for k in 0..dst {
+                    let i = from + k;
+                    let lo = if i < last {
+                        b.bits[i + 1] >> (8 - shift)
+                    } else {
+                        0
+                    };
+                    b.bits[to + k] = (b.bits[i] << shift) | lo;
+                }
+            }
+            if let Some(out) = b.bits.get_mut(to + dst - 1) {
+                *out &= mask;
+            }
+        }
+        let old_h = b.h;
+        b.bits.truncate(dst * h as usize);
+        b.w = w;
+        b.h = h;
+        // y counts up from the box's bottom row; rows below the ink are dropped.
+        self.y += (old_h - (y0 + h)) as i32;
+        self.x += x0 as i32;
     }
 
     /// Set pixels as (x, y) relative to the origin, y up: what a renderer draws.
@@ -160,7 +223,7 @@ pub struct Font {
     pub bounds: Bounds,
     /// BDF DEFAULT_CHAR / PCF default_char, when the font names one.
     pub default_char: Option<u32>,
-    /// Sorted by code point, unique, all ≤ U+FFFF.
+    /// Sorted by code point, unique (a PCF holds only those ≤ U+FFFF).
     pub glyphs: Vec<Glyph>,
 }
 
@@ -211,6 +274,51 @@ mod tests {
         assert_eq!((c.bitmap.w, c.bitmap.h), (33, 6));
         assert_eq!((c.x, c.y), (2, 0));
         assert_eq!(c.ink(), g.ink());
+    }
+
+    #[test]
+    fn crop_matches_pixel_by_pixel() {
+        let mut seed = 7u32;
+        for _ in 0..200 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let (w, h) = (1 + seed % 40, 1 + (seed >> 8) % 9);
+            let mut b = Bitmap::new(w, h);
+            for i in 0..w * h {
+                if (seed >> (i % 23)) & 1 == 1 {
+                    b.set(i % w, i / w);
+                }
+            }
+            let (x0, y0) = ((seed >> 4) % w, (seed >> 12) % h);
+            let (cw, ch) = (w - x0, h - y0);
+            let c = b.crop(x0, y0, cw, ch);
+            for y in 0..ch {
+                for x in 0..cw {
+                    assert_eq!(c.get(x, y), b.get(x0 + x, y0 + y));
+                }
+            }
+            assert_eq!(c.bits.len(), Bitmap::stride(cw) * ch as usize);
+            let g = Glyph {
+                code: 1,
+                advance: 3,
+                x: -2,
+                y: 1,
+                bitmap: b.clone(),
+            };
+            let mut inplace = g.clone();
+            inplace.crop_in_place();
+            assert_eq!(inplace.ink(), g.ink());
+            let ink = b.ink_box().map_or((0, 0), |(_, _, w, h)| (w, h));
+            assert_eq!((inplace.bitmap.w, inplace.bitmap.h), ink);
+            assert_eq!(
+                inplace.bitmap.bits.len(),
+                Bitmap::stride(ink.0) * ink.1 as usize
+            );
+            assert_eq!(
+                inplace.bitmap,
+                b.crop_box(),
+                "same as a fresh crop of the ink box"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Fonts stage: every `.bdf` becomes the smallest `.pcf` adafruit_bitmap_font loads (the code's
 //! path literals follow), existing `.pcf`s are repacked to the same minimal form, and
-//! `--charset` keeps only the glyphs a project shows. Facts: `docs/domain/pcf-and-bdf.md`.
+//! `--charset` keeps only the glyphs a project shows. With `--font-format lvfontbin` fonts
+//! become LVGL binary fonts instead (far smaller, slower to load; [`lvfont`]) when the drive's
+//! adafruit_bitmap_font reads them ([`library`]). Facts: `docs/domain/pcf-and-bdf.md`,
+//! `docs/lvfontbin.md`.
 //!
 //! BDF is read by our own tolerant reader ([`bdf`]) rather than the `bdf-reader` crate: on real
 //! fonts that crate rejects `FONT` names with spaces (Adafruit's own example fonts), rejects
@@ -9,23 +12,37 @@
 
 mod auto;
 pub mod bdf;
+mod bdf_text;
 pub mod charset;
+pub mod convert;
 pub mod glyph;
+pub mod library;
+pub mod lvfont;
+mod lvfont_read;
 pub mod pcf;
+mod pcf_write;
 mod refs;
 #[doc(hidden)]
 pub mod synth;
+mod target;
+pub mod terminal;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, FontFormat};
 use crate::error::{Error, Result};
 use crate::plan::{Action, StagePlan};
 use crate::scan::{Category, Entry, Inventory};
 use crate::units::format_size;
 
+pub use convert::build;
+use convert::{encode, keep_only, select};
+
 use charset::CharSet;
-use glyph::Font;
+use library::Loader;
+use target::{open_stream, out_name, Source, Target};
 
 /// Plan the stage. Only a malformed `--charset` is an error; bad fonts are reported.
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
@@ -34,9 +51,11 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         None => None,
     };
     let mut plan = StagePlan::default();
+    let terminal = terminal::paths(inv);
     let fonts: Vec<&Entry> = inv
         .files()
         .filter(|e| e.category == Category::Font && matches!(e.ext().as_str(), "bdf" | "pcf"))
+        .filter(|e| !terminal::is_terminal(&terminal, &e.rel))
         .collect();
     if fonts.is_empty() {
         return Ok(plan);
@@ -45,29 +64,77 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     if let (Some(set), Some(spec)) = (charset.as_mut(), cfg.fonts.charset.as_deref()) {
         auto::apply(inv, cfg, spec, set, &mut plan);
     }
+    let mut target = Target {
+        lv: false,
+        note: None,
+        terminal,
+        taken: Vec::new(),
+    };
+    if cfg.fonts.format == FontFormat::Lvfontbin && !cfg.fonts.keep_names {
+        match library::loader(inv, cfg) {
+            Loader::Ready(_) => target.lv = true,
+            Loader::Absent => {
+                target.lv = true;
+                target.note = Some(format!(
+                    "loads with adafruit_bitmap_font {}+ (none on this drive to check)",
+                    library::NEEDED_TEXT
+                ));
+            }
+            Loader::TooOld(why) => {
+                plan.push(
+                    Action::report(
+                        Path::new("lib/adafruit_bitmap_font"),
+                        0,
+                        format!("fonts written as PCF, not LVGL: {why}"),
+                    )
+                    .warning(),
+                );
+                target.note = Some(format!("PCF, not LVGL: {why}"));
+            }
+        }
+    }
 
     let mut conversions = Vec::new();
     for e in fonts {
-        let bytes = match inv.read(&e.rel) {
+        let streamed = e.ext() == "bdf" && !cfg.fonts.keep_names;
+        let read = if streamed {
+            open_stream(inv, e).map(Source::Stream)
+        } else {
+            inv.read(&e.rel).map(Source::Bytes)
+        };
+        let source = match read {
             Ok(b) => b,
             Err(err) => {
                 plan.push(Action::report(&e.rel, e.size, format!("not read: {err}")).warning());
                 continue;
             }
         };
-        if e.ext() == "pcf" {
-            plan_pcf(inv, e, &bytes, charset.as_ref(), &mut plan);
-        } else if let Some(c) = plan_bdf(inv, e, &bytes, charset.as_ref(), cfg, &mut plan) {
-            conversions.push(c);
-        }
+        let c = match source {
+            Source::Bytes(bytes) if e.ext() == "pcf" => {
+                plan_pcf(inv, e, &bytes, charset.as_ref(), &mut target, &mut plan)
+            }
+            source => plan_bdf(
+                inv,
+                e,
+                source,
+                charset.as_ref(),
+                cfg,
+                &mut target,
+                &mut plan,
+            ),
+        };
+        conversions.extend(c);
     }
     refs::plan_edits(inv, &sources, conversions, &mut plan);
     Ok(plan)
 }
 
-/// A `.bdf` → `.pcf` ready to plan: the create action, pushed once the code references are known.
+/// A font written under a new name (`.bdf` → `.pcf`/`.lvfontbin`, `.pcf` → `.lvfontbin`): the
+/// create action, pushed once the code references are known.
 pub struct Conversion<'a> {
+    /// The source font (BDF or PCF), deleted once the new file and the code edits are in.
     pub bdf: &'a Entry,
+    /// The new file.
     pub pcf: PathBuf,
     pub create: Action,
 }
@@ -84,12 +151,17 @@ fn bad(e: &Entry, what: &str, why: &str) -> Action {
 fn plan_bdf<'a>(
     inv: &Inventory,
     e: &'a Entry,
-    bytes: &[u8],
+    mut source: Source,
     set: Option<&CharSet>,
     cfg: &Config,
+    target: &mut Target,
     plan: &mut StagePlan,
 ) -> Option<Conversion<'a>> {
-    let file = match bdf::parse(bytes) {
+    let parsed = match &mut source {
+        Source::Bytes(bytes) => bdf::parse(bytes),
+        Source::Stream(r) => bdf::parse_from(r),
+    };
+    let mut file = match parsed {
         Ok(f) => f,
         Err(why) => {
             plan.push(bad(e, "BDF font not read", &why));
@@ -108,12 +180,6 @@ fn plan_bdf<'a>(
             file.unencoded
         ));
     }
-    if file.beyond_bmp > 0 {
-        notes.push(format!(
-            "{} glyph(s) above U+FFFF dropped (PCF cannot address them)",
-            file.beyond_bmp
-        ));
-    }
     if !file.duplicates.is_empty() {
         notes.push(format!(
             "{} code point(s) defined twice, first kept (as on the device): {}",
@@ -121,7 +187,9 @@ fn plan_bdf<'a>(
             list_codes(&file.duplicates)
         ));
     }
-    let (keep, subset_notes) = select(&file.font, set);
+    // A BDF subset in place keeps everything a BDF can hold.
+    let astral = target.lv || cfg.fonts.keep_names;
+    let (keep, subset_notes) = select(&file.font, set, astral);
     notes.extend(subset_notes);
     if !keep.iter().any(|k| *k) {
         plan.push(bad(
@@ -133,7 +201,7 @@ fn plan_bdf<'a>(
     }
 
     if cfg.fonts.keep_names {
-        if set.is_some() {
+        if let (Some(_), Source::Bytes(bytes)) = (set, &source) {
             let out = bdf::subset(bytes, &file, &keep);
             if (out.len() as u64) < e.size {
                 let kept = keep.iter().filter(|k| **k).count();
@@ -144,192 +212,145 @@ fn plan_bdf<'a>(
         return None;
     }
 
-    let pcf_rel = e.rel.with_extension("pcf");
-    if let Some(other) = inv.entries.iter().find(|o| {
-        o.rel
-            .to_string_lossy()
-            .eq_ignore_ascii_case(&pcf_rel.to_string_lossy())
-    }) {
-        plan.push(
-            Action::report(
-                &e.rel,
-                e.size,
-                format!(
-                    "not converted: {} already exists (delete one of them)",
-                    other.rel.display()
-                ),
-            )
-            .warning(),
-        );
-        return None;
+    // A whole-Unicode BDF is megabytes: from here on only the parsed glyphs are needed.
+    drop(source);
+    let font = keep_only(std::mem::take(&mut file.font), &keep);
+    let mut lv = target.lv;
+    if lv {
+        if let Err(why) = out_name(inv, e, "lvfontbin", target) {
+            notes.push(format!("written as PCF, not LVGL: {why}"));
+            lv = false;
+        }
     }
-    let font = keep_only(&file.font, &keep);
-    let (out, layout) = match build(&font) {
+    let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
             plan.push(bad(e, "not converted", &why));
             return None;
         }
     };
-    if out.len() as u64 >= e.size {
+    let out_rel = match out_name(inv, e, enc.ext(), target) {
+        Ok(r) => r,
+        Err(why) => {
+            plan.push(Action::report(&e.rel, e.size, format!("not converted: {why}")).warning());
+            return None;
+        }
+    };
+    // Against what stays on the drive: the PCF when it is written, else the BDF.
+    let lv_note = (!enc.lv)
+        .then(|| enc.lv_saving((enc.bytes.len() as u64).min(e.size)))
+        .flatten();
+    if enc.bytes.len() as u64 >= e.size {
         let mut why = vec![format!(
-            "not converted: the PCF would be {}, not smaller",
-            format_size(out.len() as u64)
+            "not converted: the {} would be {}, not smaller",
+            if enc.lv { "LVGL font" } else { "PCF" },
+            format_size(enc.bytes.len() as u64)
         )];
-        why.extend(table_note(&font, &layout));
+        why.extend(enc.notes);
+        why.extend(lv_note);
         why.push("--charset auto (or ascii, latin1) keeps only what the code shows".into());
         plan.push(Action::report(&e.rel, e.size, why.join("; ")).warning());
         return None;
     }
-    notes.extend(table_note(&font, &layout));
+    notes.extend(enc.notes.iter().cloned());
+    notes.extend(target.note.clone());
+    notes.extend(lv_note);
     let note = join(
         format!(
-            "PCF from {} ({} glyphs, {})",
+            "{} from {} ({} glyphs, {})",
+            if enc.lv { "LVGL font" } else { "PCF" },
             e.rel.display(),
-            font.glyphs.len(),
-            format_size(out.len() as u64)
+            enc.glyphs,
+            format_size(enc.bytes.len() as u64)
         ),
         &notes,
     );
-    let create = Action::create(inv, &pcf_rel, out, note);
+    target.taken.push(slash_path(&out_rel).to_ascii_lowercase());
+    let create = Action::create(inv, &out_rel, enc.bytes, note);
     Some(Conversion {
         bdf: e,
-        pcf: pcf_rel,
+        pcf: out_rel,
         create,
     })
 }
 
-fn plan_pcf(inv: &Inventory, e: &Entry, bytes: &[u8], set: Option<&CharSet>, plan: &mut StagePlan) {
+fn plan_pcf<'a>(
+    inv: &Inventory,
+    e: &'a Entry,
+    bytes: &[u8],
+    set: Option<&CharSet>,
+    target: &mut Target,
+    plan: &mut StagePlan,
+) -> Option<Conversion<'a>> {
     let src = match pcf::read(bytes) {
         Ok(f) => f,
         Err(why) => {
             plan.push(bad(e, "PCF font not read", &why));
-            return;
+            return None;
         }
     };
-    let (keep, mut notes) = select(&src, set);
+    let (keep, mut notes) = select(&src, set, false);
     if !keep.iter().any(|k| *k) {
         plan.push(bad(
             e,
             "no glyph would be kept",
             "the font has none of --charset",
         ));
-        return;
+        return None;
     }
-    let font = keep_only(&src, &keep);
-    let (out, layout) = match build(&font) {
+    let font = keep_only(src, &keep);
+    let mut lv = target.lv;
+    let lv_rel = if lv {
+        out_name(inv, e, "lvfontbin", target)
+            .map_err(|why| notes.push(format!("repacked as PCF, not LVGL: {why}")))
+            .ok()
+    } else {
+        None
+    };
+    lv &= lv_rel.is_some();
+    let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
             plan.push(bad(e, "not repacked", &why));
-            return;
+            return None;
         }
     };
-    if out.len() as u64 >= e.size {
-        return;
-    }
-    notes.extend(table_note(&font, &layout));
-    let note = join(
-        format!("repacked: {} glyphs, minimal tables", font.glyphs.len()),
-        &notes,
-    );
-    plan.push(Action::replace(inv, e, out, note));
-}
-
-/// Which glyphs to keep (all without a charset) and what the user should know about it.
-fn select(font: &Font, set: Option<&CharSet>) -> (Vec<bool>, Vec<String>) {
-    let Some(set) = set else {
-        return (vec![true; font.glyphs.len()], Vec::new());
-    };
-    let keep: Vec<bool> = font
-        .glyphs
-        .iter()
-        .map(|g| set.contains(g.code) || Some(g.code) == font.default_char)
-        .collect();
-    let mut notes = Vec::new();
-    let missing: Vec<u32> = set.iter().filter(|c| font.glyph(*c).is_none()).collect();
-    if !missing.is_empty() {
-        notes.push(format!(
-            "the font lacks {} requested character(s): {}",
-            missing.len(),
-            list_codes(&missing)
-        ));
-    }
-    if !set.beyond_bmp.is_empty() {
-        notes.push(format!(
-            "{} requested character(s) above U+FFFF cannot be kept in a PCF: {}",
-            set.beyond_bmp.len(),
-            list_codes(&set.beyond_bmp)
-        ));
-    }
-    (keep, notes)
-}
-
-fn keep_only(font: &Font, keep: &[bool]) -> Font {
-    Font {
-        glyphs: font
-            .glyphs
-            .iter()
-            .zip(keep)
-            .filter(|(_, k)| **k)
-            .map(|(g, _)| g.clone())
-            .collect(),
-        ..font.clone()
-    }
-}
-
-/// Crop, write, and read our own output back: only a PCF that draws exactly what the source
-/// draws is planned.
-pub fn build(font: &Font) -> std::result::Result<(Vec<u8>, pcf::Layout), String> {
-    let cropped = Font {
-        glyphs: font.glyphs.iter().map(|g| g.cropped()).collect(),
-        ..font.clone()
-    };
-    let (out, layout) =
-        pcf::write(&cropped).ok_or("a glyph's metrics do not fit a PCF (over 32767)")?;
-    let back = pcf::read(&out).map_err(|e| format!("internal check failed: {e}"))?;
-    if !back.renders_like(font) {
-        return Err("internal check failed: the written PCF would draw differently".into());
-    }
-    Ok((out, layout))
-}
-
-/// The encoding table is a high-byte × low-byte rectangle: say so when it dominates the file.
-fn table_note(font: &Font, layout: &pcf::Layout) -> Option<String> {
-    if layout.encodings < 1024 || layout.encodings * 3 < layout.total {
+    let lv_note = (!enc.lv)
+        .then(|| enc.lv_saving(enc.bytes.len().min(e.size as usize) as u64))
+        .flatten();
+    if enc.bytes.len() as u64 >= e.size {
+        if let Some(n) = lv_note {
+            plan.push(Action::report(&e.rel, 0, n));
+        }
         return None;
     }
-    let mut rows: Vec<(u32, usize)> = Vec::new();
-    for g in &font.glyphs {
-        match rows.iter_mut().find(|(r, _)| *r == g.code >> 8) {
-            Some((_, n)) => *n += 1,
-            None => rows.push((g.code >> 8, 1)),
-        }
+    notes.extend(enc.notes.iter().cloned());
+    notes.extend(target.note.clone());
+    notes.extend(lv_note);
+    if let (true, Some(rel)) = (enc.lv, lv_rel) {
+        let note = join(
+            format!(
+                "LVGL font from {} ({} glyphs, {})",
+                e.rel.display(),
+                enc.glyphs,
+                format_size(enc.bytes.len() as u64)
+            ),
+            &notes,
+        );
+        target.taken.push(slash_path(&rel).to_ascii_lowercase());
+        let create = Action::create(inv, &rel, enc.bytes, note);
+        return Some(Conversion {
+            bdf: e,
+            pcf: rel,
+            create,
+        });
     }
-    let main = rows.iter().max_by_key(|(_, n)| *n).map_or(0, |(r, _)| *r);
-    let far: Vec<u32> = font
-        .glyphs
-        .iter()
-        .map(|g| g.code)
-        .filter(|c| c >> 8 != main)
-        .collect();
-    let (lo, hi) = (
-        font.glyphs.first().map_or(0, |g| g.code),
-        font.glyphs.last().map_or(0, |g| g.code),
+    let note = join(
+        format!("repacked: {} glyphs, minimal tables", enc.glyphs),
+        &notes,
     );
-    let mut note = format!(
-        "the encoding table is {} of {} ({}%): PCF keeps a slot for every code point in the \
-         rectangle U+{lo:04X}–U+{hi:04X} (high byte × low byte)",
-        format_size(layout.encodings as u64),
-        format_size(layout.total as u64),
-        layout.encodings * 100 / layout.total.max(1),
-    );
-    if !far.is_empty() && far.len() <= 8 {
-        note.push_str(&format!(
-            "; {} alone widen it (drop them with --charset to save most of it)",
-            list_codes(&far)
-        ));
-    }
-    Some(note)
+    plan.push(Action::replace(inv, e, enc.bytes, note));
+    None
 }
 
 fn list_codes(codes: &[u32]) -> String {
@@ -361,166 +382,4 @@ fn slash_path(p: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::FontOptions;
-    use crate::plan::ActionKind;
-    use crate::scan::{scan, ScanOptions};
-
-    fn fixture(name: &str) -> Vec<u8> {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/fonts")
-            .join(name);
-        std::fs::read(p).expect("fixture")
-    }
-
-    fn plan_for(files: &[(&str, &[u8])], charset: Option<&str>) -> StagePlan {
-        let t = tempfile::tempdir().expect("tempdir");
-        for (rel, bytes) in files {
-            let p = t.path().join(rel);
-            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            std::fs::write(p, bytes).expect("write");
-        }
-        let opts = ScanOptions {
-            cluster_size: Some(512),
-            cp_version: None,
-            board_id: None,
-        };
-        let inv = scan(t.path(), &opts).expect("scan");
-        let cfg = Config {
-            fonts: FontOptions {
-                charset: charset.map(String::from),
-                keep_names: false,
-            },
-            ..Config::default()
-        };
-        plan(&inv, &cfg).expect("plan")
-    }
-
-    #[test]
-    fn auto_charset_adds_the_codes_non_ascii_characters() {
-        let font = fixture("6x13.bdf");
-        let p = plan_for(
-            &[
-                (
-                    "code.py",
-                    "print(\"23\u{b0}C \u{b1}1\")\n# caf\u{e9}\n".as_bytes(),
-                ),
-                ("fonts/6x13.bdf", &font),
-            ],
-            Some("auto"),
-        );
-        let create = p
-            .actions
-            .iter()
-            .find(|a| a.kind == ActionKind::Create)
-            .expect("create");
-        let f = pcf::read(create.content.as_deref().expect("content")).expect("read");
-        assert!(f.glyph(0xB0).is_some() && f.glyph(0xB1).is_some() && f.glyph(0x41).is_some());
-        assert!(f.glyph(0xE9).is_none(), "comments are not literals");
-        assert_eq!(f.glyphs.len(), 95 + 2 + 1, "ascii, ° ±, DEFAULT_CHAR 0");
-    }
-
-    #[test]
-    fn delete_waits_for_the_pcf_and_the_code_edit() {
-        let font = fixture("6x13.bdf");
-        let p = plan_for(
-            &[
-                ("code.py", b"f = load_font('/fonts/6x13.bdf')\n"),
-                ("fonts/6x13.bdf", &font),
-            ],
-            None,
-        );
-        let kinds: Vec<ActionKind> = p.actions.iter().map(|a| a.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![ActionKind::Create, ActionKind::Edit, ActionKind::Delete]
-        );
-        assert_eq!(p.actions[1].requires, vec![0]);
-        assert_eq!(p.actions[2].requires, vec![0, 1]);
-        assert_eq!(
-            p.actions[1].content.as_deref(),
-            Some(&b"f = load_font('/fonts/6x13.pcf')\n"[..])
-        );
-    }
-
-    #[test]
-    fn a_literal_we_cannot_rewrite_blocks_the_conversion() {
-        let font = fixture("6x13.bdf");
-        let p = plan_for(
-            &[
-                ("code.py", b"f = load_font('/fonts/6x13.b\\x64f')\n"),
-                ("fonts/6x13.bdf", &font),
-            ],
-            None,
-        );
-        assert!(p.actions.iter().all(|a| a.kind == ActionKind::Report));
-        assert!(p.actions.iter().any(|a| a.note.contains("by hand")));
-    }
-
-    /// Damaged fonts of every kind: errors or valid results, never a panic.
-    #[test]
-    fn damaged_fonts_never_panic() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut rnd = move |m: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % m as u64) as usize
-        };
-        for name in [
-            "synth.bdf",
-            "6x13.bdf",
-            "6x13.pcf",
-            "synth.pcf",
-            "junction-ascii.pcf",
-        ] {
-            let good = fixture(name);
-            for i in 0..300 {
-                let mut b = good.clone();
-                if i % 3 == 0 {
-                    b.truncate(rnd(good.len()));
-                } else {
-                    for _ in 0..1 + rnd(8) {
-                        let at = rnd(b.len());
-                        b[at] = if i % 3 == 1 {
-                            rnd(256) as u8
-                        } else {
-                            b[at] ^ 0xFF
-                        };
-                    }
-                }
-                let font = if name.ends_with("bdf") {
-                    bdf::parse(&b).map(|f| f.font)
-                } else {
-                    pcf::read(&b)
-                };
-                if let Ok(f) = font {
-                    let _ = build(&f);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn run_time_font_paths_are_warned_about() {
-        let font = fixture("6x13.bdf");
-        let p = plan_for(
-            &[
-                ("code.py", b"n = '6x13'\nf = load_font(f'/fonts/{n}.bdf')\n"),
-                ("fonts/6x13.bdf", &font),
-            ],
-            None,
-        );
-        let warn = p
-            .actions
-            .iter()
-            .find(|a| a.kind == ActionKind::Report)
-            .expect("report");
-        assert!(warn.note.contains("code.py:2"), "{}", warn.note);
-        assert_eq!(warn.level, crate::plan::Level::Warning);
-    }
 }

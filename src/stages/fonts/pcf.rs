@@ -1,214 +1,22 @@
-//! Our minimal PCF: the four tables adafruit_bitmap_font reads (METRICS, BITMAPS in format 0xE,
-//! BDF_ENCODINGS, BDF_ACCELERATORS), nothing else, no padding between tables. Its size is
-//! `164 + 9n + D + 2RC` with compressed metrics. Plus a bounds-checked reader for any PCF
-//! (bdftopcf output to repack, and our own output to verify before it is planned).
+//! PCF: a bounds-checked reader for any PCF (bdftopcf output to repack, and our own output to
+//! verify before it is planned); the writer of our minimal PCF is [`super::pcf_write`].
 
 use super::glyph::{Bitmap, Bounds, Font, Glyph};
 
-const METRICS: u32 = 1 << 2;
-const BITMAPS: u32 = 1 << 3;
-const BDF_ENCODINGS: u32 = 1 << 5;
+pub(super) const METRICS: u32 = 1 << 2;
+pub(super) const BITMAPS: u32 = 1 << 3;
+pub(super) const BDF_ENCODINGS: u32 = 1 << 5;
 const ACCELERATORS: u32 = 1 << 1;
-const BDF_ACCELERATORS: u32 = 1 << 8;
+pub(super) const BDF_ACCELERATORS: u32 = 1 << 8;
 
 /// Pad 4 (index 2), MSByte first, MSBit first, scan unit 1: the only format the loader takes.
-const FORMAT: u32 = 0xE;
-const COMPRESSED: u32 = 0x100;
+pub(super) const FORMAT: u32 = 0xE;
+pub(super) const COMPRESSED: u32 = 0x100;
 
-/// Sizes of our file's parts, for notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Layout {
-    pub total: usize,
-    pub encodings: usize,
-    pub bitmaps: usize,
-}
+pub use super::pcf_write::{write, Layout};
 
-fn fits_i8(v: i32) -> bool {
-    (-128..=127).contains(&v)
-}
-
-/// (lsb, rsb, width, ascent, descent) of a glyph in PCF terms.
-fn metrics(g: &Glyph) -> [i32; 5] {
-    let lsb = g.x;
-    let rsb = g.x + g.bitmap.w as i32;
-    let ascent = g.y + g.bitmap.h as i32;
-    [lsb, rsb, g.advance, ascent, -g.y]
-}
-
-fn row_bytes(w: u32, pad: usize) -> usize {
+pub(super) fn row_bytes(w: u32, pad: usize) -> usize {
     (w as usize).div_ceil(8).div_ceil(pad) * pad
-}
-
-/// Write `font` (glyphs sorted, unique, ≤ U+FFFF). `None` when a value does not fit PCF.
-pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
-    let glyphs = &font.glyphs;
-    let n = glyphs.len();
-    if n == 0 || n > 0xFFFF {
-        return None;
-    }
-    let all: Vec<[i32; 5]> = glyphs.iter().map(metrics).collect();
-    if all.iter().flatten().any(|v| i16::try_from(*v).is_err()) {
-        return None;
-    }
-    let compressed = all.iter().flatten().all(|v| fits_i8(*v));
-
-    let mut metrics_t = Vec::new();
-    if compressed {
-        metrics_t.extend((FORMAT | COMPRESSED).to_le_bytes());
-        metrics_t.extend((n as u16).to_be_bytes());
-        for m in &all {
-            metrics_t.extend(m.iter().map(|v| (v + 0x80) as u8));
-        }
-    } else {
-        metrics_t.extend(FORMAT.to_le_bytes());
-        metrics_t.extend((n as u32).to_be_bytes());
-        for m in &all {
-            for v in m {
-                metrics_t.extend((*v as i16).to_be_bytes());
-            }
-            metrics_t.extend(0u16.to_be_bytes());
-        }
-    }
-
-    let mut data = Vec::new();
-    let mut offsets = Vec::with_capacity(n);
-    let mut sizes = [0usize; 4];
-    for g in glyphs {
-        offsets.push(u32::try_from(data.len()).ok()?);
-        let b = &g.bitmap;
-        let src_stride = Bitmap::stride(b.w);
-        let dst_stride = row_bytes(b.w, 4);
-        for y in 0..b.h as usize {
-            let row = b
-                .bits
-                .get(y * src_stride..(y + 1) * src_stride)
-                .unwrap_or(&[]);
-            data.extend_from_slice(row);
-            data.resize(data.len() + dst_stride - row.len(), 0);
-        }
-        for (i, pad) in [1, 2, 4, 8].into_iter().enumerate() {
-            sizes[i] += row_bytes(b.w, pad) * b.h as usize;
-        }
-    }
-    let mut bitmaps_t = Vec::with_capacity(24 + 4 * n + data.len());
-    bitmaps_t.extend(FORMAT.to_le_bytes());
-    bitmaps_t.extend((n as u32).to_be_bytes());
-    for o in &offsets {
-        bitmaps_t.extend(o.to_be_bytes());
-    }
-    for s in sizes {
-        bitmaps_t.extend(u32::try_from(s).ok()?.to_be_bytes());
-    }
-    bitmaps_t.extend_from_slice(&data);
-
-    let (lo1, hi1, lo2, hi2) = glyphs.iter().fold((255, 0, 255, 0), |(a, b, c, d), g| {
-        let (h, l) = (g.code >> 8, g.code & 0xFF);
-        (a.min(h), b.max(h), c.min(l), d.max(l))
-    });
-    let cols = (hi2 - lo2 + 1) as usize;
-    let rows = (hi1 - lo1 + 1) as usize;
-    let mut table = vec![0xFFFFu16; rows * cols];
-    for (i, g) in glyphs.iter().enumerate() {
-        let (h, l) = ((g.code >> 8) as usize, (g.code & 0xFF) as usize);
-        if let Some(slot) = table.get_mut((h - lo1 as usize) * cols + l - lo2 as usize) {
-            *slot = i as u16;
-        }
-    }
-    let default = font
-        .default_char
-        .filter(|c| font.glyph(*c).is_some())
-        .unwrap_or(0xFFFF) as u16;
-    let mut enc_t = Vec::with_capacity(14 + 2 * table.len());
-    enc_t.extend(FORMAT.to_le_bytes());
-    for v in [lo2 as u16, hi2 as u16, lo1 as u16, hi1 as u16, default] {
-        enc_t.extend(v.to_be_bytes());
-    }
-    for v in table {
-        enc_t.extend(v.to_be_bytes());
-    }
-
-    let accel_t = accelerators(font, &all)?;
-
-    let tables = [
-        (
-            METRICS,
-            if compressed {
-                FORMAT | COMPRESSED
-            } else {
-                FORMAT
-            },
-            metrics_t,
-        ),
-        (BITMAPS, FORMAT, bitmaps_t),
-        (BDF_ENCODINGS, FORMAT, enc_t),
-        (BDF_ACCELERATORS, FORMAT, accel_t),
-    ];
-    let mut out = Vec::new();
-    out.extend(b"\x01fcp");
-    out.extend((tables.len() as u32).to_le_bytes());
-    let mut offset = 8 + 16 * tables.len();
-    for (ty, fmt, body) in &tables {
-        for v in [*ty, *fmt, body.len() as u32, offset as u32] {
-            out.extend(v.to_le_bytes());
-        }
-        offset += body.len();
-    }
-    let layout = Layout {
-        total: offset,
-        encodings: tables[2].2.len(),
-        bitmaps: data.len(),
-    };
-    for (_, _, body) in tables {
-        out.extend(body);
-    }
-    Some((out, layout))
-}
-
-/// fontAscent/fontDescent and bounds chosen to reproduce the source's `ascent`, `descent` and
-/// `get_bounding_box()`; the other fields describe the glyphs as X11 expects.
-fn accelerators(font: &Font, all: &[[i32; 5]]) -> Option<Vec<u8>> {
-    let mut min = [i32::MAX; 5];
-    let mut max = [i32::MIN; 5];
-    for m in all {
-        for i in 0..5 {
-            min[i] = min[i].min(m[i]);
-            max[i] = max[i].max(m[i]);
-        }
-    }
-    let Bounds {
-        lsb,
-        rsb,
-        ascent,
-        descent,
-    } = font.bounds;
-    min[0] = lsb;
-    max[1] = rsb;
-    max[3] = ascent;
-    max[4] = descent;
-    let constant_width = min[2] == max[2];
-    let max_overlap = all.iter().map(|m| m[1] - m[2]).max().unwrap_or(0);
-    let mut t = Vec::with_capacity(48);
-    t.extend(FORMAT.to_le_bytes());
-    t.extend([
-        u8::from(max_overlap <= 0),
-        0,
-        0,
-        u8::from(constant_width),
-        0,
-        0,
-        0,
-        0,
-    ]);
-    for v in [font.ascent, font.descent, max_overlap] {
-        t.extend(v.to_be_bytes());
-    }
-    for b in [min, max] {
-        for v in b {
-            t.extend(i16::try_from(v).ok()?.to_be_bytes());
-        }
-        t.extend(0u16.to_be_bytes());
-    }
-    Some(t)
 }
 
 /// Bounds-checked big- or little-endian reads inside one table.
@@ -250,6 +58,21 @@ impl Table<'_> {
 /// Read a PCF as adafruit_bitmap_font would see it (every encoded glyph, ascent, descent,
 /// bounding box). Other bitmap formats are read too, so they can be repacked into 0xE.
 pub fn read(file: &[u8]) -> Result<Font, String> {
+    let mut glyphs = Vec::new();
+    let mut font = read_with(file, |g| {
+        glyphs.push(g.clone());
+        Ok(())
+    })?;
+    font.glyphs = glyphs;
+    Ok(font)
+}
+
+/// [`read`] one glyph at a time, in code-point order, without keeping them (verifying a
+/// whole-Unicode font must not hold a second copy of it). The returned font has no glyphs.
+pub fn read_with(
+    file: &[u8],
+    mut each: impl FnMut(&Glyph) -> Result<(), String>,
+) -> Result<Font, String> {
     let whole = Table {
         d: file,
         msb: false,
@@ -352,19 +175,24 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
         return Err("bad encoding ranges".into());
     }
     let cols = hi2 - lo2 + 1;
-    let mut glyphs = Vec::new();
     let mut budget = file.len().saturating_mul(16).saturating_add(1 << 20);
-    let mut cache: Vec<Option<Glyph>> = vec![None; nglyphs.min(nmetrics)];
+    let mut g = Glyph {
+        code: 0,
+        advance: 0,
+        x: 0,
+        y: 0,
+        bitmap: Bitmap::new(0, 0),
+    };
     for hi in lo1..=hi1 {
         for lo in lo2..=hi2 {
             let idx = et.u16(14 + 2 * ((hi - lo1) * cols + lo - lo2) as usize)? as usize;
             if idx == 0xFFFF {
                 continue;
             }
-            let slot = cache
-                .get_mut(idx)
-                .ok_or("encoding points past the glyphs")?;
-            if slot.is_none() {
+            if idx >= nglyphs.min(nmetrics) {
+                return Err("encoding points past the glyphs".into());
+            }
+            {
                 let [lsb, rsb, advance, ascent, descent] = metric(idx)?;
                 let w = u32::try_from(rsb - lsb).map_err(|_| "glyph with negative width")?;
                 let h =
@@ -372,8 +200,27 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
                 let off = bt.u32(8 + 4 * idx)? as usize;
                 let stride = row_bytes(w, pad);
                 let raw = bt.bytes(data_start.saturating_add(off), stride * h as usize)?;
-                let mut bitmap = Bitmap::new(w, h);
-                for y in 0..h {
+                // One glyph buffer for the whole read: `each` copies what it keeps.
+                let bitmap = &mut g.bitmap;
+                (bitmap.w, bitmap.h) = (w, h);
+                bitmap.bits.clear();
+                bitmap.bits.resize(Bitmap::stride(w) * h as usize, 0);
+                let swapped = msbyte == lsbit_first && unit > 1;
+                if !lsbit_first && !swapped {
+                    // Our own format (and bdftopcf's default): rows are copied as they are.
+                    let s = Bitmap::stride(w);
+                    for (y, row) in bitmap.bits.chunks_mut(s.max(1)).enumerate() {
+                        if let Some(from) = raw.get(y * stride..y * stride + s) {
+                            row.copy_from_slice(from);
+                        }
+                        if w % 8 != 0 {
+                            if let Some(last) = row.last_mut() {
+                                *last &= 0xFFu8 << (8 - w % 8);
+                            }
+                        }
+                    }
+                }
+                for y in (0..h).filter(|_| lsbit_first || swapped) {
                     for x in 0..w {
                         let mut byte = y as usize * stride + x as usize / 8;
                         if msbyte == lsbit_first && unit > 1 {
@@ -391,23 +238,12 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
                         }
                     }
                 }
-                *slot = Some(Glyph {
-                    code: 0,
-                    advance,
-                    x: lsb,
-                    y: -descent,
-                    bitmap,
-                });
-            }
-            if let Some(g) = slot {
-                // Many code points may share one glyph: bound the copies by the file's size.
+                // Many code points may share one glyph: bound the work by the file's size.
                 budget = budget
-                    .checked_sub(g.bitmap.bits.len() + 32)
+                    .checked_sub(bitmap.bits.len() + 32)
                     .ok_or("too many code points share large glyphs")?;
-                glyphs.push(Glyph {
-                    code: hi << 8 | lo,
-                    ..g.clone()
-                });
+                (g.code, g.advance, g.x, g.y) = (hi << 8 | lo, advance, lsb, -descent);
+                each(&g)?;
             }
         }
     }
@@ -416,7 +252,7 @@ pub fn read(file: &[u8]) -> Result<Font, String> {
         descent: font_descent,
         bounds,
         default_char: (default != 0xFFFF).then_some(default),
-        glyphs,
+        glyphs: Vec::new(),
     })
 }
 
@@ -477,6 +313,20 @@ mod tests {
         assert_eq!(layout.total, bytes.len());
         let back = read(&bytes).expect("read");
         assert_eq!(back, f);
+    }
+
+    #[test]
+    fn identical_bitmaps_are_stored_once() {
+        let mut f = font();
+        let mut b = f.glyphs[1].clone();
+        b.code = 0x42;
+        b.advance = 9;
+        f.glyphs.insert(2, b);
+        let (bytes, layout) = write(&f).expect("write");
+        // One more glyph (9 B of metrics, offset, encoding slot) but no more bitmap bytes.
+        assert_eq!(bytes.len(), 164 + 9 * 4 + (12 + 16) + 2 * 145);
+        assert_eq!(layout.bitmaps, 12 + 16);
+        assert_eq!(read(&bytes).expect("read"), f);
     }
 
     #[test]

@@ -40,10 +40,16 @@ fn names(lit: &StrLit, rel: &str) -> bool {
     crate::pysrc::paths::names_file(lit, rel)
 }
 
-/// The literal's source with its `.bdf` ending turned into `.pcf`, if the extension is written
-/// plainly right before the closing quote (not through escapes).
-fn rewrite(token: &str) -> Option<String> {
-    crate::pysrc::paths::rewrite_extension(token, "bdf", "pcf")
+/// The literal's source with its `.bdf` (or `.pcf`) ending turned into `to`, if the extension
+/// is written plainly right before the closing quote (not through escapes).
+fn rewrite(token: &str, from: &str, to: &str) -> Option<String> {
+    crate::pysrc::paths::rewrite_extension(token, from, to)
+}
+
+fn ext(p: &std::path::Path) -> String {
+    p.extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// A literal naming a converted font, with its replacement token (None: not rewritable).
@@ -66,7 +72,9 @@ fn hits<'s>(f: &'s PyFile, conversions: &[Conversion]) -> Vec<Hit<'s>> {
                 conv,
                 lit,
                 token,
-                new: rewrite(token),
+                new: conversions
+                    .get(conv)
+                    .and_then(|c| rewrite(token, &ext(&c.bdf.rel), &ext(&c.pcf))),
             })
         })
         .collect()
@@ -98,10 +106,11 @@ pub fn plan_edits(
                         c.bdf.size,
                         format!(
                             "not converted: {}:{} names it as {} in a form cpslim does not \
-                             rewrite; change it to the .pcf name by hand, or use --keep-names",
+                             rewrite; change it to {} by hand, or use --keep-names",
                             slash_path(&f.entry.rel),
                             h.lit.line,
-                            h.token
+                            h.token,
+                            slash_path(&c.pcf)
                         ),
                     )
                     .warning(),
@@ -163,11 +172,15 @@ pub fn plan_edits(
         }
         out.push_str(f.src.get(last..).unwrap_or(""));
         let note = format!(
-            "font path literal(s) now name the .pcf: {}",
+            "font path literal(s) now name the converted font: {}",
             changes.join("; ")
         );
         let idx = plan.push(
-            Action::edit(inv, f.entry, out.into_bytes(), note).requiring(used.values().copied()),
+            // `.lvfontbin` is longer than `.bdf`: the code grows by a few bytes, the font
+            // shrinks by kilobytes.
+            Action::edit(inv, f.entry, out.into_bytes(), note)
+                .requiring(used.values().copied())
+                .forced(),
         );
         for ci in used.keys() {
             if let Some(v) = edits_of.get_mut(*ci) {
@@ -235,13 +248,15 @@ mod tests {
 
     #[test]
     fn rewrites_only_plain_endings() {
+        let r = |t| rewrite(t, "bdf", "pcf");
+        assert_eq!(r("\"fonts/a.bdf\"").as_deref(), Some("\"fonts/a.pcf\""));
+        assert_eq!(r("r'''/A.BDF'''").as_deref(), Some("r'''/A.pcf'''"));
+        assert_eq!(r("\"a\\x2ebdf\""), None);
+        assert_eq!(r("\"abdf\""), None);
         assert_eq!(
-            rewrite("\"fonts/a.bdf\"").as_deref(),
-            Some("\"fonts/a.pcf\"")
+            rewrite("'f.PCF'", "pcf", "lvfontbin").as_deref(),
+            Some("'f.lvfontbin'")
         );
-        assert_eq!(rewrite("r'''/A.BDF'''").as_deref(), Some("r'''/A.pcf'''"));
-        assert_eq!(rewrite("\"a\\x2ebdf\""), None);
-        assert_eq!(rewrite("\"abdf\""), None);
     }
 
     #[test]

@@ -1,0 +1,328 @@
+//! Reading LVGL binary fonts back: [`check`] walks a file the way CircuitPython's core reader
+//! (`lvfontio.OnDiskFont`) does, record by record, and refuses anything either board reader
+//! would get wrong; [`read`] then returns every glyph as adafruit_bitmap_font would draw it.
+
+use super::glyph::{Bitmap, Glyph};
+
+/// Why a file is not a valid LVGL font for CircuitPython.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Malformed(pub String);
+
+impl From<&str> for Malformed {
+    fn from(s: &str) -> Malformed {
+        Malformed(s.to_string())
+    }
+}
+
+impl From<String> for Malformed {
+    fn from(s: String) -> Malformed {
+        Malformed(s)
+    }
+}
+
+/// MSB-first bit packing into a byte vector; `finish` pads the last byte with zeros.
+pub struct BitWriter<'a> {
+    out: &'a mut Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl<'a> BitWriter<'a> {
+    pub fn new(out: &'a mut Vec<u8>) -> BitWriter<'a> {
+        BitWriter { out, acc: 0, n: 0 }
+    }
+
+    /// The low `bits` bits of `v` (two's complement for negative values cast to u32).
+    pub fn put(&mut self, v: u32, bits: u8) {
+        let bits = u32::from(bits);
+        if bits == 0 {
+            return;
+        }
+        let mask = if bits >= 32 {
+            u32::MAX
+        } else {
+            (1 << bits) - 1
+        };
+        self.acc = (self.acc << bits) | u64::from(v & mask);
+        self.n += bits;
+        while self.n >= 8 {
+            self.n -= 8;
+            self.out.push((self.acc >> self.n) as u8);
+        }
+    }
+
+    pub fn finish(self) {
+        if self.n > 0 {
+            self.out.push((self.acc << (8 - self.n)) as u8);
+        }
+    }
+}
+
+struct BitReader<'a> {
+    d: &'a [u8],
+    /// Bit position from the start of `d`.
+    pos: usize,
+}
+
+impl BitReader<'_> {
+    fn get(&mut self, bits: u8) -> Result<u32, Malformed> {
+        let mut v = 0u64;
+        let mut need = u32::from(bits);
+        while need > 0 {
+            let byte = self
+                .d
+                .get(self.pos / 8)
+                .ok_or("a glyph record runs past the glyf table")?;
+            let avail = 8 - (self.pos % 8) as u32;
+            let n = need.min(avail);
+            let chunk = (u32::from(*byte) >> (avail - n)) & ((1 << n) - 1);
+            v = (v << n) | u64::from(chunk);
+            self.pos += n as usize;
+            need -= n;
+        }
+        Ok(v as u32)
+    }
+
+    fn signed(&mut self, bits: u8) -> Result<i32, Malformed> {
+        let v = self.get(bits)? as i64;
+        let half = 1i64 << (bits - 1);
+        Ok((if v >= half { v - 2 * half } else { v }) as i32)
+    }
+}
+
+fn u16_at(d: &[u8], at: usize) -> Result<u16, Malformed> {
+    let b = d.get(at..at + 2).ok_or("truncated")?;
+    Ok(u16::from_le_bytes([b[0], b[1]]))
+}
+
+fn u32_at(d: &[u8], at: usize) -> Result<u32, Malformed> {
+    let b = d.get(at..at + 4).ok_or("truncated")?;
+    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// What a board sees of an LVGL font.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LvFont {
+    pub font_size: u16,
+    pub ascent: u16,
+    pub descent: i16,
+    pub default_advance: u16,
+    /// Sorted by code point.
+    pub glyphs: Vec<Glyph>,
+}
+
+struct Sections<'a> {
+    head: &'a [u8],
+    cmap: &'a [u8],
+    loca: &'a [u8],
+    glyf: &'a [u8],
+}
+
+fn sections(file: &[u8]) -> Result<Sections<'_>, Malformed> {
+    let mut found: [Option<&[u8]>; 4] = [None; 4];
+    let mut at = 0usize;
+    while at < file.len() {
+        let size = u32_at(file, at)? as usize;
+        if size < 8 || at + size > file.len() {
+            return Err(Malformed(format!(
+                "section at byte {at} has a bad size {size}"
+            )));
+        }
+        let tag = file.get(at + 4..at + 8).ok_or("truncated")?;
+        let body = &file[at..at + size];
+        let slot = ["head", "cmap", "loca", "glyf"]
+            .iter()
+            .position(|t| t.as_bytes() == tag);
+        if let Some(s) = slot {
+            found[s] = Some(body);
+        }
+        at += size;
+    }
+    let [Some(head), Some(cmap), Some(loca), Some(glyf)] = found else {
+        return Err("a head, cmap, loca or glyf section is missing".into());
+    };
+    Ok(Sections {
+        head,
+        cmap,
+        loca,
+        glyf,
+    })
+}
+
+/// Check every rule of `docs/lvfontbin.md` and read the glyphs (sorted by code point).
+pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
+    let mut glyphs = Vec::new();
+    let mut font = check_with(file, |g| {
+        glyphs.push(g.clone());
+        Ok(())
+    })?;
+    glyphs.sort_by_key(|g| g.code);
+    font.glyphs = glyphs;
+    Ok(font)
+}
+
+/// [`check`] handing each glyph to `each` in glyph-id order instead of keeping them (cpslim's
+/// own files number glyphs in code-point order). The returned font has no glyphs.
+pub fn check_with(
+    file: &[u8],
+    mut each: impl FnMut(&Glyph) -> Result<(), Malformed>,
+) -> Result<LvFont, Malformed> {
+    if file.get(..4) != Some(&super::lvfont::MAGIC[..]) {
+        return Err("no LVGL head magic (30 00 00 00)".into());
+    }
+    let s = sections(file)?;
+    let h = s.head;
+    if h.len() < 8 + 35 {
+        return Err("head section too short".into());
+    }
+    let font_size = u16_at(h, 14)?;
+    let ascent = u16_at(h, 16)?;
+    let descent = u16_at(h, 18)? as i16;
+    let default_advance = u16_at(h, 30)?;
+    let [loc_format, _, advance_format, bpp, xy, wh, adv, compression, _] = [
+        h[34], h[35], h[36], h[37], h[38], h[39], h[40], h[41], h[42],
+    ];
+    if compression != 0 {
+        return Err("compressed glyphs: neither board reader decompresses".into());
+    }
+    if advance_format != 0 || bpp != 1 {
+        return Err("only integer advances at 1 bit per pixel are written".into());
+    }
+    if adv == 0 || xy == 0 {
+        return Err("advance and x/y fields need at least 1 bit".into());
+    }
+    if adv > 32 || xy > 32 || wh > 32 {
+        return Err("glyph header field wider than 32 bits".into());
+    }
+
+    let count = u32_at(s.loca, 8)? as usize;
+    let off_size = if loc_format == 1 { 4 } else { 2 };
+    if count == 0 || count.saturating_mul(off_size) > s.loca.len().saturating_sub(12) {
+        return Err("loca count larger than the table".into());
+    }
+    let offset = |id: usize| -> Result<usize, Malformed> {
+        let at = 12 + id * off_size;
+        Ok(if off_size == 4 {
+            u32_at(s.loca, at)? as usize
+        } else {
+            u16_at(s.loca, at)? as usize
+        })
+    };
+
+    // cmap first: which code point each glyph id draws (each id at most once).
+    let c = s.cmap;
+    let n = u32_at(c, 8)? as usize;
+    if n.saturating_mul(16) > c.len().saturating_sub(12) {
+        return Err("cmap count larger than the table".into());
+    }
+    let mut code_of: Vec<Option<u32>> = vec![None; count];
+    let mut spans: Vec<(u32, u32)> = Vec::new();
+    for i in 0..n {
+        let at = 12 + 16 * i;
+        let data = u32_at(c, at)? as usize;
+        let start = u32_at(c, at + 4)?;
+        let len = u32::from(u16_at(c, at + 8)?);
+        let first = usize::from(u16_at(c, at + 10)?);
+        let entries = usize::from(u16_at(c, at + 12)?);
+        let sparse = match c.get(at + 14) {
+            Some(2) => false,
+            Some(3) => true,
+            f => {
+                return Err(Malformed(format!(
+                    "cmap format {f:?}: only formats 2 and 3 load reliably"
+                )))
+            }
+        };
+        spans.push((start, start.saturating_add(len)));
+        let total = if sparse { entries } else { len as usize };
+        for k in 0..total {
+            let code = if sparse {
+                start.saturating_add(u32::from(u16_at(c, data + 2 * k)?))
+            } else {
+                start.saturating_add(k as u32)
+            };
+            if code >= start.saturating_add(len) {
+                return Err(Malformed(format!(
+                    "cmap lists U+{code:04X} outside its range"
+                )));
+            }
+            let id = first + k;
+            let slot = code_of.get_mut(id).filter(|_| id > 0).ok_or_else(|| {
+                Malformed(format!(
+                    "U+{code:04X} maps to glyph id {id}, not in loca ({count})"
+                ))
+            })?;
+            if slot.replace(code).is_some() {
+                return Err(Malformed(format!("glyph id {id} is mapped twice")));
+            }
+        }
+    }
+    spans.sort_unstable();
+    if spans.windows(2).any(|w| w[0].1 > w[1].0) {
+        return Err("cmap ranges overlap (the core reader stops at the first)".into());
+    }
+
+    // The core reader's walk: records back to back from the start of glyf's data, one per id.
+    let mut r = BitReader {
+        d: s.glyf,
+        pos: 8 * 8,
+    };
+    if offset(0)? != 8 {
+        return Err("glyph id 0 is not the empty record at the start of glyf".into());
+    }
+    let mut g = Glyph {
+        code: 0,
+        advance: 0,
+        x: 0,
+        y: 0,
+        bitmap: Bitmap::new(0, 0),
+    };
+    for (id, code) in code_of.iter().enumerate().skip(1) {
+        if offset(id)? * 8 != r.pos {
+            return Err(Malformed(format!(
+                "glyph id {id} does not start where the previous record ends (shared or out of order)"
+            )));
+        }
+        let advance = r.get(adv)? as i32;
+        let x = r.signed(xy)?;
+        let y = r.signed(xy)?;
+        let w = r.get(wh)?;
+        let gh = r.get(wh)?;
+        if w > 4096 || gh > 4096 {
+            return Err(Malformed(format!("glyph id {id} is {w}×{gh} pixels")));
+        }
+        // One glyph buffer for the whole walk: `each` sees it, copies it if it keeps it.
+        let bits = &mut g.bitmap.bits;
+        bits.clear();
+        for _ in 0..gh {
+            let mut left = w;
+            while left > 0 {
+                let n = left.min(8);
+                bits.push((r.get(n as u8)? << (8 - n)) as u8);
+                left -= n;
+            }
+        }
+        r.pos = r.pos.div_ceil(8) * 8;
+        if let Some(code) = *code {
+            (g.code, g.advance, g.x, g.y) = (code, advance, x, y);
+            (g.bitmap.w, g.bitmap.h) = (w, gh);
+            each(&g)?;
+        }
+    }
+    if r.pos != s.glyf.len() * 8 {
+        return Err("bytes left after the last glyph record".into());
+    }
+    Ok(LvFont {
+        font_size,
+        ascent,
+        descent,
+        default_advance,
+        glyphs: Vec::new(),
+    })
+}
+
+/// Read an LVGL font (same as [`check`]: a file that breaks a rule is not read).
+pub fn read(file: &[u8]) -> Result<LvFont, Malformed> {
+    check(file)
+}

@@ -1,0 +1,73 @@
+//! Where a converted font goes and how its source is read: the run's target format, output
+//! names that never collide (existing files, other conversions, the firmware's terminal font),
+//! and BDFs streamed from the drive.
+
+use std::fs::File;
+use std::io::{Read, Take};
+use std::path::PathBuf;
+
+use super::{slash_path, terminal};
+use crate::error::{Error, Result};
+use crate::scan::{Entry, Inventory};
+
+/// What the run writes, decided once: LVGL only when asked and the drive can load it.
+pub(super) struct Target {
+    pub lv: bool,
+    /// Said with every font when LVGL was asked but PCF is written, or when the drive has no
+    /// library to check.
+    pub note: Option<String>,
+    pub terminal: Vec<String>,
+    /// Output names already planned (lower case), so two sources never write one file.
+    pub taken: Vec<String>,
+}
+/// A BDF is read line by line from the drive (whole-Unicode fonts are megabytes of text)
+/// unless `--keep-names` copies its text into a subset; a PCF is read whole.
+pub(super) enum Source {
+    Bytes(Vec<u8>),
+    Stream(Take<File>),
+}
+
+pub(super) fn open_stream(inv: &Inventory, e: &Entry) -> Result<Take<File>> {
+    let abs = inv.abs(&e.rel);
+    let file = crate::scan::open_nofollow(&abs).map_err(|err| Error::read(&abs, err))?;
+    let meta = file.metadata().map_err(|err| Error::read(&abs, err))?;
+    if !meta.is_file() {
+        return Err(Error::bad_input(&abs, "not a regular file"));
+    }
+    // The same cap as whole-file reads: 64 MiB.
+    Ok(file.take(64 << 20))
+}
+/// Where the new file goes, or why nothing is written (an existing or already planned file of
+/// that name, or the firmware's terminal font).
+pub(super) fn out_name(
+    inv: &Inventory,
+    e: &Entry,
+    ext: &str,
+    target: &Target,
+) -> std::result::Result<PathBuf, String> {
+    let rel = e.rel.with_extension(ext);
+    let key = slash_path(&rel).to_ascii_lowercase();
+    if terminal::is_terminal(&target.terminal, &rel) {
+        return Err(format!(
+            "{} is the name of the firmware's terminal font",
+            slash_path(&rel)
+        ));
+    }
+    if let Some(other) = inv
+        .entries
+        .iter()
+        .find(|o| slash_path(&o.rel).eq_ignore_ascii_case(&key))
+    {
+        return Err(format!(
+            "{} already exists (delete one of them)",
+            other.rel.display()
+        ));
+    }
+    if target.taken.contains(&key) {
+        return Err(format!(
+            "{} is already written from another font of that name",
+            slash_path(&rel)
+        ));
+    }
+    Ok(rel)
+}
