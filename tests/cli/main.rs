@@ -5,6 +5,7 @@ mod bitmaps;
 mod contract;
 mod deadweight;
 mod fonts;
+mod hostile_bundle;
 mod junk;
 mod mpy;
 mod safety;

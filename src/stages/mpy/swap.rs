@@ -174,6 +174,7 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
     let first = ctx.out.actions.len();
     let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
     let mut skipped_missing = Vec::new();
+    let mut fixes_unloadable = false;
     for (f, bytes) in contents {
         let target = lib_rel(&f);
         let twin = twin_of(&f).map(|t| lib_rel(&t));
@@ -187,7 +188,7 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
             skipped_missing.push(f);
             continue;
         }
-        swap_file(
+        fixes_unloadable |= swap_file(
             ctx,
             &bname,
             name,
@@ -196,6 +197,16 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
             twin.as_deref(),
             bytes,
         );
+    }
+    if !fixes_unloadable && grows_library(&ctx.out.actions[first..]) {
+        ctx.out.actions.truncate(first);
+        if let Some(e) = dm.dir.or(dm.py).or(dm.mpy) {
+            let note = format!(
+                "bundle {bname}'s {name} would be larger than the copy on the drive; not swapped (a swap never makes a library bigger)"
+            );
+            ctx.out.push(Action::report(&e.rel, e.size, note).warning());
+        }
+        return Ok(());
     }
     if !skipped_missing.is_empty() {
         let e = dm.dir.or(dm.py).or(dm.mpy);
@@ -278,7 +289,19 @@ fn twin_of(f: &str) -> Option<String> {
     }
 }
 
+/// True when the writes of one library's swap take more bytes than the files they replace.
+fn grows_library(actions: &[Action]) -> bool {
+    let (before, after) = actions
+        .iter()
+        .filter(|a| a.writes())
+        .fold((0u64, 0u64), |(b, a), x| {
+            (b + x.bytes_before, a + x.bytes_after)
+        });
+    after > before
+}
+
 /// Put the bundle's bytes at `target`, then delete the other form (`twin`) once that succeeded.
+/// Returns true when it replaces a `.mpy` the board cannot load (a repair, allowed to grow).
 fn swap_file(
     ctx: &mut Ctx,
     bname: &str,
@@ -287,8 +310,9 @@ fn swap_file(
     target: &Path,
     twin: Option<&Path>,
     content: Vec<u8>,
-) {
+) -> bool {
     let inv = ctx.inv;
+    let mut repairs = false;
     let is_mpy = target.extension().is_some_and(|e| e == "mpy");
     if is_mpy {
         if let Some(m) = ctx.major {
@@ -298,7 +322,7 @@ fn swap_file(
                     target.display()
                 );
                 ctx.out.push(Action::report(target, 0, note).warning());
-                return;
+                return false;
             }
         }
     }
@@ -319,7 +343,7 @@ fn swap_file(
                     ctx.out.push(
                         Action::report(&e.rel, e.size, format!("cannot read: {err}")).warning(),
                     );
-                    return;
+                    return false;
                 }
             };
             let keep_valid_mpy = is_mpy
@@ -333,7 +357,10 @@ fn swap_file(
                 ctx.out.push(Action::report(&e.rel, e.size, note));
             } else if current != content {
                 let why = match (is_mpy, inv_check(ctx.major, &current)) {
-                    (true, Some(fail)) => format!("will fail with: {fail}"),
+                    (true, Some(fail)) => {
+                        repairs = true;
+                        format!("will fail with: {fail}")
+                    }
                     _ => "differs from the bundle's".to_string(),
                 };
                 let note =
@@ -353,7 +380,7 @@ fn swap_file(
                 e.kind
             );
             ctx.out.push(Action::report(&e.rel, 0, note).warning());
-            return;
+            return false;
         }
     }
     if let Some(t) = twin.and_then(|t| inv.get(t)).filter(|t| t.is_file()) {
@@ -369,6 +396,7 @@ fn swap_file(
         };
         ctx.out.push(Action::delete(inv, t, note).requiring(write));
     }
+    repairs
 }
 
 #[cfg(test)]
