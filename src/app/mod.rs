@@ -190,6 +190,18 @@ fn free_space(root: &Path) -> Option<u64> {
         .flatten()
 }
 
+/// The computer may still hold writes back (apply already synced): a board reset or unplugged
+/// before the drive is ejected can lose them.
+fn advise_eject(root: &Path, is_board: bool, ui: &Ui) {
+    if ui.quiet || !(is_board || fsinfo::is_mount_point(root)) {
+        return;
+    }
+    eprintln!(
+        "Synced. Eject {} before unplugging or resetting the board: macOS, Windows and Linux may still hold writes to it.",
+        root.display()
+    );
+}
+
 fn print_report(r: &Report, ui: &Ui, found: &str) {
     if ui.json {
         println!("{}", r.to_json());

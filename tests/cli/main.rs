@@ -4,6 +4,7 @@
 mod bitmaps;
 mod contract;
 mod deadweight;
+mod drives;
 mod fonts;
 mod hostile_bundle;
 mod junk;
