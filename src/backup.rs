@@ -340,7 +340,7 @@ pub fn prepare(root: &Path, backup_root: &Path, actions: &[&Action]) -> Result<B
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
     let bytes = fs::read(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::Backup {
+        std::io::ErrorKind::NotFound => Error::BadManifest {
             path: dir.to_path_buf(),
             reason:
                 "no manifest.json: not a cpslim backup, or the run stopped before changing anything"
@@ -348,25 +348,10 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
         },
         _ => Error::read(&path, e),
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Backup {
+    serde_json::from_slice(&bytes).map_err(|e| Error::BadManifest {
         path: path.clone(),
         reason: format!("unreadable manifest: {e}"),
     })
-}
-
-/// The newest backup under `backup_root` made for the drive at `root`.
-pub fn find_latest(backup_root: &Path, root: &Path) -> Option<PathBuf> {
-    let canon = root.canonicalize().ok()?.to_string_lossy().into_owned();
-    let mut found: Vec<(String, PathBuf)> = fs::read_dir(backup_root)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let m = read_manifest(&e.path()).ok()?;
-            (m.root == canon).then(|| (m.created, e.path()))
-        })
-        .collect();
-    found.sort();
-    found.pop().map(|(_, p)| p)
 }
 
 #[cfg(test)]

@@ -9,5 +9,6 @@ mod fonts;
 mod hostile_bundle;
 mod junk;
 mod mpy;
+mod restore;
 mod safety;
 mod util;
