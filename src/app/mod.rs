@@ -193,7 +193,7 @@ fn free_space(root: &Path) -> Option<u64> {
 /// The computer may still hold writes back (apply already synced): a board reset or unplugged
 /// before the drive is ejected can lose them.
 fn advise_eject(root: &Path, is_board: bool, ui: &Ui) {
-    if ui.quiet || !(is_board || fsinfo::is_mount_point(root)) {
+    if ui.quiet || ui.json || !(is_board || fsinfo::is_mount_point(root)) {
         return;
     }
     eprintln!(
