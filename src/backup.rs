@@ -163,9 +163,18 @@ fn label_of(root: &Path) -> String {
     }
 }
 
+/// Where the backup keeps one original, and its SHA-256 as recorded in the manifest.
+#[derive(Debug, Clone)]
+pub struct Original {
+    pub copy: PathBuf,
+    pub sha256: String,
+}
+
 /// A prepared backup: originals copied and the manifest written, before any change.
 pub struct Backup {
     pub dir: PathBuf,
+    /// Every backed-up file by its path in the tree.
+    pub originals: std::collections::HashMap<PathBuf, Original>,
     /// Indices (in the order given to `prepare`) whose originals could not be backed up;
     /// those actions must not run.
     pub failed: Vec<(usize, Error)>,
@@ -334,7 +343,25 @@ pub fn prepare(root: &Path, backup_root: &Path, actions: &[&Action]) -> Result<B
         reason: e.to_string(),
     })?;
     fsops::write_small_atomic(&dir.join(MANIFEST), &json)?;
-    Ok(Backup { dir, failed })
+    let originals = manifest
+        .entries
+        .iter()
+        .filter(|e| !e.dir)
+        .filter_map(|e| {
+            Some((
+                decode_path(&e.path)?,
+                Original {
+                    copy: dir.join(e.copy.as_deref()?),
+                    sha256: e.sha256.clone()?,
+                },
+            ))
+        })
+        .collect();
+    Ok(Backup {
+        dir,
+        originals,
+        failed,
+    })
 }
 
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {

@@ -59,6 +59,17 @@ impl Error {
             reason: reason.into(),
         }
     }
+    /// The filesystem is full: planned as too little room, or refused by the filesystem.
+    pub fn is_no_space(&self) -> bool {
+        match self {
+            Error::InsufficientSpace { .. } => true,
+            Error::Write { source, .. } => matches!(
+                source.kind(),
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+            ),
+            _ => false,
+        }
+    }
     /// Configuration and usage errors stop the run before anything is written (exit 2).
     pub fn is_usage(&self) -> bool {
         matches!(

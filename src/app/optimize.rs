@@ -145,6 +145,14 @@ fn optimize_in_place(
         ui,
         &found,
     )?;
+    if !outcome.made_room.is_empty() && !ui.json && !ui.quiet {
+        println!(
+            "\nThe drive was full: these originals were removed before their smaller replacement was written (each first checked against its SHA-256 in the backup; `cpslim restore` brings them back):"
+        );
+        for p in &outcome.made_room {
+            println!("  {}", human::sanitize(&p.to_string_lossy()));
+        }
+    }
     let changed = outcome
         .status
         .iter()

@@ -182,7 +182,15 @@ fn put_back(root: &Path, t: &Todo) -> Result<()> {
     if matches!(fs::symlink_metadata(&t.abs), Ok(m) if m.is_dir()) {
         fsops::remove(&t.abs)?;
     }
-    fsops::write_atomic(&t.abs, &bytes)?;
+    match fsops::write_atomic(&t.abs, &bytes) {
+        // A full drive: the file there now is the run's output (or, with --yes, content the
+        // user chose to lose), and the original is verified in memory, so remove it first.
+        Err(e) if e.is_no_space() && t.abs.is_file() => {
+            fsops::remove(&t.abs)?;
+            fsops::write_atomic(&t.abs, &bytes)?;
+        }
+        other => other?,
+    }
     if let Some((s, n)) = e.mtime {
         fsops::set_mtime(&t.abs, UNIX_EPOCH + Duration::new(s, n));
     }

@@ -5,6 +5,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod room;
+
+use std::collections::HashMap;
+
 use crate::backup;
 use crate::error::{Error, Result};
 use crate::fsinfo;
@@ -28,6 +32,9 @@ pub struct Outcome {
     pub errors: Vec<(PathBuf, String)>,
     pub backup: Option<PathBuf>,
     pub interrupted: bool,
+    /// Originals removed before their replacement was written because the drive was full
+    /// (each verified in the backup first).
+    pub made_room: Vec<PathBuf>,
 }
 
 pub struct ApplyOptions<'a> {
@@ -40,9 +47,22 @@ pub struct ApplyOptions<'a> {
     pub progress: &'a dyn Fn(usize, usize, &Path),
 }
 
-/// Apply order: standalone deletions first; then writes with the largest saving first; an
-/// action that requires others runs as soon as they have succeeded (a `.py` is deleted right
-/// after its `.mpy` is written).
+/// What a write frees once the deletions waiting for it have run too (a swap: the `.py` minus
+/// the `.mpy`), so that on a full drive each step makes room for the next.
+fn group_saving(plan: &Plan, s: usize, i: usize) -> (i64, i64) {
+    let part = &plan.stages[s].1;
+    let a = &part.actions[i];
+    part.actions
+        .iter()
+        .filter(|d| d.kind == ActionKind::Delete && d.requires.contains(&i))
+        .fold((a.saved_alloc(), a.saved_bytes()), |(al, b), d| {
+            (al + d.saved_alloc(), b + d.saved_bytes())
+        })
+}
+
+/// Apply order: standalone deletions first; then writes that free the most first (counting the
+/// deletions they unlock); an action that requires others runs as soon as they have succeeded
+/// (a `.py` is deleted right after its `.mpy` is written).
 fn next_ready(plan: &Plan, status: &[Vec<Option<Status>>]) -> Option<(usize, usize)> {
     type Key = (u8, i64, i64);
     let mut best: Option<(Key, (usize, usize))> = None;
@@ -59,7 +79,8 @@ fn next_ready(plan: &Plan, status: &[Vec<Option<Status>>]) -> Option<(usize, usi
                 continue;
             }
             let class = if a.kind == ActionKind::Delete { 0 } else { 1 };
-            let key = (class, -a.saved_alloc(), -a.saved_bytes());
+            let (alloc, bytes) = group_saving(plan, s, i);
+            let key = (class, -alloc, -bytes);
             if best.as_ref().is_none_or(|(k, _)| key < *k) {
                 best = Some((key, (s, i)));
             }
@@ -110,6 +131,7 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
     let total = flat.len();
 
     let mut backup_dir = None;
+    let mut originals = HashMap::new();
     if let Some(root) = opts.backup_root.filter(|_| total > 0) {
         let actions: Vec<&Action> = flat.iter().map(|(_, _, a)| *a).collect();
         let b = backup::prepare(opts.root, root, &actions)?;
@@ -119,7 +141,9 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
             errors.push((a.path.clone(), format!("not changed: backup failed: {e}")));
         }
         backup_dir = Some(b.dir);
+        originals = b.originals;
     }
+    let mut made_room = Vec::new();
 
     let mut done = 0;
     let mut interrupted = false;
@@ -133,7 +157,20 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
             break;
         }
         let a = &plan.stages[s].1.actions[i];
-        match apply_one(a, opts) {
+        let result = match apply_one(a, opts) {
+            Err(no_room) if no_room.is_no_space() => room::write_making_room(
+                plan,
+                (s, i),
+                opts.root,
+                opts.cluster_size,
+                &originals,
+                &mut status,
+                no_room,
+            )
+            .map(|removed| made_room.extend(removed)),
+            other => other,
+        };
+        match result {
             Ok(()) => status[s][i] = Some(Status::Done),
             Err(e) => {
                 status[s][i] = Some(Status::Failed);
@@ -157,6 +194,7 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
         errors,
         backup: backup_dir,
         interrupted,
+        made_room,
     })
 }
 
