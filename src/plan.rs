@@ -6,6 +6,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::fatname;
 use crate::scan::{Entry, Inventory};
 use crate::stages::StageName;
 use crate::units::allocated;
@@ -219,10 +220,11 @@ impl Plan {
                 if !a.writes() {
                     continue;
                 }
-                let clash = claimed.iter().any(|p| p == &a.path)
+                // Names compare as on FAT: `LIB/X.PY` is `lib/x.py`.
+                let clash = claimed.iter().any(|p| fatname::path_eq(p, &a.path))
                     || deleted_dirs
                         .iter()
-                        .any(|d| a.path.starts_with(d) && &a.path != d);
+                        .any(|d| fatname::starts_with(&a.path, d) && !fatname::path_eq(&a.path, d));
                 if clash {
                     keep[i] = false;
                 }

@@ -280,8 +280,33 @@ fn apply_one(a: &Action, opts: &ApplyOptions) -> Result<()> {
                     reason: "exists and is not a file".into(),
                 });
             }
+            refuse_case_twin(&abs)?;
             check_space(&abs, content.len() as u64, opts.cluster_size)?;
             fsops::write_atomic(&abs, content)
         }
     }
+}
+
+/// On FAT, creating `neopixel.mpy` beside `NEOPIXEL.MPY` overwrites it: a plan replaces such a
+/// file under its own name, so a create that meets one is refused rather than guessed at.
+fn refuse_case_twin(abs: &Path) -> Result<()> {
+    let (Some(dir), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return Ok(());
+    };
+    let Ok(read) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for item in read.flatten() {
+        let other = item.file_name();
+        if other != name && crate::fatname::eq(&other, name) {
+            return Err(Error::Refused {
+                path: abs.to_path_buf(),
+                reason: format!(
+                    "{} is the same name on the board's FAT drive; run cpslim again to plan it as a replacement",
+                    other.to_string_lossy()
+                ),
+            });
+        }
+    }
+    Ok(())
 }

@@ -5,6 +5,7 @@ mod bitmaps;
 mod contract;
 mod deadweight;
 mod drives;
+mod fat_names;
 mod fonts;
 mod hostile_bundle;
 mod junk;

@@ -246,8 +246,13 @@ impl Bundle {
     }
 
     /// The module of `lib/` a drive entry name (`foo`, without extension) corresponds to.
+    /// Names compare as on FAT: `Adafruit_Ticks` on the drive is the bundle's `adafruit_ticks`.
     pub fn module(&self, name: &str) -> Option<&Module> {
-        self.modules.get(name)
+        self.modules.get(name).or_else(|| {
+            self.modules
+                .values()
+                .find(|m| crate::fatname::is(std::ffi::OsStr::new(&m.name), name))
+        })
     }
 
     pub fn has_file(&self, lib_rel: &str) -> bool {

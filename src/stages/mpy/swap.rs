@@ -34,10 +34,30 @@ fn lib_rel(rel: &str) -> PathBuf {
     Path::new("lib").join(rel)
 }
 
+/// `want` as it is spelled on the drive: each existing component takes the drive's case
+/// (`LIB/neopixel.mpy` for `lib/neopixel.mpy` on a drive with `LIB/`), so a new file lands in
+/// the folder FAT would use, and never beside a name it equals.
+fn drive_path(inv: &Inventory, want: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in want.components() {
+        let cand = out.join(c);
+        out = match inv.find(&cand) {
+            Some(e) => e.rel.clone(),
+            None => cand,
+        };
+    }
+    out
+}
+
 pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
     let inv = ctx.inv;
-    let mut mods: BTreeMap<String, DriveModule> = BTreeMap::new();
-    for e in inv.children(Path::new("lib")) {
+    let Some(lib) = inv.find(Path::new("lib")).filter(|e| e.is_dir()) else {
+        return Ok(());
+    };
+    // Keyed as FAT compares names, so `neopixel.py` and `NEOPIXEL.MPY` are one module; the
+    // first spelling seen names it.
+    let mut mods: BTreeMap<String, (String, DriveModule)> = BTreeMap::new();
+    for e in inv.children(&lib.rel) {
         if matches!(e.category, Category::Junk | Category::Marker) {
             continue;
         }
@@ -47,21 +67,26 @@ pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
         if name.starts_with('.') {
             continue;
         }
-        match e.kind {
-            EntryKind::Dir => mods.entry(name.to_string()).or_default().dir = Some(e),
-            EntryKind::File => {
-                if let Some(stem) = name.strip_suffix(".py") {
-                    mods.entry(stem.to_string()).or_default().py = Some(e);
-                } else if let Some(stem) = name.strip_suffix(".mpy") {
-                    mods.entry(stem.to_string()).or_default().mpy = Some(e);
-                }
-            }
+        let lower = name.to_ascii_lowercase();
+        let (stem, kind) = match e.kind {
+            EntryKind::Dir => (name, 0),
+            EntryKind::File if lower.ends_with(".py") => (&name[..name.len() - 3], 1),
+            EntryKind::File if lower.ends_with(".mpy") => (&name[..name.len() - 4], 2),
             // Links are never followed or changed.
-            _ => {}
+            _ => continue,
+        };
+        let dm = &mut mods
+            .entry(stem.to_lowercase())
+            .or_insert_with(|| (stem.to_string(), DriveModule::default()))
+            .1;
+        match kind {
+            0 => dm.dir = Some(e),
+            1 => dm.py = Some(e),
+            _ => dm.mpy = Some(e),
         }
     }
     let mut estimate_total = (0u64, 0u64);
-    for (name, dm) in &mods {
+    for (name, dm) in mods.values() {
         let found = ctx.bundles.iter().position(|b| b.module(name).is_some());
         match found {
             Some(bi) => in_bundle(ctx, bi, name, dm)?,
@@ -172,18 +197,18 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
     // version change may need the files the drive lacks.
     let add_missing = !bm.package || before_version != after_version;
     let first = ctx.out.actions.len();
-    let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut covered: BTreeSet<String> = BTreeSet::new();
     let mut skipped_missing = Vec::new();
     let mut fixes_unloadable = false;
     for (f, bytes) in contents {
-        let target = lib_rel(&f);
-        let twin = twin_of(&f).map(|t| lib_rel(&t));
-        covered.insert(target.clone());
+        let target = drive_path(ctx.inv, &lib_rel(&f));
+        let twin = twin_of(&f).map(|t| drive_path(ctx.inv, &lib_rel(&t)));
+        covered.insert(crate::fatname::path_key(&target));
         if let Some(t) = &twin {
-            covered.insert(t.clone());
+            covered.insert(crate::fatname::path_key(t));
         }
-        let present = ctx.inv.get(&target).is_some()
-            || twin.as_ref().is_some_and(|t| ctx.inv.get(t).is_some());
+        let present = ctx.inv.find(&target).is_some()
+            || twin.as_ref().is_some_and(|t| ctx.inv.find(t).is_some());
         if !present && !add_missing {
             skipped_missing.push(f);
             continue;
@@ -223,7 +248,7 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
     }
     if let (Some(d), true) = (dm.dir, bm.package) {
         for e in ctx.inv.descendants(&d.rel) {
-            if e.is_file() && !covered.contains(&e.rel) {
+            if e.is_file() && !covered.contains(&crate::fatname::path_key(&e.rel)) {
                 let note = format!(
                     "kept: not part of the bundle's {name} (added by the user?) ({})",
                     format_size(e.size)
@@ -331,7 +356,8 @@ fn swap_file(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut write = None;
-    match inv.get(target) {
+    // On FAT a file that differs only in case is this file: it is replaced, keeping its name.
+    match inv.find(target) {
         None => {
             let note = format!("from bundle {bname} ({module} {version_change})");
             write = Some(ctx.out.push(Action::create(inv, target, content, note)));
@@ -348,7 +374,7 @@ fn swap_file(
             };
             let keep_valid_mpy = is_mpy
                 && inv_check(ctx.major, &current).is_none()
-                && twin.is_none_or(|t| inv.get(t).is_none());
+                && twin.is_none_or(|t| inv.find(t).is_none());
             if current != content && keep_valid_mpy {
                 // A working .mpy of another build or version: changing versions is circup's job.
                 let note = format!(
@@ -383,7 +409,7 @@ fn swap_file(
             return false;
         }
     }
-    if let Some(t) = twin.and_then(|t| inv.get(t)).filter(|t| t.is_file()) {
+    if let Some(t) = twin.and_then(|t| inv.find(t)).filter(|t| t.is_file()) {
         let other = t
             .rel
             .file_name()
