@@ -47,46 +47,58 @@ pub struct ApplyOptions<'a> {
     pub progress: &'a dyn Fn(usize, usize, &Path),
 }
 
-/// What a write frees once the deletions waiting for it have run too (a swap: the `.py` minus
-/// the `.mpy`), so that on a full drive each step makes room for the next.
-fn group_saving(plan: &Plan, s: usize, i: usize) -> (i64, i64) {
-    let part = &plan.stages[s].1;
-    let a = &part.actions[i];
-    part.actions
-        .iter()
-        .filter(|d| d.kind == ActionKind::Delete && d.requires.contains(&i))
-        .fold((a.saved_alloc(), a.saved_bytes()), |(al, b), d| {
-            (al + d.saved_alloc(), b + d.saved_bytes())
-        })
-}
-
-/// Apply order: standalone deletions first; then writes that free the most first (counting the
-/// deletions they unlock); an action that requires others runs as soon as they have succeeded
-/// (a `.py` is deleted right after its `.mpy` is written).
-fn next_ready(plan: &Plan, status: &[Vec<Option<Status>>]) -> Option<(usize, usize)> {
-    type Key = (u8, i64, i64);
-    let mut best: Option<(Key, (usize, usize))> = None;
+/// The order writes are tried in: standalone deletions first; then the writes that free the
+/// most first, counting the deletions they unlock (a swap: the `.py` minus the `.mpy`), so that on
+/// a full drive each step makes room for the next. Ties keep plan order. An action that requires
+/// others runs as soon as they have succeeded (a `.py` is deleted right after its `.mpy`).
+fn apply_order(plan: &Plan) -> Vec<(usize, usize)> {
+    let mut order = Vec::new();
     for (s, (_, part)) in plan.stages.iter().enumerate() {
+        let mut group: Vec<(i64, i64)> = part
+            .actions
+            .iter()
+            .map(|a| (a.saved_alloc(), a.saved_bytes()))
+            .collect();
+        for d in part.actions.iter().filter(|d| d.kind == ActionKind::Delete) {
+            for &r in &d.requires {
+                if let Some(g) = group.get_mut(r) {
+                    g.0 += d.saved_alloc();
+                    g.1 += d.saved_bytes();
+                }
+            }
+        }
         for (i, a) in part.actions.iter().enumerate() {
-            if status[s][i].is_some() || !a.writes() {
-                continue;
-            }
-            if !a
-                .requires
-                .iter()
-                .all(|&r| status[s].get(r) == Some(&Some(Status::Done)))
-            {
-                continue;
-            }
-            let class = if a.kind == ActionKind::Delete { 0 } else { 1 };
-            let (alloc, bytes) = group_saving(plan, s, i);
-            let key = (class, -alloc, -bytes);
-            if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                best = Some((key, (s, i)));
+            if a.writes() {
+                let class = u8::from(a.kind != ActionKind::Delete);
+                order.push(((class, -group[i].0, -group[i].1), (s, i)));
             }
         }
     }
-    best.map(|(_, at)| at)
+    order.sort_by_key(|(key, _)| *key);
+    order.into_iter().map(|(_, at)| at).collect()
+}
+
+/// The first action of `order` that has not run and whose requirements are done. `from` skips
+/// the settled prefix, so a long run of deletions costs linear time, not quadratic.
+fn next_ready(
+    plan: &Plan,
+    order: &[(usize, usize)],
+    from: &mut usize,
+    status: &[Vec<Option<Status>>],
+) -> Option<(usize, usize)> {
+    while order
+        .get(*from)
+        .is_some_and(|&(s, i)| status[s][i].is_some())
+    {
+        *from += 1;
+    }
+    order.get(*from..)?.iter().copied().find(|&(s, i)| {
+        status[s][i].is_none()
+            && plan.stages[s].1.actions[i]
+                .requires
+                .iter()
+                .all(|&r| status[s].get(r) == Some(&Some(Status::Done)))
+    })
 }
 
 /// Dependents of a failed or skipped action can never run.
@@ -147,9 +159,15 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
 
     let mut done = 0;
     let mut interrupted = false;
+    let order = apply_order(plan);
+    let mut from = 0;
+    let mut settle = true;
     loop {
-        skip_blocked(plan, &mut status);
-        let Some((s, i)) = next_ready(plan, &status) else {
+        // Only a failure can block other actions.
+        if std::mem::take(&mut settle) {
+            skip_blocked(plan, &mut status);
+        }
+        let Some((s, i)) = next_ready(plan, &order, &mut from, &status) else {
             break;
         };
         if opts.interrupt.load(Ordering::SeqCst) {
@@ -174,6 +192,7 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
             Ok(()) => status[s][i] = Some(Status::Done),
             Err(e) => {
                 status[s][i] = Some(Status::Failed);
+                settle = true;
                 errors.push((a.path.clone(), e.to_string()));
             }
         }
