@@ -75,7 +75,8 @@ pub(super) fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
         tell_older_run(&run, &root);
     }
     if !outcome.restored.is_empty() || !outcome.removed.is_empty() {
-        advise_eject(&root, root.join("boot_out.txt").is_file(), ui);
+        let is_board = crate::fatname::find_child(&root, "boot_out.txt").is_some();
+        advise_eject(&root, is_board, ui);
     }
     if outcome.failures.is_empty() {
         return Ok(Exit::Success);

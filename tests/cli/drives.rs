@@ -263,3 +263,41 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_swap_and_a_bitmap_each_make_their_own_room_on_a_full_drive() {
+    let mnt = tempfile::tempdir().unwrap();
+    let Some(_m) = small_tmpfs(mnt.path(), "1536k") else {
+        return;
+    };
+    // (stage, the original removed first: the swap that frees the most, the bigger bitmap)
+    for (stage, first) in [
+        ("mpy", "lib/adafruit_display_text/bitmap_label.py"),
+        ("bitmaps", "images/background.bmp"),
+    ] {
+        let (original, filler) = full_demo_drive(mnt.path());
+        let backups = tempfile::tempdir().unwrap();
+        let o = run(cpslim()
+            .arg("optimize")
+            .arg(mnt.path())
+            .args(["--only", stage, "--yes", "--backup-dir"])
+            .arg(backups.path())
+            .arg("--bundle")
+            .arg(asset("adafruit-circuitpython-bundle-10.x-mpy-20261120.zip")));
+        assert_code(&o, 0);
+        let out = stdout(&o);
+        let list = out
+            .split_once("The drive was full")
+            .map(|(_, l)| l)
+            .unwrap_or_else(|| panic!("{stage}: no full-drive path taken:\n{out}"));
+        assert!(list.contains(&format!("  {first}")), "{stage}:\n{out}");
+        assert_eq!(
+            std::fs::read(mnt.path().join(FILLER)).unwrap(),
+            filler,
+            "{stage}: the user's file is untouched"
+        );
+        let o = restore_only_backup(mnt.path(), backups.path(), &[]);
+        assert_code(&o, 0);
+        assert_same_tree(&snapshot(mnt.path()), &original, stage);
+    }
+}

@@ -69,6 +69,11 @@ fn from_takes_the_backup_dir_list_shows_runs_and_an_older_run_is_named() {
         &after_first,
         "the newest run is undone",
     );
+    assert!(
+        stderr(&o).contains("Eject"),
+        "a board was changed: eject before unplugging\n{}",
+        stderr(&o)
+    );
     let out = stdout(&o);
     assert!(
         out.contains("older run") && out.contains(&*first.to_string_lossy()),
