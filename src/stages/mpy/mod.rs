@@ -7,6 +7,7 @@
 pub mod bundle;
 pub mod cache;
 pub mod header;
+mod place;
 mod swap;
 mod tailio;
 #[cfg(test)]
