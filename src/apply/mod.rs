@@ -329,3 +329,6 @@ fn refuse_case_twin(abs: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
