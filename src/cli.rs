@@ -98,10 +98,14 @@ pub struct OptimizeArgs {
 pub struct RestoreArgs {
     /// Drive or folder the run changed (default: the mounted CIRCUITPY)
     pub path: Option<PathBuf>,
-    /// Backup folder to restore (default: the newest for PATH)
+    /// A run's backup folder, or the folder given to --backup-dir (its newest run for PATH);
+    /// without PATH, restores to the folder the run recorded
     #[arg(long, value_name = "BACKUP")]
     pub from: Option<PathBuf>,
-    /// Restore even files changed since the run
+    /// List the runs for PATH (in --from or the default backup folder), newest first
+    #[arg(long)]
+    pub list: bool,
+    /// Restore even files changed since the run, or a backup recorded for another folder
     #[arg(short, long)]
     pub yes: bool,
 }

@@ -25,7 +25,8 @@ pub fn is_board(mount: &Path) -> bool {
     let labelled = mount
         .file_name()
         .is_some_and(|n| n.eq_ignore_ascii_case("CIRCUITPY"));
-    labelled && mount.is_dir() || mount.join("boot_out.txt").is_file()
+    labelled && mount.is_dir()
+        || crate::fatname::find_child(mount, "boot_out.txt").is_some_and(|p| p.is_file())
 }
 
 /// Exactly one board, or a usage error saying what was checked and what to do.

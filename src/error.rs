@@ -29,6 +29,11 @@ pub enum Error {
     BadInput { path: PathBuf, reason: String },
     #[error("backup {}: {reason}", path.display())]
     Backup { path: PathBuf, reason: String },
+    /// A backup that restore cannot trust as a whole: refused before anything changes.
+    #[error("backup {}: {reason}", path.display())]
+    BadManifest { path: PathBuf, reason: String },
+    #[error("{} is mounted read-only: nothing on it can be changed from this computer\nhint: on CircuitPython this usually means the board's boot.py called storage.remount(\"/\", readonly=False) so that code on the board can write, which makes the drive read-only over USB; undo that (rename boot.py from the board's REPL, or use the pin your boot.py checks) and reset the board. Otherwise the computer mounted it read-only (safe mode, a damaged filesystem: repair it with fsck.vfat, Disk Utility or chkdsk and plug it in again). `cpslim audit` works on it as it is", path.display())]
+    ReadOnlyDrive { path: PathBuf },
     #[error("{0}")]
     Usage(String),
     #[error("interrupted")]
@@ -54,11 +59,26 @@ impl Error {
             reason: reason.into(),
         }
     }
+    /// The filesystem is full: planned as too little room, or refused by the filesystem.
+    pub fn is_no_space(&self) -> bool {
+        match self {
+            Error::InsufficientSpace { .. } => true,
+            Error::Write { source, .. } => matches!(
+                source.kind(),
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+            ),
+            _ => false,
+        }
+    }
     /// Configuration and usage errors stop the run before anything is written (exit 2).
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            Error::Usage(_) | Error::NotADirectory { .. } | Error::NotFound { .. }
+            Error::Usage(_)
+                | Error::NotADirectory { .. }
+                | Error::NotFound { .. }
+                | Error::ReadOnlyDrive { .. }
+                | Error::BadManifest { .. }
         )
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod detect;
 pub mod error;
 pub mod exit;
+pub mod fatname;
 pub mod fsinfo;
 pub mod fsops;
 pub mod plan;

@@ -1,11 +1,13 @@
 //! The plan: what every stage wants to change, with predicted sizes. `audit` prints it;
 //! `optimize` hands it to [`crate::apply`], the only code that writes.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::fatname;
 use crate::scan::{Entry, Inventory};
 use crate::stages::StageName;
 use crate::units::allocated;
@@ -209,8 +211,10 @@ impl Plan {
     /// inside a folder an earlier stage deletes) is dropped from later stages, together with
     /// everything that required it, so no file is written twice in one run.
     pub fn merge(parts: Vec<(StageName, StagePlan)>) -> Plan {
-        let mut claimed: Vec<PathBuf> = Vec::new();
-        let mut deleted_dirs: Vec<PathBuf> = Vec::new();
+        // Keyed as FAT compares names (`LIB/X.PY` is `lib/x.py`), in sets: a plan can hold
+        // tens of thousands of actions.
+        let mut claimed: HashSet<String> = HashSet::new();
+        let mut deleted_dirs: HashSet<String> = HashSet::new();
         let mut stages = Vec::new();
         for (name, part) in parts {
             let n = part.actions.len();
@@ -219,10 +223,14 @@ impl Plan {
                 if !a.writes() {
                     continue;
                 }
-                let clash = claimed.iter().any(|p| p == &a.path)
-                    || deleted_dirs
-                        .iter()
-                        .any(|d| a.path.starts_with(d) && &a.path != d);
+                let key = fatname::path_key(&a.path);
+                let in_deleted_dir = a
+                    .path
+                    .ancestors()
+                    .skip(1)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .any(|d| deleted_dirs.contains(&fatname::path_key(d)));
+                let clash = claimed.contains(&key) || in_deleted_dir;
                 if clash {
                     keep[i] = false;
                 }
@@ -257,9 +265,9 @@ impl Plan {
             for a in &mut kept {
                 a.requires = a.requires.iter().map(|&r| remap[r]).collect();
                 if a.writes() {
-                    claimed.push(a.path.clone());
+                    claimed.insert(fatname::path_key(&a.path));
                     if a.kind == ActionKind::Delete && a.dir {
-                        deleted_dirs.push(a.path.clone());
+                        deleted_dirs.insert(fatname::path_key(&a.path));
                     }
                 }
             }

@@ -133,7 +133,7 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
     inv.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
 
     let boot = inv
-        .get(Path::new("boot_out.txt"))
+        .find(Path::new("boot_out.txt"))
         .filter(|e| e.is_file())
         .map(|e| e.rel.clone());
     if let Some(rel) = boot {
@@ -253,10 +253,9 @@ pub const PROTECTED: [&str; 8] = [
 pub fn is_protected(rel: &Path) -> bool {
     let mut comps = rel.components();
     match (comps.next(), comps.next()) {
-        (Some(first), None) => {
-            let name = first.as_os_str().to_string_lossy().to_ascii_lowercase();
-            PROTECTED.contains(&name.as_str())
-        }
+        (Some(first), None) => PROTECTED
+            .iter()
+            .any(|p| crate::fatname::is(first.as_os_str(), p)),
         _ => false,
     }
 }
@@ -284,11 +283,7 @@ fn categorize(rel: &Path, kind: EntryKind, size: u64) -> Category {
         "bmp" => return Category::Bitmap,
         _ => {}
     }
-    let in_lib = rel
-        .components()
-        .next()
-        .is_some_and(|c| c.as_os_str() == "lib");
-    if in_lib {
+    if crate::fatname::first_is(rel, "lib") {
         Category::Library
     } else if ext == "py" || ext == "mpy" {
         Category::Code
@@ -307,6 +302,16 @@ impl Inventory {
             .binary_search_by(|e| e.rel.as_path().cmp(rel))
             .ok()
             .map(|i| &self.entries[i])
+    }
+
+    /// The entry FAT would open for `rel`: the exact name, else one differing only in case
+    /// (`LIB/NEOPIXEL.MPY` for `lib/neopixel.mpy`).
+    pub fn find(&self, rel: &Path) -> Option<&Entry> {
+        self.get(rel).or_else(|| {
+            self.entries
+                .iter()
+                .find(|e| crate::fatname::path_eq(&e.rel, rel))
+        })
     }
 
     pub fn files(&self) -> impl Iterator<Item = &Entry> {

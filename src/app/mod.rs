@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 mod optimize;
+mod restore;
 
-use crate::backup;
-use crate::cli::{AuditArgs, Cli, ColorWhen, Command, RestoreArgs, StageArgs};
+use crate::cli::{AuditArgs, Cli, ColorWhen, Command, StageArgs};
 use crate::config::Config;
 use crate::detect;
 use crate::error::Error;
@@ -47,7 +47,7 @@ pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Audit(a) => audit(a, &ui),
         Command::Optimize(o) => optimize::optimize(o, &ui),
-        Command::Restore(r) => restore(r, &ui),
+        Command::Restore(r) => restore::restore(r, &ui),
     };
     match result {
         Ok(code) => code,
@@ -205,6 +205,18 @@ fn free_space(root: &Path) -> Option<u64> {
         .flatten()
 }
 
+/// The computer may still hold writes back (apply already synced): a board reset or unplugged
+/// before the drive is ejected can lose them.
+fn advise_eject(root: &Path, is_board: bool, ui: &Ui) {
+    if ui.quiet || ui.json || !(is_board || fsinfo::is_mount_point(root)) {
+        return;
+    }
+    eprintln!(
+        "Synced. Eject {} before unplugging or resetting the board: macOS, Windows and Linux may still hold writes to it.",
+        root.display()
+    );
+}
+
 fn print_report(r: &Report, ui: &Ui, found: &str) {
     if ui.json {
         println!("{}", r.to_json());
@@ -251,41 +263,4 @@ fn audit_with(cfg: &Config, ui: &Ui) -> anyhow::Result<Exit> {
     } else {
         Exit::Failed
     })
-}
-
-fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
-    let root = resolve_root(r.path)?;
-    let from = match r.from {
-        Some(f) => f,
-        None => {
-            let base = backup::default_root()
-                .ok_or_else(|| usage("no backup folder known\nhint: pass --from BACKUP"))?;
-            backup::find_latest(&base, &root).ok_or_else(|| {
-                usage(format!(
-                    "no backup of {} found under {}\nhint: pass --from BACKUP (the folder a run printed)",
-                    root.display(),
-                    base.display()
-                ))
-            })?
-        }
-    };
-    let outcome = crate::restore::restore(&root, &from, r.yes)?;
-    if !outcome.conflicts.is_empty() && !r.yes {
-        eprintln!("cpslim: error: these files changed after the run; nothing was restored:");
-        for c in &outcome.conflicts {
-            eprintln!("  {}", human::sanitize(&c.to_string_lossy()));
-        }
-        eprintln!("hint: pass --yes to restore them anyway (their current content is lost)");
-        return Ok(Exit::Failed);
-    }
-    if !ui.quiet {
-        println!(
-            "Restored {} file(s), removed {} created by the run, {} already as before (from {})",
-            outcome.restored.len(),
-            outcome.removed.len(),
-            outcome.unchanged,
-            from.display()
-        );
-    }
-    Ok(Exit::Success)
 }

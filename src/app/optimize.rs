@@ -94,6 +94,12 @@ fn optimize_in_place(
     budget: Option<u64>,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
+    // Before the backup or any question: nothing can be written, so say why at once.
+    if crate::fsinfo::is_read_only(&cfg.root) {
+        bail!(crate::error::Error::ReadOnlyDrive {
+            path: cfg.root.clone()
+        });
+    }
     let inv = scan_root(cfg)?;
     let plan = make_plan(&inv, cfg)?;
     let found = found_line(&inv);
@@ -128,7 +134,7 @@ fn optimize_in_place(
         },
     )?;
     bar.finish_and_clear();
-    finish(
+    let code = finish(
         cfg,
         &inv,
         &plan,
@@ -138,7 +144,24 @@ fn optimize_in_place(
         None,
         ui,
         &found,
-    )
+    )?;
+    if !outcome.made_room.is_empty() && !ui.json && !ui.quiet {
+        println!(
+            "\nThe drive was full: these originals were removed before their smaller replacement was written (each first checked against its SHA-256 in the backup; `cpslim restore` brings them back):"
+        );
+        for p in &outcome.made_room {
+            println!("  {}", human::sanitize(&p.to_string_lossy()));
+        }
+    }
+    let changed = outcome
+        .status
+        .iter()
+        .flatten()
+        .any(|s| *s == apply::Status::Done);
+    if changed {
+        super::advise_eject(&inv.root, inv.is_board, ui);
+    }
+    Ok(code)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -63,36 +63,37 @@ pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
     let is_dir = kind == EntryKind::Dir;
     let is_file = kind == EntryKind::File;
 
-    if comps.len() == 2 && comps[0] == ".fseventsd" {
-        return if name == "no_log" && is_file {
+    // FAT compares names without case: `.DS_STORE` is `.DS_Store`, so every rule matches `lower`.
+    if comps.len() == 2 && comps[0].eq_ignore_ascii_case(".fseventsd") {
+        return if lower == "no_log" && is_file {
             rule(Marker, "CircuitPython marker: stops macOS fsevents logging")
         } else {
             rule(Delete, "macOS fsevents log")
         };
     }
     if at_root {
-        match name {
+        match lower.as_str() {
             ".metadata_never_index" if is_file => {
                 return rule(Marker, "CircuitPython marker: no Spotlight indexing")
             }
-            ".Trashes" | ".Trash-1000" if is_file => {
+            ".trashes" | ".trash-1000" if is_file => {
                 return rule(Marker, "CircuitPython marker: no trash folder")
             }
-            ".Trashes" if is_dir => return rule(Trash, "macOS trash folder"),
-            "$RECYCLE.BIN" | "RECYCLER" | "RECYCLED" if is_dir => {
+            ".trashes" if is_dir => return rule(Trash, "macOS trash folder"),
+            "$recycle.bin" | "recycler" | "recycled" if is_dir => {
                 return rule(Trash, "Windows recycle bin")
             }
-            ".Spotlight-V100" => return rule(Delete, "macOS Spotlight index"),
-            ".TemporaryItems" => return rule(Delete, "macOS temporary items"),
-            ".DocumentRevisions-V100" => return rule(Delete, "macOS document versions store"),
+            ".spotlight-v100" => return rule(Delete, "macOS Spotlight index"),
+            ".temporaryitems" => return rule(Delete, "macOS temporary items"),
+            ".documentrevisions-v100" => return rule(Delete, "macOS document versions store"),
             ".apdisk" | ".localized" => return rule(Delete, "macOS volume metadata"),
             ".com.apple.timemachine.donotpresent" => {
                 return rule(Delete, "macOS Time Machine marker")
             }
-            ".VolumeIcon.icns" | "Icon\r" => {
+            ".volumeicon.icns" | "icon\r" => {
                 return rule(Report, "custom volume icon (your choice: kept)")
             }
-            "System Volume Information" => {
+            "system volume information" => {
                 return rule(
                     Delete,
                     "Windows indexer data (Windows recreates it on each mount)",
@@ -103,9 +104,9 @@ pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
             _ => {}
         }
         if is_dir
-            && name.starts_with(".Trash-")
-            && name[7..].bytes().all(|b| b.is_ascii_digit())
-            && name.len() > 7
+            && lower.starts_with(".trash-")
+            && lower[7..].bytes().all(|b| b.is_ascii_digit())
+            && lower.len() > 7
         {
             return rule(Trash, "Linux desktop trash folder");
         }
@@ -126,8 +127,8 @@ pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
     if name.starts_with("._") && is_file {
         return rule(Delete, "macOS AppleDouble metadata");
     }
-    match name {
-        ".DS_Store" => return rule(Delete, "macOS Finder view settings"),
+    match lower.as_str() {
+        ".ds_store" => return rule(Delete, "macOS Finder view settings"),
         "__pycache__" | ".pytest_cache" | ".mypy_cache" if is_dir => {
             return rule(
                 Delete,
@@ -150,10 +151,10 @@ pub fn classify(rel: &Path, kind: EntryKind, size: u64) -> Option<Rule> {
     if lower.starts_with("ehthumbs") && lower.ends_with(".db") {
         return rule(Delete, "Windows thumbnail cache");
     }
-    if name.starts_with(".goutputstream-") {
+    if lower.starts_with(".goutputstream-") {
         return rule(Delete, "interrupted GNOME save");
     }
-    if name.starts_with(".fuse_hidden") {
+    if lower.starts_with(".fuse_hidden") {
         return rule(Delete, "FUSE leftover of a deleted file");
     }
     if lower.ends_with(".pyc") {
@@ -259,16 +260,19 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> StagePlan {
 fn plan_markers(inv: &Inventory, deleted_trash: &[(&Path, usize)], plan: &mut StagePlan) {
     for marker in MARKERS {
         let rel = Path::new(marker);
-        let requires: Vec<usize> = match inv.get(rel) {
+        let requires: Vec<usize> = match inv.find(rel) {
             None => Vec::new(),
-            Some(e) if e.is_dir() => match deleted_trash.iter().find(|(p, _)| *p == rel) {
+            Some(e) if e.is_dir() => match deleted_trash
+                .iter()
+                .find(|(p, _)| crate::fatname::path_eq(p, rel))
+            {
                 Some((_, i)) => vec![*i],
                 None => continue,
             },
             Some(_) => continue,
         };
         if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if inv.get(parent).is_some_and(|p| !p.is_dir()) {
+            if inv.find(parent).is_some_and(|p| !p.is_dir()) {
                 continue;
             }
         }

@@ -51,8 +51,13 @@ fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
     let mut has_path = false;
     let mut args: Vec<String> = rest
         .split_whitespace()
+        .filter(|t| *t != "[--from")
         .map(|t| {
-            if t == "assets/demo-drive" || t == "src" || t == "[PATH]" {
+            if t == "BACKUP_DIR" || t == "BACKUP_DIR]" {
+                scratch_backups_dir().to_string_lossy().into_owned()
+            } else if t == "BACKUP_DIR/RUN" {
+                newest_run_of(demo).to_string_lossy().into_owned()
+            } else if t == "assets/demo-drive" || t == "src" || t == "[PATH]" || t == "PATH" {
                 has_path = true;
                 demo_s.clone()
             } else if t == "build" {
@@ -66,7 +71,13 @@ fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
             }
         })
         .collect();
-    if !has_path {
+    if let Some(i) = args.iter().position(|a| a == "--list") {
+        // `[--from BACKUP_DIR]`: the optional part is shown in brackets; run it with `--from`.
+        if args.get(i + 1).is_some_and(|a| !a.starts_with('-')) {
+            args.insert(i + 1, "--from".into());
+        }
+    }
+    if !has_path && !args.iter().any(|a| a.contains("cpslim/backups/")) {
         args.insert(1.min(args.len()), demo_s);
     }
     let asks = args.first().is_some_and(|c| c == "optimize")
@@ -77,6 +88,24 @@ fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
         args.push("--yes".into());
     }
     args
+}
+
+/// The newest backup run recorded for `root` (the README's `BACKUP_DIR/RUN`).
+fn newest_run_of(root: &Path) -> PathBuf {
+    let want = root.to_string_lossy().into_owned();
+    let mut runs: Vec<(String, PathBuf)> = std::fs::read_dir(scratch_backups_dir())
+        .expect("backups dir")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let m: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(e.path().join("manifest.json")).ok()?)
+                    .ok()?;
+            let created = m["created"].as_str()?.to_string();
+            (m["root"].as_str()? == want).then(|| (created, e.path()))
+        })
+        .collect();
+    runs.sort();
+    runs.pop().expect("a backup run of the demo copy").1
 }
 
 #[test]

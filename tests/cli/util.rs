@@ -25,6 +25,11 @@ pub fn cpslim() -> Command {
     c
 }
 
+/// Where `cpslim()` runs keep their backups (`$XDG_STATE_HOME/cpslim/backups`).
+pub fn scratch_backups_dir() -> PathBuf {
+    scratch_state_dir().join("cpslim/backups")
+}
+
 /// Backups default to the user's state folder; tests keep them out of the real one.
 fn scratch_state_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();

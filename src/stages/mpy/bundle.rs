@@ -246,8 +246,13 @@ impl Bundle {
     }
 
     /// The module of `lib/` a drive entry name (`foo`, without extension) corresponds to.
+    /// Names compare as on FAT: `Adafruit_Ticks` on the drive is the bundle's `adafruit_ticks`.
     pub fn module(&self, name: &str) -> Option<&Module> {
-        self.modules.get(name)
+        self.modules.get(name).or_else(|| {
+            self.modules
+                .values()
+                .find(|m| crate::fatname::is(std::ffi::OsStr::new(&m.name), name))
+        })
     }
 
     pub fn has_file(&self, lib_rel: &str) -> bool {
@@ -268,13 +273,25 @@ impl Bundle {
                 let file = archive
                     .by_index(idx)
                     .map_err(|e| usage(&src, format!("cannot read lib/{lib_rel}: {e}")))?;
-                if file.size() > MAX_FILE {
+                let declared = file.size();
+                if declared > MAX_FILE {
                     return Err(usage(&src, format!("lib/{lib_rel} is implausibly large")));
                 }
-                let mut buf = Vec::with_capacity(file.size() as usize);
-                file.take(MAX_FILE + 1)
+                // Never trust the stream to stop: read one byte past the declared size at most,
+                // so an entry that inflates further is caught without filling memory.
+                let mut buf = Vec::with_capacity(declared as usize);
+                file.take(declared + 1)
                     .read_to_end(&mut buf)
                     .map_err(|e| usage(&src, format!("lib/{lib_rel} is corrupt: {e}")))?;
+                if buf.len() as u64 != declared {
+                    return Err(usage(
+                        &src,
+                        format!(
+                            "entry lib/{lib_rel} declares {declared} bytes but holds {}; the bundle is damaged or forged: download it again",
+                            if buf.len() as u64 > declared { "more".to_string() } else { format!("only {}", buf.len()) }
+                        ),
+                    ));
+                }
                 Ok(buf)
             }
             Store::Dir { lib } => {

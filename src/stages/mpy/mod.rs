@@ -7,6 +7,7 @@
 pub mod bundle;
 pub mod cache;
 pub mod header;
+mod place;
 mod swap;
 mod tailio;
 #[cfg(test)]
@@ -181,7 +182,7 @@ fn outside_lib(ctx: &mut swap::Ctx) {
     let inv = ctx.inv;
     for e in inv.files() {
         if matches!(e.category, Category::Junk | Category::Marker)
-            || e.rel.starts_with("lib")
+            || crate::fatname::first_is(&e.rel, "lib")
             || crate::scan::is_protected(&e.rel)
         {
             continue;

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::bundle::{Bundle, Module};
-use super::header;
-use super::user::{inv_check, report_if_unloadable, user_module};
+use super::place::{grows_library, swap_file, twin_of};
+use super::user::{report_if_unloadable, user_module};
 use super::version::{version_newer, version_of, version_of_files};
 use super::{bundle_file_for, ADAFRUIT_PREFIX};
 use crate::error::Result;
@@ -34,10 +34,30 @@ fn lib_rel(rel: &str) -> PathBuf {
     Path::new("lib").join(rel)
 }
 
+/// `want` as it is spelled on the drive: each existing component takes the drive's case
+/// (`LIB/neopixel.mpy` for `lib/neopixel.mpy` on a drive with `LIB/`), so a new file lands in
+/// the folder FAT would use, and never beside a name it equals.
+fn drive_path(inv: &Inventory, want: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in want.components() {
+        let cand = out.join(c);
+        out = match inv.find(&cand) {
+            Some(e) => e.rel.clone(),
+            None => cand,
+        };
+    }
+    out
+}
+
 pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
     let inv = ctx.inv;
-    let mut mods: BTreeMap<String, DriveModule> = BTreeMap::new();
-    for e in inv.children(Path::new("lib")) {
+    let Some(lib) = inv.find(Path::new("lib")).filter(|e| e.is_dir()) else {
+        return Ok(());
+    };
+    // Keyed as FAT compares names, so `neopixel.py` and `NEOPIXEL.MPY` are one module; the
+    // first spelling seen names it.
+    let mut mods: BTreeMap<String, (String, DriveModule)> = BTreeMap::new();
+    for e in inv.children(&lib.rel) {
         if matches!(e.category, Category::Junk | Category::Marker) {
             continue;
         }
@@ -47,21 +67,26 @@ pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
         if name.starts_with('.') {
             continue;
         }
-        match e.kind {
-            EntryKind::Dir => mods.entry(name.to_string()).or_default().dir = Some(e),
-            EntryKind::File => {
-                if let Some(stem) = name.strip_suffix(".py") {
-                    mods.entry(stem.to_string()).or_default().py = Some(e);
-                } else if let Some(stem) = name.strip_suffix(".mpy") {
-                    mods.entry(stem.to_string()).or_default().mpy = Some(e);
-                }
-            }
+        let lower = name.to_ascii_lowercase();
+        let (stem, kind) = match e.kind {
+            EntryKind::Dir => (name, 0),
+            EntryKind::File if lower.ends_with(".py") => (&name[..name.len() - 3], 1),
+            EntryKind::File if lower.ends_with(".mpy") => (&name[..name.len() - 4], 2),
             // Links are never followed or changed.
-            _ => {}
+            _ => continue,
+        };
+        let dm = &mut mods
+            .entry(stem.to_lowercase())
+            .or_insert_with(|| (stem.to_string(), DriveModule::default()))
+            .1;
+        match kind {
+            0 => dm.dir = Some(e),
+            1 => dm.py = Some(e),
+            _ => dm.mpy = Some(e),
         }
     }
     let mut estimate_total = (0u64, 0u64);
-    for (name, dm) in &mods {
+    for (name, dm) in mods.values() {
         let found = ctx.bundles.iter().position(|b| b.module(name).is_some());
         match found {
             Some(bi) => in_bundle(ctx, bi, name, dm)?,
@@ -172,22 +197,23 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
     // version change may need the files the drive lacks.
     let add_missing = !bm.package || before_version != after_version;
     let first = ctx.out.actions.len();
-    let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut covered: BTreeSet<String> = BTreeSet::new();
     let mut skipped_missing = Vec::new();
+    let mut fixes_unloadable = false;
     for (f, bytes) in contents {
-        let target = lib_rel(&f);
-        let twin = twin_of(&f).map(|t| lib_rel(&t));
-        covered.insert(target.clone());
+        let target = drive_path(ctx.inv, &lib_rel(&f));
+        let twin = twin_of(&f).map(|t| drive_path(ctx.inv, &lib_rel(&t)));
+        covered.insert(crate::fatname::path_key(&target));
         if let Some(t) = &twin {
-            covered.insert(t.clone());
+            covered.insert(crate::fatname::path_key(t));
         }
-        let present = ctx.inv.get(&target).is_some()
-            || twin.as_ref().is_some_and(|t| ctx.inv.get(t).is_some());
+        let present = ctx.inv.find(&target).is_some()
+            || twin.as_ref().is_some_and(|t| ctx.inv.find(t).is_some());
         if !present && !add_missing {
             skipped_missing.push(f);
             continue;
         }
-        swap_file(
+        fixes_unloadable |= swap_file(
             ctx,
             &bname,
             name,
@@ -196,6 +222,16 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
             twin.as_deref(),
             bytes,
         );
+    }
+    if !fixes_unloadable && grows_library(&ctx.out.actions[first..]) {
+        ctx.out.actions.truncate(first);
+        if let Some(e) = dm.dir.or(dm.py).or(dm.mpy) {
+            let note = format!(
+                "bundle {bname}'s {name} would be larger than the copy on the drive; not swapped (a swap never makes a library bigger)"
+            );
+            ctx.out.push(Action::report(&e.rel, e.size, note).warning());
+        }
+        return Ok(());
     }
     if !skipped_missing.is_empty() {
         let e = dm.dir.or(dm.py).or(dm.mpy);
@@ -212,7 +248,7 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
     }
     if let (Some(d), true) = (dm.dir, bm.package) {
         for e in ctx.inv.descendants(&d.rel) {
-            if e.is_file() && !covered.contains(&e.rel) {
+            if e.is_file() && !covered.contains(&crate::fatname::path_key(&e.rel)) {
                 let note = format!(
                     "kept: not part of the bundle's {name} (added by the user?) ({})",
                     format_size(e.size)
@@ -266,119 +302,5 @@ fn bundle_form(bm: &Module) -> String {
         format!("{} files", bm.files.len())
     } else {
         bm.files.join(", ")
-    }
-}
-
-/// `foo.mpy` ↔ `foo.py`: the other form of a module file, which import would pick instead.
-fn twin_of(f: &str) -> Option<String> {
-    if let Some(stem) = f.strip_suffix(".mpy") {
-        Some(format!("{stem}.py"))
-    } else {
-        f.strip_suffix(".py").map(|stem| format!("{stem}.mpy"))
-    }
-}
-
-/// Put the bundle's bytes at `target`, then delete the other form (`twin`) once that succeeded.
-fn swap_file(
-    ctx: &mut Ctx,
-    bname: &str,
-    module: &str,
-    version_change: &str,
-    target: &Path,
-    twin: Option<&Path>,
-    content: Vec<u8>,
-) {
-    let inv = ctx.inv;
-    let is_mpy = target.extension().is_some_and(|e| e == "mpy");
-    if is_mpy {
-        if let Some(m) = ctx.major {
-            if let Err(why) = header::check(&content, m) {
-                let note = format!(
-                    "the bundle {bname} has a {} that CircuitPython {m} cannot load ({why}); not installed",
-                    target.display()
-                );
-                ctx.out.push(Action::report(target, 0, note).warning());
-                return;
-            }
-        }
-    }
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut write = None;
-    match inv.get(target) {
-        None => {
-            let note = format!("from bundle {bname} ({module} {version_change})");
-            write = Some(ctx.out.push(Action::create(inv, target, content, note)));
-        }
-        Some(e) if e.is_file() => {
-            let current = match inv.read(&e.rel) {
-                Ok(c) => c,
-                Err(err) => {
-                    ctx.out.push(
-                        Action::report(&e.rel, e.size, format!("cannot read: {err}")).warning(),
-                    );
-                    return;
-                }
-            };
-            let keep_valid_mpy = is_mpy
-                && inv_check(ctx.major, &current).is_none()
-                && twin.is_none_or(|t| inv.get(t).is_none());
-            if current != content && keep_valid_mpy {
-                // A working .mpy of another build or version: changing versions is circup's job.
-                let note = format!(
-                    "differs from bundle {bname}'s {name} but loads; kept (cpslim only converts .py and replaces .mpy files that will not load)"
-                );
-                ctx.out.push(Action::report(&e.rel, e.size, note));
-            } else if current != content {
-                let why = match (is_mpy, inv_check(ctx.major, &current)) {
-                    (true, Some(fail)) => format!("will fail with: {fail}"),
-                    _ => "differs from the bundle's".to_string(),
-                };
-                let note =
-                    format!("{why}; replaced by bundle {bname}'s ({module} {version_change})");
-                let grows = content.len() as u64 >= e.size;
-                let mut a = Action::replace(inv, e, content, note);
-                // The bundle's bytes are the point here, even when a file grows a little.
-                if grows {
-                    a = a.forced();
-                }
-                write = Some(ctx.out.push(a));
-            }
-        }
-        Some(e) => {
-            let note = format!(
-                "a {:?} is where the bundle's {name} belongs; left as is",
-                e.kind
-            );
-            ctx.out.push(Action::report(&e.rel, 0, note).warning());
-            return;
-        }
-    }
-    if let Some(t) = twin.and_then(|t| inv.get(t)).filter(|t| t.is_file()) {
-        let other = t
-            .rel
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let note = if is_mpy {
-            format!("replaced by {name}; deleted once the .mpy is written")
-        } else {
-            format!("{other} is dead weight: the bundle ships {name}, which is imported first")
-        };
-        ctx.out.push(Action::delete(inv, t, note).requiring(write));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn twins() {
-        assert_eq!(twin_of("a/b.mpy").as_deref(), Some("a/b.py"));
-        assert_eq!(twin_of("a/__init__.py").as_deref(), Some("a/__init__.mpy"));
-        assert_eq!(twin_of("a/font.bin"), None);
     }
 }

@@ -58,11 +58,9 @@ fn uses_circups_cache_when_no_bundle_is_given_and_says_so() {
     }
     let drive = tempfile::tempdir().expect("tmp");
     put(drive.path(), "boot_out.txt", BOOT_OUT.as_bytes());
-    put(
-        drive.path(),
-        "lib/neopixel.py",
-        b"__version__ = \"6.4.2\"\n# long source\n",
-    );
+    // Longer than the bundle's .mpy: a swap never makes a library bigger.
+    let source = format!("__version__ = \"6.4.2\"\n{}", "# long source\n".repeat(400));
+    put(drive.path(), "lib/neopixel.py", source.as_bytes());
     let mut cfg = with_bundles(vec![]);
     cfg.mpy.circup_cache = Some(cache.path().to_path_buf());
     let p = plan_for(drive.path(), &cfg).expect("plan");

@@ -2,7 +2,6 @@
 //! `.mpy` load check shared with the swap.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use super::header::{self, MpyHeader};
 use super::swap::{Ctx, DriveModule};
@@ -55,14 +54,18 @@ pub(super) fn user_module(ctx: &mut Ctx, name: &str, dm: &DriveModule) -> (u64, 
         files.extend(inv.descendants(&d.rel).filter(|e| e.is_file()));
     }
     files.extend(dm.py.into_iter().chain(dm.mpy));
-    let paths: BTreeSet<&Path> = files.iter().map(|e| e.rel.as_path()).collect();
+    // Keyed as FAT compares names: `MY_MOD.MPY` and `my_mod.py` are a pair.
+    let paths: BTreeSet<String> = files
+        .iter()
+        .map(|e| crate::fatname::path_key(&e.rel))
+        .collect();
     let mut shadowed = BTreeSet::new();
     for e in &files {
         if e.ext() != "mpy" {
             continue;
         }
         let py = e.rel.with_extension("py");
-        if paths.contains(py.as_path()) {
+        if paths.contains(&crate::fatname::path_key(&py)) {
             let note = format!(
                 "never runs: {} beside it is imported first; the shadowed .mpy is dead weight",
                 py.display()

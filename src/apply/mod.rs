@@ -5,6 +5,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod room;
+
+use std::collections::HashMap;
+
 use crate::backup;
 use crate::error::{Error, Result};
 use crate::fsinfo;
@@ -28,6 +32,9 @@ pub struct Outcome {
     pub errors: Vec<(PathBuf, String)>,
     pub backup: Option<PathBuf>,
     pub interrupted: bool,
+    /// Originals removed before their replacement was written because the drive was full
+    /// (each verified in the backup first).
+    pub made_room: Vec<PathBuf>,
 }
 
 pub struct ApplyOptions<'a> {
@@ -40,32 +47,58 @@ pub struct ApplyOptions<'a> {
     pub progress: &'a dyn Fn(usize, usize, &Path),
 }
 
-/// Apply order: standalone deletions first; then writes with the largest saving first; an
-/// action that requires others runs as soon as they have succeeded (a `.py` is deleted right
-/// after its `.mpy` is written).
-fn next_ready(plan: &Plan, status: &[Vec<Option<Status>>]) -> Option<(usize, usize)> {
-    type Key = (u8, i64, i64);
-    let mut best: Option<(Key, (usize, usize))> = None;
+/// The order writes are tried in: standalone deletions first; then the writes that free the
+/// most first, counting the deletions they unlock (a swap: the `.py` minus the `.mpy`), so that on
+/// a full drive each step makes room for the next. Ties keep plan order. An action that requires
+/// others runs as soon as they have succeeded (a `.py` is deleted right after its `.mpy`).
+fn apply_order(plan: &Plan) -> Vec<(usize, usize)> {
+    let mut order = Vec::new();
     for (s, (_, part)) in plan.stages.iter().enumerate() {
+        let mut group: Vec<(i64, i64)> = part
+            .actions
+            .iter()
+            .map(|a| (a.saved_alloc(), a.saved_bytes()))
+            .collect();
+        for d in part.actions.iter().filter(|d| d.kind == ActionKind::Delete) {
+            for &r in &d.requires {
+                if let Some(g) = group.get_mut(r) {
+                    g.0 += d.saved_alloc();
+                    g.1 += d.saved_bytes();
+                }
+            }
+        }
         for (i, a) in part.actions.iter().enumerate() {
-            if status[s][i].is_some() || !a.writes() {
-                continue;
-            }
-            if !a
-                .requires
-                .iter()
-                .all(|&r| status[s].get(r) == Some(&Some(Status::Done)))
-            {
-                continue;
-            }
-            let class = if a.kind == ActionKind::Delete { 0 } else { 1 };
-            let key = (class, -a.saved_alloc(), -a.saved_bytes());
-            if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                best = Some((key, (s, i)));
+            if a.writes() {
+                let class = u8::from(a.kind != ActionKind::Delete);
+                order.push(((class, -group[i].0, -group[i].1), (s, i)));
             }
         }
     }
-    best.map(|(_, at)| at)
+    order.sort_by_key(|(key, _)| *key);
+    order.into_iter().map(|(_, at)| at).collect()
+}
+
+/// The first action of `order` that has not run and whose requirements are done. `from` skips
+/// the settled prefix, so a long run of deletions costs linear time, not quadratic.
+fn next_ready(
+    plan: &Plan,
+    order: &[(usize, usize)],
+    from: &mut usize,
+    status: &[Vec<Option<Status>>],
+) -> Option<(usize, usize)> {
+    while order
+        .get(*from)
+        .is_some_and(|&(s, i)| status[s][i].is_some())
+    {
+        *from += 1;
+    }
+    order.get(*from..)?.iter().copied().find(|&(s, i)| {
+        status[s][i].is_none()
+            && plan.stages[s].1.actions[i]
+                .requires
+                .iter()
+                .all(|&r| status[s].get(r) == Some(&Some(Status::Done)))
+    })
 }
 
 /// Dependents of a failed or skipped action can never run.
@@ -110,6 +143,7 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
     let total = flat.len();
 
     let mut backup_dir = None;
+    let mut originals = HashMap::new();
     if let Some(root) = opts.backup_root.filter(|_| total > 0) {
         let actions: Vec<&Action> = flat.iter().map(|(_, _, a)| *a).collect();
         let b = backup::prepare(opts.root, root, &actions)?;
@@ -119,13 +153,21 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
             errors.push((a.path.clone(), format!("not changed: backup failed: {e}")));
         }
         backup_dir = Some(b.dir);
+        originals = b.originals;
     }
+    let mut made_room = Vec::new();
 
     let mut done = 0;
     let mut interrupted = false;
+    let order = apply_order(plan);
+    let mut from = 0;
+    let mut settle = true;
     loop {
-        skip_blocked(plan, &mut status);
-        let Some((s, i)) = next_ready(plan, &status) else {
+        // Only a failure can block other actions.
+        if std::mem::take(&mut settle) {
+            skip_blocked(plan, &mut status);
+        }
+        let Some((s, i)) = next_ready(plan, &order, &mut from, &status) else {
             break;
         };
         if opts.interrupt.load(Ordering::SeqCst) {
@@ -133,10 +175,24 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
             break;
         }
         let a = &plan.stages[s].1.actions[i];
-        match apply_one(a, opts) {
+        let result = match apply_one(a, opts) {
+            Err(no_room) if no_room.is_no_space() => room::write_making_room(
+                plan,
+                (s, i),
+                opts.root,
+                opts.cluster_size,
+                &originals,
+                &mut status,
+                no_room,
+            )
+            .map(|removed| made_room.extend(removed)),
+            other => other,
+        };
+        match result {
             Ok(()) => status[s][i] = Some(Status::Done),
             Err(e) => {
                 status[s][i] = Some(Status::Failed);
+                settle = true;
                 errors.push((a.path.clone(), e.to_string()));
             }
         }
@@ -157,6 +213,7 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
         errors,
         backup: backup_dir,
         interrupted,
+        made_room,
     })
 }
 
@@ -242,8 +299,36 @@ fn apply_one(a: &Action, opts: &ApplyOptions) -> Result<()> {
                     reason: "exists and is not a file".into(),
                 });
             }
+            refuse_case_twin(&abs)?;
             check_space(&abs, content.len() as u64, opts.cluster_size)?;
             fsops::write_atomic(&abs, content)
         }
     }
 }
+
+/// On FAT, creating `neopixel.mpy` beside `NEOPIXEL.MPY` overwrites it: a plan replaces such a
+/// file under its own name, so a create that meets one is refused rather than guessed at.
+fn refuse_case_twin(abs: &Path) -> Result<()> {
+    let (Some(dir), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return Ok(());
+    };
+    let Ok(read) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for item in read.flatten() {
+        let other = item.file_name();
+        if other != name && crate::fatname::eq(&other, name) {
+            return Err(Error::Refused {
+                path: abs.to_path_buf(),
+                reason: format!(
+                    "{} is the same name on the board's FAT drive; run cpslim again to plan it as a replacement",
+                    other.to_string_lossy()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

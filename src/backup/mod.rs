@@ -3,13 +3,18 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fsops;
 use crate::plan::{Action, ActionKind};
+
+mod names;
+
+use names::label_of;
+pub use names::{decode_path, encode_path, timestamp};
 
 pub const MANIFEST: &str = "manifest.json";
 
@@ -51,47 +56,6 @@ pub struct Manifest {
     pub entries: Vec<ManifestEntry>,
 }
 
-pub fn encode_path(p: &Path) -> String {
-    match p.to_str() {
-        Some(s) if !s.starts_with("hex:") => s.replace('\\', "/"),
-        _ => format!(
-            "hex:{}",
-            p.as_os_str()
-                .as_encoded_bytes()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        ),
-    }
-}
-
-pub fn decode_path(s: &str) -> Option<PathBuf> {
-    match s.strip_prefix("hex:") {
-        Some(h) => {
-            let bytes: Option<Vec<u8>> = (0..h.len())
-                .step_by(2)
-                .map(|i| h.get(i..i + 2).and_then(|x| u8::from_str_radix(x, 16).ok()))
-                .collect();
-            #[cfg(unix)]
-            {
-                use std::os::unix::ffi::OsStringExt;
-                bytes.map(|b| PathBuf::from(std::ffi::OsString::from_vec(b)))
-            }
-            #[cfg(not(unix))]
-            {
-                bytes
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .map(PathBuf::from)
-            }
-        }
-        None => Some(PathBuf::from(s)),
-    }
-    .filter(|p| {
-        p.components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)))
-    })
-}
-
 fn mtime_pair(t: SystemTime) -> Option<(u64, u32)> {
     t.duration_since(UNIX_EPOCH)
         .ok()
@@ -115,57 +79,18 @@ pub fn default_root() -> Option<PathBuf> {
     base.map(|b| b.join("cpslim").join("backups"))
 }
 
-/// `20261124-160429` in UTC.
-pub fn timestamp(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-fn label_of(root: &Path) -> String {
-    let name = root
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "drive".into());
-    let clean: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if clean.is_empty() {
-        "drive".into()
-    } else {
-        clean
-    }
+/// Where the backup keeps one original, and its SHA-256 as recorded in the manifest.
+#[derive(Debug, Clone)]
+pub struct Original {
+    pub copy: PathBuf,
+    pub sha256: String,
 }
 
 /// A prepared backup: originals copied and the manifest written, before any change.
 pub struct Backup {
     pub dir: PathBuf,
+    /// Every backed-up file by its path in the tree.
+    pub originals: std::collections::HashMap<PathBuf, Original>,
     /// Indices (in the order given to `prepare`) whose originals could not be backed up;
     /// those actions must not run.
     pub failed: Vec<(usize, Error)>,
@@ -334,13 +259,31 @@ pub fn prepare(root: &Path, backup_root: &Path, actions: &[&Action]) -> Result<B
         reason: e.to_string(),
     })?;
     fsops::write_small_atomic(&dir.join(MANIFEST), &json)?;
-    Ok(Backup { dir, failed })
+    let originals = manifest
+        .entries
+        .iter()
+        .filter(|e| !e.dir)
+        .filter_map(|e| {
+            Some((
+                decode_path(&e.path)?,
+                Original {
+                    copy: dir.join(e.copy.as_deref()?),
+                    sha256: e.sha256.clone()?,
+                },
+            ))
+        })
+        .collect();
+    Ok(Backup {
+        dir,
+        originals,
+        failed,
+    })
 }
 
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
     let bytes = fs::read(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::Backup {
+        std::io::ErrorKind::NotFound => Error::BadManifest {
             path: dir.to_path_buf(),
             reason:
                 "no manifest.json: not a cpslim backup, or the run stopped before changing anything"
@@ -348,53 +291,8 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
         },
         _ => Error::read(&path, e),
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Backup {
+    serde_json::from_slice(&bytes).map_err(|e| Error::BadManifest {
         path: path.clone(),
         reason: format!("unreadable manifest: {e}"),
     })
-}
-
-/// The newest backup under `backup_root` made for the drive at `root`.
-pub fn find_latest(backup_root: &Path, root: &Path) -> Option<PathBuf> {
-    let canon = root.canonicalize().ok()?.to_string_lossy().into_owned();
-    let mut found: Vec<(String, PathBuf)> = fs::read_dir(backup_root)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let m = read_manifest(&e.path()).ok()?;
-            (m.root == canon).then(|| (m.created, e.path()))
-        })
-        .collect();
-    found.sort();
-    found.pop().map(|(_, p)| p)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_are_utc_civil() {
-        assert_eq!(timestamp(UNIX_EPOCH), "19700101-000000");
-        assert_eq!(
-            timestamp(UNIX_EPOCH + Duration::from_secs(1_795_536_269)),
-            "20261124-160429"
-        );
-    }
-
-    #[test]
-    fn paths_round_trip() {
-        assert_eq!(
-            decode_path(&encode_path(Path::new("lib/a.py"))),
-            Some(PathBuf::from("lib/a.py"))
-        );
-        assert_eq!(decode_path("../x"), None);
-        #[cfg(unix)]
-        {
-            use std::os::unix::ffi::OsStrExt;
-            let p = Path::new(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
-            assert!(encode_path(p).starts_with("hex:"));
-            assert_eq!(decode_path(&encode_path(p)).as_deref(), Some(p));
-        }
-    }
 }
