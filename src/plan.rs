@@ -211,12 +211,17 @@ impl Plan {
     pub fn merge(parts: Vec<(StageName, StagePlan)>) -> Plan {
         let mut claimed: Vec<PathBuf> = Vec::new();
         let mut deleted_dirs: Vec<PathBuf> = Vec::new();
+        let mut deleted_files: Vec<PathBuf> = Vec::new();
         let mut stages = Vec::new();
         for (name, part) in parts {
             let n = part.actions.len();
             let mut keep = vec![true; n];
             for (i, a) in part.actions.iter().enumerate() {
                 if !a.writes() {
+                    // A note about something an earlier stage deletes (an estimate for a
+                    // library deadweight removes, say) would contradict the plan.
+                    keep[i] = !deleted_dirs.iter().any(|d| a.path.starts_with(d))
+                        && !deleted_files.contains(&a.path);
                     continue;
                 }
                 let clash = claimed.iter().any(|p| p == &a.path)
@@ -258,8 +263,10 @@ impl Plan {
                 a.requires = a.requires.iter().map(|&r| remap[r]).collect();
                 if a.writes() {
                     claimed.push(a.path.clone());
-                    if a.kind == ActionKind::Delete && a.dir {
-                        deleted_dirs.push(a.path.clone());
+                    match (a.kind, a.dir) {
+                        (ActionKind::Delete, true) => deleted_dirs.push(a.path.clone()),
+                        (ActionKind::Delete, false) => deleted_files.push(a.path.clone()),
+                        _ => {}
                     }
                 }
             }
