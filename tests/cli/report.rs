@@ -560,3 +560,56 @@ fn matches(want: &[&str], got: &[&str]) -> bool {
         },
     }
 }
+
+#[test]
+fn a_fonts_licence_file_follows_it_to_pcf() {
+    let t = demo_copy();
+    let licence = std::fs::read(t.path().join("fonts/LeagueSpartan-Bold-16.bdf.license")).unwrap();
+    let backups = tempfile::tempdir().unwrap();
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(t.path())
+        .args([
+            "--only",
+            "fonts",
+            "--charset",
+            "auto",
+            "--yes",
+            "--backup-dir",
+        ])
+        .arg(backups.path()));
+    assert_code(&o, 0);
+    assert!(
+        t.path().join("fonts/LeagueSpartan-Bold-16.pcf").is_file(),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!t
+        .path()
+        .join("fonts/LeagueSpartan-Bold-16.bdf.license")
+        .exists());
+    assert_eq!(
+        std::fs::read(t.path().join("fonts/LeagueSpartan-Bold-16.pcf.license")).unwrap(),
+        licence
+    );
+    // Idempotent: nothing left to do.
+    let json = audit_json(t.path(), &["--only", "fonts", "--charset", "auto"]);
+    let writes = json["stages"][0]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action"] != "report")
+        .count();
+    assert_eq!(writes, 0, "{json:#}");
+    // restore brings the old names back.
+    let o = restore_only_backup(t.path(), backups.path(), &[]);
+    assert_code(&o, 0);
+    assert!(t
+        .path()
+        .join("fonts/LeagueSpartan-Bold-16.bdf.license")
+        .is_file());
+    assert!(!t
+        .path()
+        .join("fonts/LeagueSpartan-Bold-16.pcf.license")
+        .exists());
+}

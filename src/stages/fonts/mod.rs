@@ -10,6 +10,7 @@
 pub mod bdf;
 pub mod charset;
 pub mod glyph;
+mod license;
 pub mod pcf;
 mod refs;
 #[doc(hidden)]
