@@ -15,7 +15,9 @@ fn left_out_because(rel: &Path, kind: EntryKind, size: u64) -> Option<&'static s
     let rule = junk::classify(rel, kind, size)?;
     match rule.verdict {
         Verdict::Delete | Verdict::Trash => Some(rule.what),
-        Verdict::Report if kind == EntryKind::Dir => Some(rule.what),
+        Verdict::Report if kind == EntryKind::Dir => {
+            Some("project or editor data (stays in the source)")
+        }
         Verdict::Report | Verdict::Marker => None,
     }
 }

@@ -5,6 +5,7 @@ mod bitmaps;
 mod contract;
 mod deadweight;
 mod fonts;
+mod golden;
 mod json_doc;
 mod junk;
 mod mpy;
