@@ -190,29 +190,41 @@ pub fn largest(inv: &Inventory, plan: &Plan, cfg: &Config, n: usize) -> Vec<Larg
     let untouched: Vec<usize> = (0..files.len())
         .filter(|&i| !resized.iter().any(|(p, _)| *p == files[i].path))
         .collect();
+    // Plan each variant that could touch a candidate, in parallel: they are independent and pure.
+    let todo: Vec<(Variant, Vec<usize>)> = variants(cfg)
+        .into_iter()
+        .filter_map(|v| {
+            let relevant: Vec<usize> = untouched
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let p = &files[i].path;
+                    let ext = p
+                        .extension()
+                        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                        .unwrap_or_default();
+                    may_touch(v.stage, p, &ext)
+                })
+                .collect();
+            (!relevant.is_empty()).then_some((v, relevant))
+        })
+        .collect();
+    let plans: Vec<Option<StagePlan>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = todo
+            .iter()
+            .map(|(v, _)| scope.spawn(move || stages::plan(v.stage, inv, &v.cfg).ok()))
+            .collect();
+        // A variant that cannot be planned (a bad bundle, say) offers no advice.
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
     // Per file, the best saving advised so far: a later variant is named only if it saves more.
     let mut best = vec![0i64; files.len()];
-    for v in variants(cfg) {
-        let relevant: Vec<usize> = untouched
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let p = &files[i].path;
-                let ext = p
-                    .extension()
-                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                    .unwrap_or_default();
-                may_touch(v.stage, p, &ext)
-            })
-            .collect();
-        if relevant.is_empty() {
-            continue;
-        }
-        // A variant that cannot be planned (a bad bundle, say) offers no advice.
-        let Ok(alt) = stages::plan(v.stage, inv, &v.cfg) else {
-            continue;
-        };
-        for i in relevant {
+    for ((v, relevant), alt) in todo.iter().zip(plans) {
+        let Some(alt) = alt else { continue };
+        for &i in relevant {
             if let Some((saved, what)) = saving_for(&alt, &files[i].path) {
                 if saved <= best[i] {
                     continue;
