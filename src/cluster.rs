@@ -31,8 +31,9 @@ impl ClusterSource {
             ClusterSource::Measured => "measured on the mounted drive",
             ClusterSource::Flag => "from --cluster-size",
             ClusterSource::Assumed => {
-                "assumed (a folder, not the mounted drive: its own filesystem's blocks say nothing \
-                 about the board's; pass --cluster-size for your board)"
+                "assumed for a folder (its host filesystem's blocks say nothing about the \
+                 board's); pass --cluster-size: 512 for a 1 MiB CIRCUITPY, 1024 for 2 MiB, 2048 \
+                 for 4 MiB (docs/report.md)"
             }
         }
     }
