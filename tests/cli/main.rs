@@ -4,6 +4,7 @@
 mod bitmaps;
 mod contract;
 mod deadweight;
+mod edges;
 mod fonts;
 mod golden;
 mod json_doc;
