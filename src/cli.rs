@@ -27,9 +27,9 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Only print errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// More detail (repeat for more)
+    /// More detail: -v lists informational notes, -vv also times each stage (on stderr)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// When to use colour
@@ -86,7 +86,7 @@ pub struct OptimizeArgs {
     /// Write the result to DIR; PATH stays untouched
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Exit 3 if the result is larger (e.g. 2MiB)
+    /// Exit 3 if the result takes more (2MiB = 2×1024², 1900KB = 1900×1000)
     #[arg(long, value_name = "SIZE")]
     pub budget: Option<String>,
     /// Where to keep the backup of changed files
@@ -126,7 +126,7 @@ pub struct StageArgs {
     /// Also delete OS trash folders (deleted files)
     #[arg(long)]
     pub empty_trash: bool,
-    /// FAT cluster size in bytes (default: from the filesystem)
+    /// FAT cluster size (default: measured on a mounted drive, else 1024 and said so)
     #[arg(long, value_name = "BYTES")]
     pub cluster_size: Option<String>,
     /// CircuitPython version for a folder without boot_out.txt

@@ -10,8 +10,10 @@ pub struct Config {
     pub root: PathBuf,
     /// Stages to run, in pipeline order.
     pub stages: Vec<StageName>,
-    /// `--cluster-size`: for folders that will be copied to a board later.
+    /// The cluster size every figure counts in: `--cluster-size`, measured or assumed.
     pub cluster_size: Option<u64>,
+    /// Where `cluster_size` came from (the report says it).
+    pub cluster_source: crate::cluster::ClusterSource,
     /// `--empty-trash`: delete OS trash folders (they hold files the user deleted).
     pub empty_trash: bool,
     /// `--cp-version`: CircuitPython version for a folder without boot_out.txt.

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod backup;
 pub mod board;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod detect;
 pub mod error;

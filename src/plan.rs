@@ -215,12 +215,21 @@ impl Plan {
         // tens of thousands of actions.
         let mut claimed: HashSet<String> = HashSet::new();
         let mut deleted_dirs: HashSet<String> = HashSet::new();
+        let mut deleted_files: HashSet<String> = HashSet::new();
         let mut stages = Vec::new();
         for (name, part) in parts {
             let n = part.actions.len();
             let mut keep = vec![true; n];
             for (i, a) in part.actions.iter().enumerate() {
                 if !a.writes() {
+                    // A note about something an earlier stage deletes (an estimate for a
+                    // library deadweight removes, say) would contradict the plan.
+                    let gone = a
+                        .path
+                        .ancestors()
+                        .filter(|d| !d.as_os_str().is_empty())
+                        .any(|d| deleted_dirs.contains(&fatname::path_key(d)));
+                    keep[i] = !gone && !deleted_files.contains(&fatname::path_key(&a.path));
                     continue;
                 }
                 let key = fatname::path_key(&a.path);
@@ -266,8 +275,14 @@ impl Plan {
                 a.requires = a.requires.iter().map(|&r| remap[r]).collect();
                 if a.writes() {
                     claimed.insert(fatname::path_key(&a.path));
-                    if a.kind == ActionKind::Delete && a.dir {
-                        deleted_dirs.insert(fatname::path_key(&a.path));
+                    match (a.kind, a.dir) {
+                        (ActionKind::Delete, true) => {
+                            deleted_dirs.insert(fatname::path_key(&a.path));
+                        }
+                        (ActionKind::Delete, false) => {
+                            deleted_files.insert(fatname::path_key(&a.path));
+                        }
+                        _ => {}
                     }
                 }
             }

@@ -14,6 +14,8 @@ pub struct Ui {
     pub quiet: bool,
     pub verbose: u8,
     pub json: bool,
+    /// Columns to wrap the human report to: only when stdout is a terminal.
+    pub width: Option<usize>,
 }
 
 pub struct Terminal {
@@ -21,6 +23,29 @@ pub struct Terminal {
     pub stderr_tty: bool,
     /// `NO_COLOR` set to a non-empty value.
     pub no_color_env: bool,
+    /// The terminal's width in columns, when stdout is one.
+    pub width: Option<usize>,
+}
+
+/// Columns of the terminal on stdout; `None` when stdout is not a terminal.
+#[cfg(unix)]
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let mut ws = std::mem::MaybeUninit::<libc::winsize>::zeroed();
+    // SAFETY: TIOCGWINSZ fills a winsize for the terminal on fd 1; `ws` is sized for it.
+    let rc = unsafe { libc::ioctl(1, libc::TIOCGWINSZ, ws.as_mut_ptr()) };
+    // SAFETY: zero-initialised, and filled when rc == 0.
+    let ws = unsafe { ws.assume_init() };
+    (rc == 0 && ws.ws_col > 0).then_some(usize::from(ws.ws_col))
+}
+
+#[cfg(not(unix))]
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal().then_some(80)
 }
 
 impl Ui {
@@ -46,6 +71,7 @@ impl Ui {
             quiet,
             verbose,
             json,
+            width: term.width.filter(|_| term.stdout_tty && !json),
         }
     }
 }
@@ -59,6 +85,7 @@ mod tests {
             stdout_tty: tty,
             stderr_tty: tty,
             no_color_env: no_color,
+            width: tty.then_some(80),
         }
     }
 
@@ -74,5 +101,7 @@ mod tests {
         let quiet = Ui::decide(ColorChoice::Always, true, 0, false, &term(true, false));
         assert!(!quiet.color && !quiet.progress);
         assert!(Ui::decide(ColorChoice::Always, false, 0, false, &term(false, false)).color);
+        assert_eq!(ui.width, Some(80));
+        assert_eq!(json.width, None, "JSON is never wrapped");
     }
 }

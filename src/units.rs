@@ -45,28 +45,37 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
-/// Parse `2MiB`, `1900KB`, `1.5M`, `123456`. KB/MB are decimal (as on a datasheet), KiB/MiB and
-/// the bare K/M suffixes are binary (as in `ls -h`).
+/// Parse a size: `123456` (bytes), `1900KB`, `2MiB`, `1.5M`. One rule, stated in the README:
+/// `KB`/`MB`/`GB` (and `kB`) are decimal (1000, as on a datasheet); `KiB`/`MiB`/`GiB` and the
+/// bare `K`/`k`/`M`/`G` are binary (1024, as `ls -h` prints them); `B` is bytes. A unit ending
+/// in a lower-case `b` (`1900Kb`) is refused: `b` means bits.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
+    let unit = unit.trim();
     let value: f64 = num.parse().map_err(|_| {
         format!("invalid size '{text}': expected a number like 2MiB, 1900KB or 123456")
     })?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
+    if unit.len() > 1 && unit.ends_with('b') {
+        return Err(format!(
+            "invalid size unit '{unit}' in '{text}': a lower-case b means bits; write {0}B (×1000) or {0}iB (×1024)",
+            &unit[..unit.len() - 1].to_ascii_uppercase()
+        ));
+    }
+    let mult: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" if unit != "b" => 1,
         "k" | "kib" => 1 << 10,
         "m" | "mib" => 1 << 20,
         "g" | "gib" => 1 << 30,
         "kb" => 1_000,
         "mb" => 1_000_000,
         "gb" => 1_000_000_000,
-        other => {
+        _ => {
             return Err(format!(
-                "invalid size unit '{other}' in '{text}': use B, KB, KiB, MB, MiB, GB or GiB"
+                "invalid size unit '{unit}' in '{text}': use B, KB, KiB, MB, MiB, GB or GiB (K, M, G alone mean KiB, MiB, GiB)"
             ))
         }
     };
@@ -75,6 +84,16 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         return Err(format!("size '{text}' is out of range"));
     }
     Ok(bytes.round() as u64)
+}
+
+/// `--budget`: a size greater than zero (nothing fits in no space, so 0 is surely a mistake).
+pub fn parse_budget(text: &str) -> Result<u64, String> {
+    match parse_size(text)? {
+        0 => Err(format!(
+            "--budget {text}: the budget must be more than 0 bytes (e.g. 2MiB or 1900KB)"
+        )),
+        n => Ok(n),
+    }
 }
 
 #[cfg(test)]
@@ -111,5 +130,22 @@ mod tests {
         assert_eq!(parse_size("1.5K"), Ok(1536));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("2XB").is_err());
+        // One rule: K/k = KiB, KB/kB = 1000, lower-case b is bits and refused.
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("2KiB"), Ok(2048));
+        assert_eq!(parse_size("2KB"), Ok(2000));
+        assert_eq!(parse_size("2kB"), Ok(2000));
+        assert_eq!(parse_size("3B"), Ok(3));
+        for bits in ["1900Kb", "2Mb", "2kib", "2b"] {
+            let e = parse_size(bits).unwrap_err();
+            assert!(e.contains("bits") || e.contains("unit"), "{bits}: {e}");
+        }
+        assert!(parse_size("1900Kb")
+            .unwrap_err()
+            .contains("KB (×1000) or KiB"));
+        assert!(parse_budget("0").is_err());
+        assert!(parse_budget("0KB").is_err());
+        assert_eq!(parse_budget("1"), Ok(1));
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
+mod build;
 mod optimize;
 mod restore;
 
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Exit {
             stdout_tty: std::io::stdout().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
             no_color_env: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            width: crate::ui::terminal_width(),
         },
     );
     let result = match cli.command {
@@ -51,6 +53,8 @@ pub fn run(cli: Cli) -> Exit {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`cpslim audit --json | head`): nothing left to say to it.
+        Err(err) if is_broken_pipe(&err) => Exit::Success,
         Err(err) => {
             let usage = err.downcast_ref::<Error>().is_none_or(Error::is_usage);
             let text = format!("{err:#}");
@@ -66,6 +70,19 @@ pub fn run(cli: Cli) -> Exit {
             }
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Write to stdout; a closed pipe comes back as an error `run` ends quietly on.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 fn usage(msg: impl Into<String>) -> anyhow::Error {
@@ -104,6 +121,13 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
         bail!(usage("the compile stage runs only with --compile"));
     }
     let skip = parse_list(&s.skip)?;
+    for (flag, given, parsed) in [("--only", &s.only, &only), ("--skip", &s.skip, &skip)] {
+        if !given.is_empty() && parsed.is_empty() {
+            bail!(usage(format!(
+                "{flag} needs at least one stage: junk, deadweight, mpy, bitmaps, fonts"
+            )));
+        }
+    }
     let stages: Vec<StageName> = StageName::ALL
         .into_iter()
         .filter(|n| n.is_available())
@@ -111,7 +135,7 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
         .filter(|n| !skip.contains(n))
         .filter(|n| *n != StageName::Compile || s.compile)
         .collect();
-    let cluster_size = match &s.cluster_size {
+    let cluster_flag = match &s.cluster_size {
         Some(text) => {
             let n = parse_size(text).map_err(usage)?;
             if !(512..=65_536).contains(&n) || !n.is_power_of_two() {
@@ -121,10 +145,12 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
         }
         None => None,
     };
+    let (cluster_size, cluster_source) = crate::cluster::choose(root, cluster_flag);
     Ok(Config {
         root: root.to_path_buf(),
         stages,
-        cluster_size,
+        cluster_size: Some(cluster_size),
+        cluster_source,
         empty_trash: s.empty_trash,
         cp_version: s.cp_version.clone(),
         board_id: s.board.clone(),
@@ -172,17 +198,45 @@ fn scan_root(cfg: &Config) -> anyhow::Result<Inventory> {
     Ok(scan::scan(&cfg.root, &opts)?)
 }
 
-fn make_plan(inv: &Inventory, cfg: &Config) -> anyhow::Result<Plan> {
+fn make_plan(inv: &Inventory, cfg: &Config, ui: &Ui) -> anyhow::Result<Plan> {
     let mut parts = Vec::new();
     for &name in &cfg.stages {
+        let start = std::time::Instant::now();
         let part = stages::plan(name, inv, cfg).with_context(|| format!("{name} stage"))?;
+        if ui.verbose >= 2 {
+            eprintln!(
+                "cpslim: {name} stage planned {} action(s) in {} ms",
+                part.actions.len(),
+                start.elapsed().as_millis()
+            );
+        }
         parts.push((name, part));
     }
     Ok(Plan::merge(parts))
 }
 
-/// circup's start-up line, adapted: what was found and what it runs.
-fn found_line(inv: &Inventory) -> String {
+/// circup's start-up line, adapted: what was found and what it runs, and a bundle taken from
+/// circup's cache (the user did not name it, so the report does).
+fn found_line(inv: &Inventory, cfg: &Config) -> String {
+    let mut line = board_line(inv);
+    let major = inv.board.as_ref().and_then(|b| b.major());
+    if let (true, true, Some(m), Some(dir)) = (
+        cfg.mpy.bundles.is_empty(),
+        cfg.stages.contains(&StageName::Mpy),
+        major,
+        cfg.mpy.circup_cache.as_deref(),
+    ) {
+        for p in stages::mpy::cache::find_cached(dir, m) {
+            line.push_str(&format!(
+                "\nBundle from circup's cache: {}",
+                human::sanitize(&p.display().to_string())
+            ));
+        }
+    }
+    line
+}
+
+fn board_line(inv: &Inventory) -> String {
     let root = inv.root.display();
     match (&inv.board, inv.is_board) {
         (Some(b), true) => format!(
@@ -217,17 +271,22 @@ fn advise_eject(root: &Path, is_board: bool, ui: &Ui) {
     );
 }
 
-fn print_report(r: &Report, ui: &Ui, found: &str) {
+fn print_report(r: &Report, ui: &Ui, found: &str) -> anyhow::Result<()> {
     if ui.json {
-        println!("{}", r.to_json());
+        emit(&format!("{}\n", r.to_json()))
     } else if !ui.quiet {
         let style = human::Style {
             color: ui.color,
             verbose: ui.verbose > 0,
+            width: ui.width,
         };
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{found}\n");
-        let _ = write!(out, "{}", human::render(r, &style));
+        let found = match ui.width {
+            Some(w) => report::width::wrap_all(found, w),
+            None => format!("{found}\n"),
+        };
+        emit(&format!("{found}\n{}", human::render(r, &style)))
+    } else {
+        Ok(())
     }
 }
 
@@ -236,15 +295,15 @@ fn audit(a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
     let cfg = config(&root, &a.stages, false)?;
     if let Some(path) = &a.why {
         let inv = scan_root(&cfg)?;
-        let plan = make_plan(&inv, &cfg)?;
+        let plan = make_plan(&inv, &cfg, ui)?;
         let text = stages::deadweight::why(&inv, &cfg, path, &plan)?;
         if ui.json {
-            println!(
-                "{}",
+            emit(&format!(
+                "{}\n",
                 serde_json::json!({ "why": path, "explanation": text })
-            );
+            ))?;
         } else {
-            print!("{text}");
+            emit(&text)?;
         }
         return Ok(Exit::Success);
     }
@@ -253,11 +312,11 @@ fn audit(a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
 
 fn audit_with(cfg: &Config, ui: &Ui) -> anyhow::Result<Exit> {
     let inv = scan_root(cfg)?;
-    let plan = make_plan(&inv, cfg)?;
-    let mut r = Report::new("audit", &inv, &plan, None);
+    let plan = make_plan(&inv, cfg, ui)?;
+    let mut r = Report::new("audit", &inv, cfg.cluster_source, &plan, None);
     r.free_before = free_space(&inv.root);
-    r.largest = report::advice::largest(&inv, &plan, 10);
-    print_report(&r, ui, &found_line(&inv));
+    r.largest = report::advice::largest(&inv, &plan, cfg, 10);
+    print_report(&r, ui, &found_line(&inv, cfg))?;
     Ok(if r.errors.is_empty() {
         Exit::Success
     } else {

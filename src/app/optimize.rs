@@ -8,8 +8,8 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 
 use super::{
-    audit_with, config, found_line, free_space, make_plan, print_report, resolve_root, scan_root,
-    usage,
+    audit_with, build, config, found_line, free_space, make_plan, print_report, resolve_root,
+    scan_root, usage,
 };
 use crate::apply::{self, ApplyOptions};
 use crate::backup;
@@ -20,7 +20,7 @@ use crate::plan::Plan;
 use crate::report::{self, human, Report};
 use crate::scan::Inventory;
 use crate::ui::Ui;
-use crate::units::{format_size, parse_size};
+use crate::units::{format_size, group_thousands, parse_budget};
 
 pub(super) fn optimize(o: OptimizeArgs, ui: &Ui) -> anyhow::Result<Exit> {
     let root = resolve_root(o.path.clone())?;
@@ -31,7 +31,7 @@ pub(super) fn optimize(o: OptimizeArgs, ui: &Ui) -> anyhow::Result<Exit> {
     let budget = o
         .budget
         .as_deref()
-        .map(parse_size)
+        .map(parse_budget)
         .transpose()
         .map_err(usage)?;
     match &o.out {
@@ -60,6 +60,7 @@ fn progress_bar(ui: &Ui, total: usize) -> indicatif::ProgressBar {
     bar
 }
 
+/// Ask once, showing the plan and the same headline figure the result and the JSON report.
 fn confirm(ui: &Ui, cfg: &Config, plan: &Plan, preview: &Report) -> anyhow::Result<bool> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if cfg.yes {
@@ -73,13 +74,15 @@ fn confirm(ui: &Ui, cfg: &Config, plan: &Plan, preview: &Report) -> anyhow::Resu
     let style = human::Style {
         color: ui.color,
         verbose: false,
+        width: ui.width,
     };
     eprint!("{}", human::render(preview, &style));
     eprint!(
-        "\nApply {} change(s) to {} (frees {})? [y/N] ",
+        "\nApply {} change(s) to {} (frees {} on the board, {} bytes)? [y/N] ",
         plan.change_count(),
         cfg.root.display(),
-        format_size(plan.saved_alloc().max(0) as u64)
+        format_size(preview.saved.allocated.max(0) as u64),
+        group_thousands(preview.saved.allocated.max(0) as u64),
     );
     let mut answer = String::new();
     std::io::stdin()
@@ -101,11 +104,11 @@ fn optimize_in_place(
         });
     }
     let inv = scan_root(cfg)?;
-    let plan = make_plan(&inv, cfg)?;
-    let found = found_line(&inv);
+    let plan = make_plan(&inv, cfg, ui)?;
+    let found = found_line(&inv, cfg);
     let free_before = free_space(&inv.root);
     if plan.change_count() > 0 {
-        let preview = Report::new("optimize", &inv, &plan, None);
+        let preview = Report::new("optimize", &inv, cfg.cluster_source, &plan, None);
         if !confirm(ui, cfg, &plan, &preview)? {
             eprintln!("Nothing changed.");
             return Ok(Exit::Success);
@@ -134,24 +137,17 @@ fn optimize_in_place(
         },
     )?;
     bar.finish_and_clear();
-    let code = finish(
-        cfg,
-        &inv,
-        &plan,
-        &outcome,
-        free_before,
-        budget,
-        None,
-        ui,
-        &found,
-    )?;
+    let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
+    r.free_before = free_before;
+    let code = finish(cfg, &inv, r, budget, ui, &found)?;
     if !outcome.made_room.is_empty() && !ui.json && !ui.quiet {
-        println!(
-            "\nThe drive was full: these originals were removed before their smaller replacement was written (each first checked against its SHA-256 in the backup; `cpslim restore` brings them back):"
+        let mut text = String::from(
+            "\nThe drive was full: these originals were removed before their smaller replacement was written (each first checked against its SHA-256 in the backup; `cpslim restore` brings them back):\n",
         );
         for p in &outcome.made_room {
-            println!("  {}", human::sanitize(&p.to_string_lossy()));
+            text.push_str(&format!("  {}\n", human::sanitize(&p.to_string_lossy())));
         }
+        super::emit(&text)?;
     }
     let changed = outcome
         .status
@@ -164,19 +160,16 @@ fn optimize_in_place(
     Ok(code)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Measure the result, check the budget, print, and pick the exit code.
 fn finish(
     cfg: &Config,
     inv: &Inventory,
-    plan: &Plan,
-    outcome: &apply::Outcome,
-    free_before: Option<u64>,
+    mut r: Report,
     budget: Option<u64>,
-    out_dir: Option<&Path>,
     ui: &Ui,
     found: &str,
 ) -> anyhow::Result<Exit> {
-    let mut r = Report::new("optimize", inv, plan, Some(outcome));
+    r.applied = true;
     // Measure the result rather than trusting the prediction.
     let after_cfg = Config {
         cluster_size: Some(inv.cluster_size),
@@ -184,31 +177,28 @@ fn finish(
     };
     let after = scan_root(&after_cfg)?;
     r.after = report::Totals::of(&after);
-    r.free_before = free_before;
-    r.free_after = free_before.and_then(|_| free_space(&inv.root));
-    r.largest = report::advice::largest(&after, &Plan { stages: Vec::new() }, 10);
-    r.out_dir = out_dir.map(Path::to_path_buf);
-    r.budget = budget;
-    print_report(&r, ui, found);
+    r.free_after = r.free_before.and_then(|_| free_space(&inv.root));
+    r.largest = report::advice::largest(&after, &Plan { stages: Vec::new() }, cfg, 10);
+    if let Some(b) = budget {
+        r.set_budget(b);
+    }
+    print_report(&r, ui, found)?;
     let mut code = Exit::Success;
-    if outcome.interrupted {
+    if r.interrupted {
         code = code.merge(Exit::Interrupted);
     }
     if !r.errors.is_empty() {
         code = code.merge(Exit::Failed);
     }
-    if let Some(b) = budget {
-        if r.after.allocated > b {
-            if !ui.json {
-                eprintln!(
-                    "cpslim: over budget: the result takes {} bytes, {} bytes more than the budget of {} bytes",
-                    r.after.allocated,
-                    r.after.allocated - b,
-                    b
-                );
-            }
-            code = code.merge(Exit::Budget);
-        }
+    if let Some(b) = r.budget.filter(|b| !b.fits) {
+        // Said on stderr too, so a CI log shows why the step failed even with --json.
+        eprintln!(
+            "cpslim: over budget: the result takes {} bytes, {} bytes more than the budget of {} bytes",
+            b.used,
+            b.used - b.limit,
+            b.limit
+        );
+        code = code.merge(Exit::Budget);
     }
     Ok(code)
 }
@@ -241,8 +231,8 @@ fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyho
             }
         }
     }
-    let mut skipped = Vec::new();
-    crate::fsops::copy_tree(&cfg.root, out, &mut skipped)?;
+    let left_out = build::left_out(&src);
+    let skipped = build::copy_build(&src, out, &left_out)?;
     for s in &skipped {
         eprintln!(
             "cpslim: warning: {} is a link or special file: not copied",
@@ -256,7 +246,7 @@ fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyho
     };
     out_cfg.compile.sources_kept_in = Some(cfg.root.clone());
     let inv = scan_root(&out_cfg)?;
-    let plan = make_plan(&inv, &out_cfg)?;
+    let plan = make_plan(&inv, &out_cfg, ui)?;
     let flag = interrupt_flag();
     let bar = progress_bar(ui, plan.change_count());
     let progress = |done: usize, _total: usize, _path: &Path| bar.set_position(done as u64);
@@ -271,16 +261,9 @@ fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyho
         },
     )?;
     bar.finish_and_clear();
-    let found = format!("{} → {}", found_line(&src), out.display());
-    finish(
-        &out_cfg,
-        &inv,
-        &plan,
-        &outcome,
-        None,
-        budget,
-        Some(out),
-        ui,
-        &found,
-    )
+    let found = format!("{} → {}", found_line(&src, cfg), out.display());
+    let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
+    r.out = Some(crate::report::display_path(out));
+    r.left_out = left_out;
+    finish(&out_cfg, &inv, r, budget, ui, &found)
 }

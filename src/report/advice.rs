@@ -1,21 +1,160 @@
 //! The largest files left after a run, with what cpslim could still do about them.
+//!
+//! Advice is computed, never guessed: for each file the plan leaves as it is, cpslim plans the
+//! stages again with one change to this run's inputs (a stage `--only`/`--skip` left out, or one
+//! opt-in flag) and names only the changes that would rewrite or delete that file, with what
+//! they would save on the board. So advice can never contradict the plan it sits under.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::plan::{ActionKind, Plan};
-use crate::scan::{Category, Inventory};
+use crate::config::Config;
+use crate::plan::{ActionKind, Plan, StagePlan};
+use crate::scan::Inventory;
+use crate::stages::{self, StageName};
+use crate::units::format_size;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct LargeFile {
     pub path: PathBuf,
     pub bytes: u64,
-    pub advice: Option<String>,
+    /// One line per change that would shrink it, each with its saving.
+    pub advice: Vec<String>,
+}
+
+/// One change to the run's inputs that advice may propose.
+struct Variant {
+    stage: StageName,
+    /// How to ask for it, e.g. "`--prune`" or "the mpy stage (left out by --only/--skip)".
+    label: String,
+    cfg: Config,
+}
+
+/// The changes worth trying for this run: stages it left out, and opt-in flags it did not give.
+/// Lossy flags say so.
+fn variants(cfg: &Config) -> Vec<Variant> {
+    let mut out = Vec::new();
+    for stage in StageName::ALL.into_iter().filter(|s| s.is_available()) {
+        let included = cfg.stages.contains(&stage);
+        let base = if included {
+            String::new()
+        } else {
+            format!("the {stage} stage (left out by --only/--skip)")
+        };
+        let with = |flag: &str| {
+            if included {
+                flag.to_string()
+            } else {
+                format!("{base} with {flag}")
+            }
+        };
+        if !included {
+            out.push(Variant {
+                stage,
+                label: base.clone(),
+                cfg: cfg.clone(),
+            });
+        }
+        match stage {
+            StageName::Junk if !cfg.empty_trash => {
+                let mut c = cfg.clone();
+                c.empty_trash = true;
+                out.push(Variant {
+                    stage,
+                    label: with("`--empty-trash` (deletes files already in the trash)"),
+                    cfg: c,
+                });
+            }
+            StageName::Fonts if cfg.fonts.charset.is_none() => {
+                let mut c = cfg.clone();
+                c.fonts.charset = Some("auto".into());
+                out.push(Variant {
+                    stage,
+                    label: with("`--charset auto` (lossy: keeps only the glyphs your code shows)"),
+                    cfg: c,
+                });
+            }
+            StageName::Deadweight if !cfg.deadweight.prune => {
+                let mut c = cfg.clone();
+                c.deadweight.prune = true;
+                out.push(Variant {
+                    stage,
+                    label: with("`--prune` (deletes libraries nothing imports)"),
+                    cfg: c,
+                });
+            }
+            StageName::Bitmaps => {
+                if !cfg.bitmaps.remap_palette {
+                    let mut c = cfg.clone();
+                    c.bitmaps.remap_palette = true;
+                    out.push(Variant {
+                        stage,
+                        label: with("`--remap-palette`"),
+                        cfg: c,
+                    });
+                }
+                if !cfg.bitmaps.two_bpp {
+                    let mut c = cfg.clone();
+                    c.bitmaps.two_bpp = true;
+                    out.push(Variant {
+                        stage,
+                        label: with("`--2bpp` (desktop viewers cannot open 2-bit BMPs)"),
+                        cfg: c,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Could `stage` touch `rel` at all? Saves planning a stage that cannot matter.
+fn may_touch(stage: StageName, rel: &Path, ext: &str) -> bool {
+    match stage {
+        StageName::Junk => true,
+        StageName::Deadweight | StageName::Mpy => {
+            rel.starts_with("lib") || matches!(ext, "py" | "mpy")
+        }
+        StageName::Bitmaps => ext == "bmp",
+        StageName::Fonts => matches!(ext, "bdf" | "pcf"),
+        StageName::Compile => ext == "py",
+    }
+}
+
+/// What `plan` would save on the board for `rel`, if it rewrites or deletes it (alone or with
+/// its folder): the action's saving plus that of the actions it needs (a swap's new `.mpy`).
+fn saving_for(plan: &StagePlan, rel: &Path) -> Option<(i64, String)> {
+    plan.actions.iter().find_map(|a| {
+        let hit = match a.kind {
+            ActionKind::Delete if a.dir => rel.starts_with(&a.path),
+            ActionKind::Delete | ActionKind::Replace => a.path == rel,
+            _ => false,
+        };
+        if !hit {
+            return None;
+        }
+        let with_needed: i64 = a.saved_alloc()
+            + a.requires
+                .iter()
+                .filter_map(|&i| plan.actions.get(i))
+                .map(|r| r.saved_alloc())
+                .sum::<i64>();
+        let what = match a.kind {
+            ActionKind::Delete if a.dir && a.path != rel => {
+                format!("deletes it with {}", a.path.display())
+            }
+            ActionKind::Delete if !a.requires.is_empty() => "replaces it".to_string(),
+            ActionKind::Delete => "deletes it".to_string(),
+            _ => "shrinks it".to_string(),
+        };
+        (with_needed > 0).then_some((with_needed, what))
+    })
 }
 
 /// The `n` largest files that remain when `plan` is carried out (for an applied run, pass the
-/// re-scanned inventory and an empty plan).
-pub fn largest(inv: &Inventory, plan: &Plan, n: usize) -> Vec<LargeFile> {
+/// re-scanned inventory and an empty plan), with advice computed from `cfg`'s alternatives.
+pub fn largest(inv: &Inventory, plan: &Plan, cfg: &Config, n: usize) -> Vec<LargeFile> {
     let mut gone: HashSet<&Path> = HashSet::new();
     let mut gone_dirs: Vec<&Path> = Vec::new();
     let mut resized: Vec<(&Path, u64)> = Vec::new();
@@ -42,97 +181,63 @@ pub fn largest(inv: &Inventory, plan: &Plan, n: usize) -> Vec<LargeFile> {
             LargeFile {
                 path: e.rel.clone(),
                 bytes,
-                advice: None,
+                advice: Vec::new(),
             }
         })
         .collect();
     files.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
     files.truncate(n);
-    for f in &mut files {
-        // A file a stage already rewrites needs no further advice about its old form.
-        if !resized.iter().any(|(p, _)| *p == f.path) {
-            f.advice = advise(inv, &f.path);
+    // Only files the plan leaves as they are get advice: the plan already decided the rest.
+    let untouched: Vec<usize> = (0..files.len())
+        .filter(|&i| !resized.iter().any(|(p, _)| *p == files[i].path))
+        .collect();
+    // Plan each variant that could touch a candidate, in parallel: they are independent and pure.
+    let todo: Vec<(Variant, Vec<usize>)> = variants(cfg)
+        .into_iter()
+        .filter_map(|v| {
+            let relevant: Vec<usize> = untouched
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let p = &files[i].path;
+                    let ext = p
+                        .extension()
+                        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                        .unwrap_or_default();
+                    may_touch(v.stage, p, &ext)
+                })
+                .collect();
+            (!relevant.is_empty()).then_some((v, relevant))
+        })
+        .collect();
+    let plans: Vec<Option<StagePlan>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = todo
+            .iter()
+            .map(|(v, _)| scope.spawn(move || stages::plan(v.stage, inv, &v.cfg).ok()))
+            .collect();
+        // A variant that cannot be planned (a bad bundle, say) offers no advice.
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    // Per file, the best saving advised so far: a later variant is named only if it saves more.
+    let mut best = vec![0i64; files.len()];
+    for ((v, relevant), alt) in todo.iter().zip(plans) {
+        let Some(alt) = alt else { continue };
+        for &i in relevant {
+            if let Some((saved, what)) = saving_for(&alt, &files[i].path) {
+                if saved <= best[i] {
+                    continue;
+                }
+                best[i] = saved;
+                files[i].advice.push(format!(
+                    "{}: {what}, saving {} on the board",
+                    v.label,
+                    format_size(saved as u64)
+                ));
+            }
         }
     }
     files
-}
-
-fn advise(inv: &Inventory, rel: &Path) -> Option<String> {
-    let e = inv.get(rel)?;
-    match (e.category, e.ext().as_str()) {
-        (_, "bdf") => Some(
-            "BDF font: the fonts stage converts it to PCF; `--charset ascii` (or `auto`) keeps only the glyphs you use".into(),
-        ),
-        (Category::Library, "py") => Some(
-            "library source: the mpy stage swaps it for the bundle's .mpy (about 1/4 the size)"
-                .into(),
-        ),
-        (_, "bmp") => {
-            let bytes = inv.read_limited(rel, 4 << 20).ok()?;
-            let colors = eight_bit_colours_used(&bytes)?;
-            (colors <= 16).then(|| {
-                format!("8-bit BMP using only {colors} colours: `--colors {colors}` or `--remap-palette` may store it in fewer bits")
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Distinct palette indices in an uncompressed 8-bit BMP; `None` for anything else.
-fn eight_bit_colours_used(b: &[u8]) -> Option<usize> {
-    let u16_at = |o: usize| b.get(o..o + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
-    let u32_at = |o: usize| {
-        b.get(o..o + 4)
-            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-    };
-    if b.get(0..2)? != b"BM" || u16_at(28)? != 8 || u32_at(30)? != 0 {
-        return None;
-    }
-    let offset = u32_at(10)? as usize;
-    let width = i32::from_le_bytes(u32_at(18)?.to_le_bytes()).unsigned_abs() as usize;
-    let height = i32::from_le_bytes(u32_at(22)?.to_le_bytes()).unsigned_abs() as usize;
-    let stride = width.checked_add(3)? / 4 * 4;
-    let mut seen = [false; 256];
-    for row in 0..height {
-        let start = offset.checked_add(row.checked_mul(stride)?)?;
-        for &px in b.get(start..start.checked_add(width)?)? {
-            seen[px as usize] = true;
-        }
-    }
-    Some(seen.iter().filter(|s| **s).count())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn bmp8(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
-        let stride = (width as usize).div_ceil(4) * 4;
-        let offset = 14 + 40 + 256 * 4;
-        let mut b = Vec::new();
-        b.extend_from_slice(b"BM");
-        b.extend_from_slice(&((offset + stride * height as usize) as u32).to_le_bytes());
-        b.extend_from_slice(&[0; 4]);
-        b.extend_from_slice(&(offset as u32).to_le_bytes());
-        b.extend_from_slice(&40u32.to_le_bytes());
-        b.extend_from_slice(&width.to_le_bytes());
-        b.extend_from_slice(&height.to_le_bytes());
-        b.extend_from_slice(&1u16.to_le_bytes());
-        b.extend_from_slice(&8u16.to_le_bytes());
-        b.extend_from_slice(&[0; 24]);
-        b.extend_from_slice(&[0; 1024]);
-        for row in pixels.chunks(width as usize) {
-            b.extend_from_slice(row);
-            b.extend(std::iter::repeat_n(0, stride - row.len()));
-        }
-        b
-    }
-
-    #[test]
-    fn counts_used_indices() {
-        let b = bmp8(3, 2, &[1, 2, 3, 3, 2, 1]);
-        assert_eq!(eight_bit_colours_used(&b), Some(3));
-        assert_eq!(eight_bit_colours_used(&b[..b.len() - 3]), None);
-        assert_eq!(eight_bit_colours_used(b"BM"), None);
-    }
 }

@@ -1,9 +1,9 @@
-//! The report for people: per-action lines, a per-stage table, totals, free space, advice.
+//! The report for people: per-action lines, a per-stage table, the headline, advice.
+//! docs/report.md says what every line and column means.
 
 use std::fmt::Write;
 
-use super::{Report, StageReport};
-use crate::apply::Status;
+use super::{ActionStatus, Report, StageReport};
 use crate::plan::{ActionKind, Level};
 use crate::units::{format_delta, format_size, group_thousands};
 
@@ -11,6 +11,8 @@ pub struct Style {
     pub color: bool,
     /// Also list informational notes (not only changes and warnings).
     pub verbose: bool,
+    /// Wrap lines to this many columns (a terminal's width); `None` for pipes and files.
+    pub width: Option<usize>,
 }
 
 impl Style {
@@ -44,28 +46,74 @@ fn size_change(before: u64, after: u64) -> String {
     format!("{:>10} → {:>10}", format_size(before), format_size(after))
 }
 
-fn stage_row(out: &mut String, st: &StageReport) {
-    let _ = writeln!(
-        out,
-        "{:<11} {:>5}  {}  {:>10}  {:>10}",
+/// Column heads; docs/report.md explains each column.
+const TABLE_HEAD: [&str; 4] = ["files", "size before → after", "saved", "on the board"];
+
+fn table_row(name: &str, files: (u64, u64), bytes: (u64, u64), saved: i64, alloc: i64) -> String {
+    format!(
+        "{name:<11} {:>5} → {:<5}  {}  {:>10}  {:>12}",
+        files.0,
+        files.1,
+        size_change(bytes.0, bytes.1),
+        format_delta(saved),
+        format_delta(alloc),
+    )
+}
+
+fn stage_row(st: &StageReport) -> String {
+    table_row(
         st.name.as_str(),
-        st.files_touched(),
-        size_change(st.bytes_before(), st.bytes_after()),
-        format_delta(st.saved_bytes),
-        format_delta(st.saved_allocated),
-    );
+        (st.files_before, st.files_after),
+        (st.bytes_before, st.bytes_after),
+        st.saved_bytes,
+        st.saved_allocated,
+    )
+}
+
+/// `329.0 KiB (336,896 bytes)`
+fn size_and_bytes(n: i64) -> String {
+    format!("{} ({} bytes)", format_delta(n), signed_group(n))
 }
 
 pub fn render(r: &Report, style: &Style) -> String {
     let mut out = String::new();
-    let applied = r.command == "optimize"
-        && (r.backup.is_some() || r.out_dir.is_some() || r.free_after.is_some());
+    let applied = r.applied;
     let heading = if applied {
         "Changes"
     } else {
         "Plan (nothing has been changed)"
     };
     let _ = writeln!(out, "{}", style.paint("1", heading));
+    actions(&mut out, r, style);
+    let _ = writeln!(out);
+    let [files, size, saved, board] = TABLE_HEAD;
+    let head = format!(
+        "{:<11} {files:^13}  {size:^23}  {saved:>10}  {board:>12}",
+        "stage"
+    );
+    let _ = writeln!(out, "{}", style.paint("1", &head));
+    for st in &r.stages {
+        let _ = writeln!(out, "{}", stage_row(st));
+    }
+    let sum = |f: fn(&StageReport) -> u64| r.stages.iter().map(f).sum::<u64>();
+    let total = table_row(
+        "total",
+        (sum(|s| s.files_before), sum(|s| s.files_after)),
+        (sum(|s| s.bytes_before), sum(|s| s.bytes_after)),
+        r.saved.bytes,
+        r.saved.allocated,
+    );
+    let _ = writeln!(out, "{total}");
+    let _ = writeln!(out);
+    headline(&mut out, r, style);
+    trailer(&mut out, r, style);
+    match style.width {
+        Some(w) => super::width::wrap_all(&out, w),
+        None => out,
+    }
+}
+
+fn actions(out: &mut String, r: &Report, style: &Style) {
     let mut any = false;
     for st in &r.stages {
         let mut hidden = 0;
@@ -77,7 +125,8 @@ pub fn render(r: &Report, style: &Style) -> String {
             }
             any = true;
             let tag = match (a.level, a.status) {
-                (_, Some(Status::Failed)) => style.paint("31", "failed "),
+                (_, Some(ActionStatus::Failed)) => style.paint("31", "failed "),
+                (_, Some(ActionStatus::Skipped)) => format!("{:<7}", "skipped"),
                 (Level::Warning, _) => style.paint("33", "warning"),
                 _ => format!("{:<7}", verb(a.action)),
             };
@@ -106,46 +155,27 @@ pub fn render(r: &Report, style: &Style) -> String {
     if !any {
         let _ = writeln!(out, "  nothing to do");
     }
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "{}",
-        style.paint(
-            "1",
-            &format!(
-                "{:<11} {:>5}  {:>10}   {:>10}  {:>10}  {:>10}",
-                "stage", "files", "before", "after", "saved", "allocated"
-            )
-        )
+}
+
+/// The one figure (space on the board, in whole clusters) with the exact bytes, and why that
+/// cluster size.
+fn headline(out: &mut String, r: &Report, style: &Style) {
+    let verb = if r.applied { "Freed" } else { "Would free" };
+    let text = format!(
+        "{verb} {} on the board; the files themselves shrink by {}",
+        size_and_bytes(r.saved.allocated),
+        size_and_bytes(r.saved.bytes),
     );
-    for st in &r.stages {
-        stage_row(&mut out, st);
-    }
+    let _ = writeln!(out, "{}", style.paint("1", &text));
     let _ = writeln!(
         out,
-        "{:<11} {:>5}  {}  {:>10}  {:>10}",
-        "total",
-        r.stages.iter().map(|s| s.files_touched()).sum::<usize>(),
-        size_change(r.before.bytes, r.after.bytes),
-        format_delta(r.saved_bytes()),
-        format_delta(r.saved_allocated()),
-    );
-    let _ = writeln!(out);
-    let verb = if applied { "Freed" } else { "Would free" };
-    let saved = r.saved_bytes();
-    let alloc = r.saved_allocated();
-    let _ = writeln!(
-        out,
-        "{verb} {} ({} bytes); allocated in {}-byte clusters: {} ({} bytes)",
-        format_delta(saved),
-        signed_group(saved),
-        r.cluster_size,
-        format_delta(alloc),
-        signed_group(alloc),
+        "Cluster size: {} bytes, {}",
+        group_thousands(r.cluster_size),
+        r.cluster_source.explain()
     );
     let _ = writeln!(
         out,
-        "Tree: {} files, {} ({} bytes) → {} files, {} ({} bytes)",
+        "On the board: {} files in {} ({} bytes) → {} files in {} ({} bytes)",
         r.before.files,
         format_size(r.before.allocated),
         group_thousands(r.before.allocated),
@@ -157,7 +187,7 @@ pub fn render(r: &Report, style: &Style) -> String {
         (Some(b), Some(a)) => {
             let _ = writeln!(
                 out,
-                "Free space: {} → {} ({} bytes)",
+                "Free space, measured: {} → {} ({} bytes)",
                 format_size(b),
                 format_size(a),
                 signed_group(a as i64 - b as i64)
@@ -166,45 +196,57 @@ pub fn render(r: &Report, style: &Style) -> String {
         (Some(b), None) => {
             let _ = writeln!(
                 out,
-                "Free space: {} ({} bytes)",
+                "Free space now: {} ({} bytes)",
                 format_size(b),
                 group_thousands(b)
             );
         }
         _ => {}
     }
-    if let Some(budget) = r.budget {
-        let used = r.after.allocated;
-        if used > budget {
-            let _ = writeln!(
-                out,
-                "{}",
-                style.paint(
-                    "31",
-                    &format!(
-                        "Over budget: {} used of {} ({} bytes too many)",
-                        format_size(used),
-                        format_size(budget),
-                        group_thousands(used - budget)
-                    )
-                )
-            );
-        } else {
-            let _ = writeln!(
-                out,
+    if let Some(b) = r.budget {
+        let text = if b.fits {
+            format!(
                 "Within budget: {} used of {} ({} bytes to spare)",
-                format_size(used),
-                format_size(budget),
-                group_thousands(budget - used)
-            );
-        }
-    }
-    if let Some(dir) = &r.out_dir {
+                format_size(b.used),
+                format_size(b.limit),
+                group_thousands(b.limit - b.used)
+            )
+        } else {
+            format!(
+                "Over budget: {} used of {} ({} bytes too many)",
+                format_size(b.used),
+                format_size(b.limit),
+                group_thousands(b.used - b.limit)
+            )
+        };
         let _ = writeln!(
             out,
-            "Optimized copy written to {}",
-            sanitize(&dir.to_string_lossy())
+            "{}",
+            if b.fits {
+                text
+            } else {
+                style.paint("31", &text)
+            }
         );
+    }
+}
+
+fn trailer(out: &mut String, r: &Report, style: &Style) {
+    if let Some(dir) = &r.out {
+        let _ = writeln!(out, "Optimized copy written to {}", sanitize(dir));
+    }
+    if !r.left_out.is_empty() {
+        let _ = writeln!(out, "Left out of the build (not for the board):");
+        for l in &r.left_out {
+            let _ = writeln!(
+                out,
+                "  {:>10}  {} ({} file(s): {})",
+                format_size(l.bytes),
+                sanitize(&l.path),
+                l.files,
+                l.reason
+            );
+        }
     }
     if let Some(b) = &r.backup {
         let _ = writeln!(
@@ -240,19 +282,17 @@ pub fn render(r: &Report, style: &Style) -> String {
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", style.paint("1", "Largest remaining files"));
         for f in &r.largest {
-            let _ = write!(
+            let _ = writeln!(
                 out,
                 "  {:>10}  {}",
                 format_size(f.bytes),
                 sanitize(&f.path.to_string_lossy())
             );
-            if let Some(a) = &f.advice {
-                let _ = write!(out, "\n              → {a}");
+            for a in &f.advice {
+                let _ = writeln!(out, "              → {}", sanitize(a));
             }
-            let _ = writeln!(out);
         }
     }
-    out
 }
 
 fn signed_group(n: i64) -> String {

@@ -45,6 +45,9 @@ fn json_has_the_fixed_keys_and_nothing_else_on_stdout() {
         "path",
         "board",
         "cluster_size",
+        "cluster_source",
+        "saved",
+        "budget",
         "before",
         "after",
         "free_before",
@@ -55,7 +58,7 @@ fn json_has_the_fixed_keys_and_nothing_else_on_stdout() {
     ] {
         assert!(json.get(key).is_some(), "missing {key}");
     }
-    assert_eq!(json["schema"], 1);
+    assert_eq!(json["schema"], 2);
     assert_eq!(json["command"], "audit");
     assert_eq!(json["board"]["version"], "10.2.1");
     assert_eq!(json["board"]["board_id"], "adafruit_feather_esp32s3_tft");
@@ -333,12 +336,13 @@ fn human_report_has_table_totals_and_advice() {
         "{out}"
     );
     assert!(out.contains("Largest remaining files"), "{out}");
+    // With --only junk, advice names the stages the run left out, with their saving.
     assert!(
-        out.contains("fonts/LeagueSpartan-Bold-16.bdf") && out.contains("`--charset ascii`"),
+        out.contains("fonts/LeagueSpartan-Bold-16.bdf\n              → the fonts stage (left out by --only/--skip) with `--charset auto`"),
         "{out}"
     );
     assert!(
-        out.contains("images/background.bmp") && out.contains("8-bit BMP using only 5 colours"),
+        out.contains("images/background.bmp\n              → the bitmaps stage (left out by --only/--skip): shrinks it, saving 17.0 KiB on the board"),
         "{out}"
     );
     assert!(!out.contains('\x1b'), "colour without a terminal");

@@ -47,6 +47,8 @@ fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
         .strip_prefix("cargo run --release -- ")
         .or_else(|| cmd.strip_prefix("cpslim "))
         .expect("a cpslim command");
+    // A pipe into another tool (`| head -c 50`) shows shell use; cpslim's own part is what runs.
+    let rest = rest.split(" | ").next().unwrap_or(rest);
     let demo_s = demo.to_string_lossy().into_owned();
     let mut has_path = false;
     let mut args: Vec<String> = rest

@@ -17,6 +17,7 @@ pub mod charset;
 pub mod convert;
 pub mod glyph;
 pub mod library;
+mod license;
 pub mod lvfont;
 mod lvfont_read;
 pub mod pcf;

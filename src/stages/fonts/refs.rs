@@ -192,10 +192,11 @@ pub fn plan_edits(
         let edits = edits_of.get(i).cloned().unwrap_or_default();
         let create = creates.get(i).copied().unwrap_or(usize::MAX);
         let referenced = !edits.is_empty();
-        plan.push(
+        let deleted = plan.push(
             Action::delete(inv, c.bdf, format!("converted to {}", slash_path(&c.pcf)))
                 .requiring(std::iter::once(create).chain(edits)),
         );
+        super::license::plan_rename(inv, &c.bdf.rel, &c.pcf, deleted, plan);
         if !referenced {
             let note = format!(
                 "not referenced in code: check how it is loaded (it is now {})",
