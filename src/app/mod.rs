@@ -172,12 +172,13 @@ fn scan_root(cfg: &Config) -> anyhow::Result<Inventory> {
 }
 
 fn make_plan(inv: &Inventory, cfg: &Config) -> anyhow::Result<Plan> {
-    let mut parts = Vec::new();
+    let mut plan = Plan::merge(Vec::new());
     for &name in &cfg.stages {
-        let part = stages::plan(name, inv, cfg).with_context(|| format!("{name} stage"))?;
-        parts.push((name, part));
+        let part =
+            stages::plan_after(name, inv, cfg, &plan).with_context(|| format!("{name} stage"))?;
+        plan.add(name, part);
     }
-    Ok(Plan::merge(parts))
+    Ok(plan)
 }
 
 /// circup's start-up line, adapted: what was found and what it runs.
