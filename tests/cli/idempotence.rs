@@ -388,4 +388,10 @@ fn one_run_renames_compiles_and_the_results_load() {
     let args: Vec<&std::ffi::OsStr> = pairs.iter().map(|a| a.as_os_str()).collect();
     let out = run_interop("check_font.py", &args);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+
+    // The combined edit, the edit-then-delete of screen.py and the .mpy written over the stale
+    // one all undo: restore gives back the drive as it was.
+    let r = restore_only_backup(root, backups.path(), &[]);
+    assert_code(&r, 0);
+    assert_same_tree(&snapshot(root), &snapshot(orig.path()), "after restore");
 }
