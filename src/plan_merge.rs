@@ -1,5 +1,6 @@
 //! [`Plan::add`]: how a stage's plan joins the earlier stages' (see src/plan.rs).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::{Action, ActionKind, Plan, StagePlan};
@@ -18,20 +19,27 @@ impl Plan {
         let mut keep = vec![true; n];
         let mut into: Vec<Option<(usize, usize)>> = vec![None; n];
         let mut over: Vec<Option<(usize, usize)>> = vec![None; n];
+        let mut claimed: HashMap<&Path, Vec<(usize, usize)>> = HashMap::new();
+        let mut deleted_dirs = Vec::new();
+        for (s, (_, p)) in self.stages.iter().enumerate() {
+            for (j, d) in p.actions.iter().enumerate().filter(|(_, d)| d.writes()) {
+                claimed.entry(d.path.as_path()).or_default().push((s, j));
+                if d.kind == ActionKind::Delete && d.dir {
+                    deleted_dirs.push(d.path.as_path());
+                }
+            }
+        }
         for (i, a) in part.actions.iter().enumerate() {
             if !a.writes() {
                 continue;
             }
-            let claims = self.claims_on(&a.path);
+            let claims = claimed.get(a.path.as_path()).cloned().unwrap_or_default();
             if claims.iter().any(|c| a.after.contains(c)) {
                 continue;
             }
-            let in_deleted_dir = self.actions().any(|d| {
-                d.kind == ActionKind::Delete
-                    && d.dir
-                    && a.path.starts_with(&d.path)
-                    && a.path != d.path
-            });
+            let in_deleted_dir = deleted_dirs
+                .iter()
+                .any(|d| a.path.starts_with(d) && a.path != *d);
             match claims.as_slice() {
                 [] if !in_deleted_dir => {}
                 [(s, j)] if !in_deleted_dir => {
