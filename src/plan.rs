@@ -20,7 +20,7 @@ pub enum ActionKind {
     Replace,
     /// Write a file that does not exist yet (parents are created inside the tree).
     Create,
-    /// Rewrite a protected code file (only the fonts stage's path-literal change).
+    /// Rewrite a code file (only path-literal changes: a font or image renamed this run).
     Edit,
     /// Nothing is written; the note tells the user something about the path.
     Report,

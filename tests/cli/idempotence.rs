@@ -309,6 +309,33 @@ fn idempotent_with_image_formats_and_compile() {
     .collect();
     let d = renames_drive();
     property_with(d.path(), &sets, &[]);
+    // The README's build step with every one of these flags: the build audits clean.
+    let out = tempfile::tempdir().expect("out");
+    let build = out.path().join("build");
+    let all = sets
+        .iter()
+        .find(|f| {
+            ["png", "auto", "--compile"]
+                .iter()
+                .all(|x| f.iter().any(|a| a == x))
+        })
+        .expect("the flag set with everything");
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(d.path())
+        .arg("--out")
+        .arg(&build)
+        .args(all));
+    assert_code(&o, 0);
+    let audit = run(cpslim().arg("audit").arg(&build).args(all).arg("--json"));
+    assert_code(&audit, 0);
+    let left = planned_changes(&json_of(&audit, "audit of the build"));
+    assert!(
+        left.is_empty(),
+        "{all:?}: the build is not final:\n  {}",
+        left.join("\n  ")
+    );
+    assert!(build.join("screen.mpy").is_file() && build.join("images/bg.png").is_file());
 }
 
 /// One run does everything: the PNGs, the PCFs, one edit of code.py naming both, the module
