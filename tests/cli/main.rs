@@ -11,6 +11,7 @@ mod deadweight;
 mod fonts;
 mod frozen;
 mod idempotence;
+mod idempotence_renames;
 mod image_format;
 mod image_format_more;
 mod junk;
