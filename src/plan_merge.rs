@@ -166,6 +166,9 @@ fn combined(earlier: &Action, later: &Action) -> Option<Action> {
         note: format!("{}; {}", earlier.note, later.note),
         content: Some(content),
         literal_edit: Some((edit, *cluster)),
+        // A longer extension (`.lvfontbin`) grows the code by a few bytes: allowed when either
+        // stage allowed it.
+        force: earlier.force || later.force,
         ..earlier.clone()
     })
 }
