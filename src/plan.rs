@@ -1,13 +1,12 @@
 //! The plan: what every stage wants to change, with predicted sizes. `audit` prints it;
 //! `optimize` hands it to [`crate::apply`], the only code that writes.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::fatname;
+use crate::pysrc::paths::LiteralEdit;
 use crate::scan::{Entry, Inventory};
 use crate::stages::StageName;
 use crate::units::allocated;
@@ -21,7 +20,7 @@ pub enum ActionKind {
     Replace,
     /// Write a file that does not exist yet (parents are created inside the tree).
     Create,
-    /// Rewrite a protected code file (only the fonts stage's path-literal change).
+    /// Rewrite a code file (only path-literal changes: a font or image renamed this run).
     Edit,
     /// Nothing is written; the note tells the user something about the path.
     Report,
@@ -72,6 +71,17 @@ pub struct Action {
     pub dir: bool,
     /// Write even when the result is not smaller (an explicit user request, e.g. `--decompress-rle`).
     pub force: bool,
+    /// Actions of other stages, as (position in [`Plan::stages`], index), that must succeed
+    /// first: set by [`Plan::add`] when it combines edits, and by a stage that builds on what an
+    /// earlier stage planned for the same file.
+    pub after: Vec<(usize, usize)>,
+    /// For an Edit that only rewrites path literals: what it does, so that [`Plan::add`] can
+    /// combine it with another stage's literal rewrites of the same file; with the drive's
+    /// cluster size, to predict the combined edit's allocation.
+    pub literal_edit: Option<(LiteralEdit, u64)>,
+    /// This write supersedes an earlier stage's standalone delete of the same file (a stale
+    /// `.mpy` that the compile stage replaces): the delete becomes a report instead.
+    pub takes_over: bool,
 }
 
 impl Action {
@@ -90,6 +100,9 @@ impl Action {
             requires: Vec::new(),
             dir: false,
             force: false,
+            after: Vec::new(),
+            literal_edit: None,
+            takes_over: false,
         }
     }
 
@@ -149,6 +162,19 @@ impl Action {
         }
     }
 
+    /// Rewrite path literals in a code file; see [`Action::literal_edit`].
+    pub fn literal(
+        inv: &Inventory,
+        e: &Entry,
+        edit: LiteralEdit,
+        note: impl Into<String>,
+    ) -> Action {
+        Action {
+            literal_edit: Some((edit.clone(), inv.cluster_size)),
+            ..Action::edit(inv, e, edit.text().into_bytes(), note)
+        }
+    }
+
     /// Tell the user something about `path` without changing it.
     pub fn report(path: &Path, bytes: u64, note: impl Into<String>) -> Action {
         Action {
@@ -172,6 +198,15 @@ impl Action {
     pub fn forced(mut self) -> Action {
         self.force = true;
         self
+    }
+
+    /// Everything that must succeed first, as (stage position, index), for the action at
+    /// stage position `stage`.
+    pub fn deps(&self, stage: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.requires
+            .iter()
+            .map(move |&r| (stage, r))
+            .chain(self.after.iter().copied())
     }
 
     pub fn writes(&self) -> bool {
@@ -207,88 +242,13 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Combine stage plans in stage order. A path already claimed by an earlier stage (or lying
-    /// inside a folder an earlier stage deletes) is dropped from later stages, together with
-    /// everything that required it, so no file is written twice in one run.
+    /// Combine stage plans in stage order (see [`Plan::add`]).
     pub fn merge(parts: Vec<(StageName, StagePlan)>) -> Plan {
-        // Keyed as FAT compares names (`LIB/X.PY` is `lib/x.py`), in sets: a plan can hold
-        // tens of thousands of actions.
-        let mut claimed: HashSet<String> = HashSet::new();
-        let mut deleted_dirs: HashSet<String> = HashSet::new();
-        let mut deleted_files: HashSet<String> = HashSet::new();
-        let mut stages = Vec::new();
+        let mut plan = Plan { stages: Vec::new() };
         for (name, part) in parts {
-            let n = part.actions.len();
-            let mut keep = vec![true; n];
-            for (i, a) in part.actions.iter().enumerate() {
-                if !a.writes() {
-                    // A note about something an earlier stage deletes (an estimate for a
-                    // library deadweight removes, say) would contradict the plan.
-                    let gone = a
-                        .path
-                        .ancestors()
-                        .filter(|d| !d.as_os_str().is_empty())
-                        .any(|d| deleted_dirs.contains(&fatname::path_key(d)));
-                    keep[i] = !gone && !deleted_files.contains(&fatname::path_key(&a.path));
-                    continue;
-                }
-                let key = fatname::path_key(&a.path);
-                let in_deleted_dir = a
-                    .path
-                    .ancestors()
-                    .skip(1)
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .any(|d| deleted_dirs.contains(&fatname::path_key(d)));
-                let clash = claimed.contains(&key) || in_deleted_dir;
-                if clash {
-                    keep[i] = false;
-                }
-            }
-            // Linked actions (a swap's write and its delete) are all-or-nothing: when one is
-            // dropped, so is everything linked to it.
-            loop {
-                let mut changed = false;
-                for (i, a) in part.actions.iter().enumerate() {
-                    for &r in &a.requires {
-                        if r >= n {
-                            changed |= std::mem::replace(&mut keep[i], false);
-                        } else if keep[i] != keep[r] {
-                            keep[i] = false;
-                            keep[r] = false;
-                            changed = true;
-                        }
-                    }
-                }
-                if !changed {
-                    break;
-                }
-            }
-            let mut remap = vec![usize::MAX; n];
-            let mut kept = Vec::new();
-            for (i, a) in part.actions.into_iter().enumerate() {
-                if keep[i] {
-                    remap[i] = kept.len();
-                    kept.push(a);
-                }
-            }
-            for a in &mut kept {
-                a.requires = a.requires.iter().map(|&r| remap[r]).collect();
-                if a.writes() {
-                    claimed.insert(fatname::path_key(&a.path));
-                    match (a.kind, a.dir) {
-                        (ActionKind::Delete, true) => {
-                            deleted_dirs.insert(fatname::path_key(&a.path));
-                        }
-                        (ActionKind::Delete, false) => {
-                            deleted_files.insert(fatname::path_key(&a.path));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            stages.push((name, StagePlan { actions: kept }));
+            plan.add(name, part);
         }
-        Plan { stages }
+        plan
     }
 
     pub fn actions(&self) -> impl Iterator<Item = &Action> {
@@ -314,3 +274,10 @@ impl Plan {
             .sum()
     }
 }
+
+#[path = "plan_merge.rs"]
+mod merge;
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

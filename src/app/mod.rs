@@ -199,10 +199,11 @@ fn scan_root(cfg: &Config) -> anyhow::Result<Inventory> {
 }
 
 fn make_plan(inv: &Inventory, cfg: &Config, ui: &Ui) -> anyhow::Result<Plan> {
-    let mut parts = Vec::new();
+    let mut plan = Plan::merge(Vec::new());
     for &name in &cfg.stages {
         let start = std::time::Instant::now();
-        let part = stages::plan(name, inv, cfg).with_context(|| format!("{name} stage"))?;
+        let part =
+            stages::plan_after(name, inv, cfg, &plan).with_context(|| format!("{name} stage"))?;
         if ui.verbose >= 2 {
             eprintln!(
                 "cpslim: {name} stage planned {} action(s) in {} ms",
@@ -210,9 +211,9 @@ fn make_plan(inv: &Inventory, cfg: &Config, ui: &Ui) -> anyhow::Result<Plan> {
                 start.elapsed().as_millis()
             );
         }
-        parts.push((name, part));
+        plan.add(name, part);
     }
-    Ok(Plan::merge(parts))
+    Ok(plan)
 }
 
 /// circup's start-up line, adapted: what was found and what it runs, and a bundle taken from

@@ -95,9 +95,8 @@ fn next_ready(
     order.get(*from..)?.iter().copied().find(|&(s, i)| {
         status[s][i].is_none()
             && plan.stages[s].1.actions[i]
-                .requires
-                .iter()
-                .all(|&r| status[s].get(r) == Some(&Some(Status::Done)))
+                .deps(s)
+                .all(|(t, r)| status.get(t).and_then(|v| v.get(r)) == Some(&Some(Status::Done)))
     })
 }
 
@@ -108,9 +107,9 @@ fn skip_blocked(plan: &Plan, status: &mut [Vec<Option<Status>>]) {
         for (s, (_, part)) in plan.stages.iter().enumerate() {
             for (i, a) in part.actions.iter().enumerate() {
                 if status[s][i].is_none()
-                    && a.requires.iter().any(|&r| {
+                    && a.deps(s).any(|(t, r)| {
                         matches!(
-                            status[s].get(r),
+                            status.get(t).and_then(|v| v.get(r)),
                             Some(Some(Status::Failed | Status::Skipped)) | None
                         )
                     })

@@ -1,4 +1,5 @@
-//! Stages are pure: an inventory and the config in, planned actions out. Nothing here writes.
+//! Stages are pure: an inventory, the config and what earlier stages planned in, planned
+//! actions out. Nothing here writes.
 
 use std::fmt;
 
@@ -6,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::plan::StagePlan;
+use crate::plan::{Plan, StagePlan};
 use crate::scan::Inventory;
 
 pub mod bitmaps;
@@ -74,14 +75,25 @@ impl fmt::Display for StageName {
     }
 }
 
-/// Plan one stage.
+/// Plan one stage on its own (as if no other stage ran before it).
 pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
+    plan_after(name, inv, cfg, &Plan::merge(Vec::new()))
+}
+
+/// Plan one stage, seeing what the earlier stages planned (`prior`): the compile stage compiles
+/// a module from the content an earlier stage's edit gives it.
+pub fn plan_after(
+    name: StageName,
+    inv: &Inventory,
+    cfg: &Config,
+    prior: &Plan,
+) -> Result<StagePlan> {
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
         StageName::Deadweight => deadweight::plan(inv, cfg),
         StageName::Mpy => mpy::plan(inv, cfg),
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
         StageName::Fonts => fonts::plan(inv, cfg),
-        StageName::Compile => compile::plan(inv, cfg),
+        StageName::Compile => compile::plan(inv, cfg, prior),
     }
 }

@@ -34,7 +34,7 @@ const FLAG_SETS: &[&[&str]] = &[
 ];
 
 /// Actions that would write, as `kind path (note)` lines.
-fn planned_changes(json: &serde_json::Value) -> Vec<String> {
+pub(crate) fn planned_changes(json: &serde_json::Value) -> Vec<String> {
     let mut out = Vec::new();
     for stage in json["stages"].as_array().into_iter().flatten() {
         for a in stage["actions"].as_array().into_iter().flatten() {
@@ -52,7 +52,7 @@ fn planned_changes(json: &serde_json::Value) -> Vec<String> {
     out
 }
 
-fn json_of(o: &std::process::Output, what: &str) -> serde_json::Value {
+pub(crate) fn json_of(o: &std::process::Output, what: &str) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
             "{what}: not JSON ({e})\n--- stdout\n{}\n--- stderr\n{}",
@@ -64,11 +64,24 @@ fn json_of(o: &std::process::Output, what: &str) -> serde_json::Value {
 
 /// Run the property on a copy of `drive` for every flag set; `extra` goes with every command.
 pub(crate) fn property(drive: &Path, extra: &[&str]) {
+    let sets: Vec<Vec<String>> = FLAG_SETS
+        .iter()
+        .map(|f| f.iter().map(|s| s.to_string()).collect())
+        .collect();
+    property_with(drive, &sets, extra);
+}
+
+/// The property for the given flag sets.
+pub(crate) fn property_with(drive: &Path, sets: &[Vec<String>], extra: &[&str]) {
     let mut failures = Vec::new();
-    for flags in FLAG_SETS {
+    for flags in sets {
         let t = temp_copy(drive);
         let backups = tempfile::tempdir().expect("backups");
-        let all: Vec<&str> = flags.iter().chain(extra).copied().collect();
+        let all: Vec<&str> = flags
+            .iter()
+            .map(String::as_str)
+            .chain(extra.iter().copied())
+            .collect();
         let optimize = || {
             run(cpslim()
                 .arg("optimize")

@@ -16,6 +16,7 @@ mod frozen;
 mod golden;
 mod hostile_bundle;
 mod idempotence;
+mod idempotence_renames;
 mod image_format;
 mod image_format_more;
 mod json_doc;

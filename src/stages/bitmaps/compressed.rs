@@ -180,7 +180,6 @@ pub fn choose(
     keep0: bool,
     refs: &ImageRefs,
     png_blocked: Option<&str>,
-    fonts_run: bool,
 ) -> Choice {
     if let Some(why) = why_not_imageload_only(refs, &e.rel) {
         return Choice::Bmp(why);
@@ -236,19 +235,6 @@ pub fn choose(
                 Ok(v) => v,
                 Err(why) => return Choice::Bmp(why),
             };
-            if fonts_run
-                && edits.iter().any(|(py, ..)| {
-                    refs.files.iter().any(|f| {
-                        f.entry.rel == py.rel && f.src.to_ascii_lowercase().contains(".bdf")
-                    })
-                })
-            {
-                return Choice::Bmp(
-                    "the code that names it also names a BDF font the fonts stage may rewrite \
-                     this run; run again for PNG"
-                        .into(),
-                );
-            }
             let edits = edits
                 .into_iter()
                 .filter_map(|(py, span, new, shown)| {

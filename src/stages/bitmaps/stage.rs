@@ -11,8 +11,8 @@ use super::{optimize_with, Outcome};
 use crate::config::{Config, ImageFormat};
 use crate::error::{Error, Result};
 use crate::plan::{Action, StagePlan};
+use crate::pysrc::paths::LiteralEdit;
 use crate::scan::{Category, Entry, Inventory};
-use crate::stages::StageName;
 use crate::units;
 
 /// One image going to PNG: created, code edited, then the BMP deleted.
@@ -60,7 +60,6 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let png_blocked = (opts.image_format == ImageFormat::Png)
         .then(|| compressed::png_unavailable(inv))
         .flatten();
-    let fonts_run = cfg.stages.contains(&StageName::Fonts);
     let chip = compressed::chip_ram(inv);
     let mut plan = StagePlan::default();
     let mut png_jobs = Vec::new();
@@ -107,7 +106,6 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
             keep0,
             &refs,
             png_blocked.as_deref(),
-            fonts_run,
         );
         match (opts.image_format, choice) {
             (ImageFormat::Bmp, Choice::Bmp(why)) if why.is_empty() => {
@@ -263,24 +261,23 @@ fn push_png_jobs(plan: &mut StagePlan, inv: &Inventory, refs: &ImageRefs, jobs: 
             continue;
         }
         changes.sort_by_key(|c| c.1.start);
-        let mut out = String::with_capacity(f.src.len());
-        let mut last = 0;
-        for (_, span, new, _) in &changes {
-            out.push_str(f.src.get(last..span.start).unwrap_or(""));
-            out.push_str(new);
-            last = span.end;
-        }
-        out.push_str(f.src.get(last..).unwrap_or(""));
+        let splices = changes
+            .iter()
+            .map(|(_, span, new, _)| ((*span).clone(), new.to_string()))
+            .collect();
+        let Some(edit) = LiteralEdit::new(f.src.clone(), splices) else {
+            continue;
+        };
         let shown: Vec<&str> = changes.iter().map(|c| c.3).collect();
         let needs: Vec<usize> = changes
             .iter()
             .filter_map(|c| creates.get(c.0).copied())
             .collect();
         let idx = plan.push(
-            Action::edit(
+            Action::literal(
                 inv,
                 f.entry,
-                out.into_bytes(),
+                edit,
                 format!(
                     "image path literal(s) now name the .png: {}",
                     shown.join("; ")

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::plan::{Action, StagePlan};
+use crate::plan::{Action, ActionKind, Plan, StagePlan, Stamp};
 use crate::scan::{Entry, Inventory};
 use crate::stages::mpy::{cache, header, Bundle, MEASURED_RATIO};
 use crate::units::format_size;
@@ -25,7 +25,7 @@ pub use compiler::{default_build_tools_cache, discover, how_to_get, identify, Co
 pub use select::{runs_as_source, select, source_name, Candidate, Selection};
 pub use strings::CompiledStrings;
 
-pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
+pub fn plan(inv: &Inventory, cfg: &Config, prior: &Plan) -> Result<StagePlan> {
     let mut out = StagePlan::default();
     if !cfg.compile.enabled {
         // Opt-in: without --compile the mpy stage only estimates (see `estimate`).
@@ -78,7 +78,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
             out.push(Action::report(&cand.py.rel, cand.py.size, note).warning());
             continue;
         }
-        compile_one(inv, cfg, &c, major, work.path(), cand, &mut out);
+        compile_one(inv, cfg, prior, &c, major, work.path(), cand, &mut out);
     }
     Ok(out)
 }
@@ -164,9 +164,29 @@ fn existing_mpy<'a>(inv: &'a Inventory, mpy_rel: &'a Path) -> Option<&'a Entry> 
     })
 }
 
+/// Source bytes, and the plan position of the earlier edit that produces them.
+type PlannedSource = (Vec<u8>, Option<(usize, usize)>);
+
+/// The source to compile: the file as an earlier stage's planned edit leaves it (a font or image
+/// path rewritten this run), with where that edit sits in the plan, or the file as it is.
+/// `None` when an earlier stage deletes or replaces it.
+fn planned_source(inv: &Inventory, prior: &Plan, py: &Entry) -> Option<Result<PlannedSource>> {
+    match prior.claims_on(&py.rel).as_slice() {
+        [] => Some(inv.read(&py.rel).map(|b| (b, None))),
+        [(s, j)] => {
+            let a = prior.stages.get(*s)?.1.actions.get(*j)?;
+            let content = a.content.clone().filter(|_| a.kind == ActionKind::Edit)?;
+            Some(Ok((content, Some((*s, *j)))))
+        }
+        _ => None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn compile_one(
     inv: &Inventory,
     cfg: &Config,
+    prior: &Plan,
     c: &Compiler,
     major: u32,
     work: &Path,
@@ -177,9 +197,10 @@ fn compile_one(
     let warn = |out: &mut StagePlan, why: String| {
         out.push(Action::report(&py.rel, py.size, why).warning());
     };
-    let source = match inv.read(&py.rel) {
-        Ok(b) => b,
-        Err(e) => return warn(out, format!("cannot read: {e}")),
+    let (source, edit) = match planned_source(inv, prior, py) {
+        None => return,
+        Some(Ok(found)) => found,
+        Some(Err(e)) => return warn(out, format!("cannot read: {e}")),
     };
     let bytes = match c.compile(work, &cand.name, &source) {
         Ok(b) => b,
@@ -218,7 +239,12 @@ fn compile_one(
     let write = match existing_mpy(inv, &cand.mpy_rel) {
         None => out.push(Action::create(inv, &cand.mpy_rel, bytes, note)),
         // A stale .mpy the .py beside it shadows: the compiled source replaces it.
-        Some(e) if e.is_file() => out.push(Action::replace(inv, e, bytes, note).forced()),
+        Some(e) if e.is_file() => {
+            let mut a = Action::replace(inv, e, bytes, note).forced();
+            // The mpy stage deletes such a .mpy; writing over it does that job too.
+            a.takes_over = true;
+            out.push(a)
+        }
         Some(e) => {
             let why = format!(
                 "a {:?} is where {} belongs; left as source",
@@ -233,5 +259,14 @@ fn compile_one(
         None => "the source is kept in this run's host backup (its folder is printed at the end) and `cpslim restore` brings it back; a compiled module cannot be edited on the board".to_string(),
     };
     let note = format!("replaced by {}; {kept}", cand.mpy_rel.display());
-    out.push(Action::delete(inv, py, note).requiring([write]));
+    let mut delete = Action::delete(inv, py, note).requiring([write]);
+    if let Some(at) = edit {
+        // Delete the source only once the earlier stage's edit (compiled here) has landed.
+        delete.after.push(at);
+        delete.expect = Some(Stamp {
+            size: source.len() as u64,
+            mtime: None,
+        });
+    }
+    out.push(delete);
 }

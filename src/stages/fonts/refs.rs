@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{slash_path, Conversion};
 use crate::plan::{Action, StagePlan};
+use crate::pysrc::paths::LiteralEdit;
 use crate::pysrc::{string_literals, StrLit};
 use crate::scan::{Category, Entry, Inventory};
 
@@ -142,23 +143,17 @@ pub fn plan_edits(
     // For each conversion, the edits that must land before its BDF goes away.
     let mut edits_of: Vec<Vec<usize>> = vec![Vec::new(); creates.len()];
     for (f, hs) in per_file {
-        let mut out = String::with_capacity(f.src.len());
-        let mut last = 0;
+        let mut splices = Vec::new();
         let mut changes = Vec::new();
         let mut used = BTreeMap::new();
         for h in hs {
             let (Some(new), Some(&create)) = (h.new.as_ref(), creates.get(h.conv)) else {
                 continue;
             };
-            let Some(before) = f.src.get(last..h.lit.span.start) else {
-                continue;
-            };
             if create == usize::MAX {
                 continue;
             }
-            out.push_str(before);
-            out.push_str(new);
-            last = h.lit.span.end;
+            splices.push((h.lit.span.clone(), new.clone()));
             changes.push(format!(
                 "{}:{} {} → {new}",
                 slash_path(&f.entry.rel),
@@ -167,10 +162,10 @@ pub fn plan_edits(
             ));
             used.insert(h.conv, create);
         }
-        if changes.is_empty() {
+        let Some(edit) = LiteralEdit::new(f.src.clone(), splices).filter(|_| !changes.is_empty())
+        else {
             continue;
-        }
-        out.push_str(f.src.get(last..).unwrap_or(""));
+        };
         let note = format!(
             "font path literal(s) now name the converted font: {}",
             changes.join("; ")
@@ -178,7 +173,7 @@ pub fn plan_edits(
         let idx = plan.push(
             // `.lvfontbin` is longer than `.bdf`: the code grows by a few bytes, the font
             // shrinks by kilobytes.
-            Action::edit(inv, f.entry, out.into_bytes(), note)
+            Action::literal(inv, f.entry, edit, note)
                 .requiring(used.values().copied())
                 .forced(),
         );
