@@ -87,7 +87,7 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
             .map(|n| {
                 let name = StageName::parse(n.trim()).ok_or_else(|| {
                     usage(format!(
-                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts, compile"
+                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts, compile, ram"
                     ))
                 })?;
                 if !name.is_available() {
@@ -173,7 +173,8 @@ fn scan_root(cfg: &Config) -> anyhow::Result<Inventory> {
 fn make_plan(inv: &Inventory, cfg: &Config) -> anyhow::Result<Plan> {
     let mut parts = Vec::new();
     for &name in &cfg.stages {
-        let part = stages::plan(name, inv, cfg).with_context(|| format!("{name} stage"))?;
+        let part =
+            stages::plan_after(name, inv, cfg, &parts).with_context(|| format!("{name} stage"))?;
         parts.push((name, part));
     }
     Ok(Plan::merge(parts))

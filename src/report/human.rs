@@ -14,7 +14,7 @@ pub struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    pub(super) fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -67,7 +67,7 @@ pub fn render(r: &Report, style: &Style) -> String {
     };
     let _ = writeln!(out, "{}", style.paint("1", heading));
     let mut any = false;
-    for st in &r.stages {
+    for st in r.stages.iter().filter(|s| !super::ram::is_ram(s.name)) {
         let mut hidden = 0;
         for a in &st.actions {
             let show = a.action != ActionKind::Report || a.level == Level::Warning || style.verbose;
@@ -118,7 +118,7 @@ pub fn render(r: &Report, style: &Style) -> String {
             )
         )
     );
-    for st in &r.stages {
+    for st in r.stages.iter().filter(|s| !super::ram::is_ram(s.name)) {
         stage_row(&mut out, st);
     }
     let _ = writeln!(
@@ -236,6 +236,7 @@ pub fn render(r: &Report, style: &Style) -> String {
             let _ = writeln!(out, "  {}: {}", sanitize(&e.path), sanitize(&e.message));
         }
     }
+    super::ram::render(&mut out, r, style);
     if !r.largest.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", style.paint("1", "Largest remaining files"));

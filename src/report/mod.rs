@@ -11,6 +11,7 @@ use crate::stages::StageName;
 
 pub mod advice;
 pub mod human;
+pub mod ram;
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Totals {
@@ -37,7 +38,6 @@ pub struct ActionReport {
     pub bytes_before: u64,
     pub bytes_after: u64,
     pub note: String,
-    #[serde(skip)]
     pub level: Level,
     #[serde(skip)]
     pub status: Option<Status>,

@@ -15,6 +15,7 @@ pub mod deadweight;
 pub mod fonts;
 pub mod junk;
 pub mod mpy;
+pub mod ram;
 
 /// Every stage cpslim knows, in pipeline order: space is freed before anything is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -27,16 +28,19 @@ pub enum StageName {
     Fonts,
     /// Opt-in (`--compile`): last, so it compiles the source after the fonts stage's edits.
     Compile,
+    /// Reports only: RAM of what the code loads, and memory advice. Last, to read every plan.
+    Ram,
 }
 
 impl StageName {
-    pub const ALL: [StageName; 6] = [
+    pub const ALL: [StageName; 7] = [
         StageName::Junk,
         StageName::Deadweight,
         StageName::Mpy,
         StageName::Bitmaps,
         StageName::Fonts,
         StageName::Compile,
+        StageName::Ram,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl StageName {
             StageName::Bitmaps => "bitmaps",
             StageName::Fonts => "fonts",
             StageName::Compile => "compile",
+            StageName::Ram => "ram",
         }
     }
 
@@ -64,6 +69,7 @@ impl StageName {
                 | StageName::Bitmaps
                 | StageName::Fonts
                 | StageName::Compile
+                | StageName::Ram
         )
     }
 }
@@ -74,8 +80,18 @@ impl fmt::Display for StageName {
     }
 }
 
-/// Plan one stage.
+/// Plan one stage on its own (`ram` then sees no other stage's plan).
 pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
+    plan_after(name, inv, cfg, &[])
+}
+
+/// Plan one stage; `prior` holds the plans of the stages before it (read by `ram`).
+pub fn plan_after(
+    name: StageName,
+    inv: &Inventory,
+    cfg: &Config,
+    prior: &[(StageName, StagePlan)],
+) -> Result<StagePlan> {
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
         StageName::Deadweight => deadweight::plan(inv, cfg),
@@ -83,5 +99,6 @@ pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan>
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
         StageName::Fonts => fonts::plan(inv, cfg),
         StageName::Compile => compile::plan(inv, cfg),
+        StageName::Ram => Ok(ram::plan(inv, prior)),
     }
 }

@@ -1,0 +1,344 @@
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use super::code::{uses, Loader};
+use super::font::{face, glyph_ram, scale_for};
+use super::{plan, ADVICE, FIGURE};
+use crate::plan::{ActionKind, Level, StagePlan};
+use crate::scan::{scan, Inventory, ScanOptions};
+use crate::stages::bitmaps::encode::encode_indexed;
+use crate::stages::StageName;
+
+fn drive(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, Inventory) {
+    let d = tempfile::tempdir().expect("tempdir");
+    for (rel, bytes) in files {
+        let p = d.path().join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, bytes).expect("write");
+    }
+    let opts = ScanOptions {
+        cluster_size: Some(512),
+        cp_version: None,
+        board_id: None,
+    };
+    let inv = scan(d.path(), &opts).expect("scan");
+    (d, inv)
+}
+
+/// 100×50 with 5 colours at 4 bpp (biClrUsed = 5), pixels varied.
+fn five_colour_bmp() -> Vec<u8> {
+    let pal = [
+        [0, 0, 0],
+        [255, 0, 0],
+        [0, 255, 0],
+        [0, 0, 255],
+        [255, 255, 255],
+    ];
+    let px: Vec<u8> = (0..50 * 100).map(|i| (i % 7 % 5) as u8).collect();
+    encode_indexed(100, 50, &pal, &px, 4)
+}
+
+/// 40×20, every pixel palette entry 0 (#0080ff), 1 bpp with 2 entries.
+fn solid_bmp() -> Vec<u8> {
+    encode_indexed(40, 20, &[[0, 128, 255], [0, 0, 0]], &[0; 800], 1)
+}
+
+/// A BDF of `family` at `px` pixels whose glyphs have the given boxes (from U+0041).
+fn bdf(family: &str, px: u32, boxes: &[(u32, u32)]) -> Vec<u8> {
+    let mut s = format!(
+        "STARTFONT 2.1\nFONT -Test-{family}-Bold-R-Normal--{px}-120-75-75-P-60-ISO10646-1\nSIZE {px} 75 75\n\
+         FONTBOUNDINGBOX {px} {px} 0 0\nSTARTPROPERTIES 6\nFAMILY_NAME \"{family}\"\nWEIGHT_NAME \"Bold\"\n\
+         SLANT \"R\"\nPIXEL_SIZE {px}\nFONT_ASCENT {px}\nFONT_DESCENT 0\nENDPROPERTIES\nCHARS {}\n",
+        boxes.len()
+    );
+    for (i, (w, h)) in boxes.iter().enumerate() {
+        let _ = write!(
+            s,
+            "STARTCHAR g{i}\nENCODING {}\nSWIDTH 500 0\nDWIDTH {} 0\nBBX {w} {h} 0 0\nBITMAP\n",
+            0x41 + i,
+            w + 1
+        );
+        for _ in 0..*h {
+            let _ = writeln!(s, "{}", "0".repeat(w.div_ceil(8) as usize * 2));
+        }
+        s.push_str("ENDCHAR\n");
+    }
+    s.push_str("ENDFONT\n");
+    s.into_bytes()
+}
+
+fn notes(p: &StagePlan) -> Vec<String> {
+    p.actions.iter().map(|a| a.note.clone()).collect()
+}
+
+fn advice_containing(p: &StagePlan, what: &str) -> usize {
+    notes(p)
+        .iter()
+        .filter(|n| n.starts_with(ADVICE) && n.contains(what))
+        .count()
+}
+
+#[test]
+fn finds_each_loader_with_lines_targets_and_literal_paths() {
+    let src = "import displayio, terminalio\nimport adafruit_imageload\nfrom adafruit_bitmap_font import bitmap_font\n\
+        BG = \"/bg.bmp\"\n\
+        bmp, pal = adafruit_imageload.load(BG, bitmap=displayio.Bitmap, palette=displayio.Palette)\n\
+        odb = displayio.OnDiskBitmap(open(\"/solid.bmp\", \"rb\"))\n\
+        font = bitmap_font.load_font(\"fonts/a.bdf\")\n\
+        name = \"x\"\n\
+        dyn = bitmap_font.load_font(f\"fonts/{name}.bdf\")\n\
+        t = terminalio.FONT\n";
+    let u = uses(src);
+    let got: Vec<(Loader, usize, Option<&str>, Option<&str>)> = u
+        .loads
+        .iter()
+        .map(|l| (l.loader, l.line, l.path.as_deref(), l.target.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Loader::ImageLoad, 5, Some("/bg.bmp"), Some("bmp")),
+            (Loader::OnDiskBitmap, 6, Some("/solid.bmp"), Some("odb")),
+            (Loader::LoadFont, 7, Some("fonts/a.bdf"), Some("font")),
+            (Loader::LoadFont, 9, None, Some("dyn")),
+            (Loader::Terminalio, 10, None, None),
+        ]
+    );
+    assert!(u.loads.iter().all(|l| !l.modified));
+}
+
+#[test]
+fn modification_after_loading_is_seen() {
+    let base = "b, p = adafruit_imageload.load(\"/bg.bmp\")\n";
+    for change in [
+        "b[3, 4] = 1\n",
+        "b[0] += 1\n",
+        "b.fill(0)\n",
+        "bitmaptools.rotozoom(dest, b, angle=1)\n",
+    ] {
+        let u = uses(&format!("{base}{change}"));
+        assert!(u.loads[0].modified, "{change}");
+    }
+    for harmless in ["x = b[3, 4]\n", "if b[0] == 1:\n    pass\n", "c[0] = 1\n"] {
+        let u = uses(&format!("{base}{harmless}"));
+        assert!(!u.loads[0].modified, "{harmless}");
+    }
+}
+
+#[test]
+fn bitmap_figures_follow_the_allocation_rules() {
+    let code = "import adafruit_imageload, displayio\n\
+        bg, pal = adafruit_imageload.load(\"/bg.bmp\")\n\
+        odb = displayio.OnDiskBitmap(\"/bg.bmp\")\n";
+    let (_d, inv) = drive(&[("code.py", code.into()), ("bg.bmp", five_colour_bmp())]);
+    let p = plan(&inv, &[]);
+    let n = notes(&p);
+    // 100 px × 4 bits = 400 bits → 13 words = 52 B per row × 50 rows = 2,600 B; 5 × 16 B = 80 B.
+    assert!(
+        n[0].starts_with(&format!(
+            "{FIGURE}code.py:2 adafruit_imageload.load: 2,680 B"
+        )) && n[0].contains("= 2,600 B + Palette 5 × 16 B = 80 B"),
+        "{n:?}"
+    );
+    assert!(
+        n.iter()
+            .any(|x| x.starts_with(&format!("{FIGURE}code.py:3 displayio.OnDiskBitmap: 80 B"))),
+        "{n:?}"
+    );
+    // Unchanged after loading: OnDiskBitmap would free 2,680 − 80 B.
+    assert_eq!(advice_containing(&p, "free 2,600 B of RAM"), 1, "{n:?}");
+    assert!(p
+        .actions
+        .iter()
+        .all(|a| a.kind == ActionKind::Report && a.level == Level::Info));
+}
+
+#[test]
+fn no_ondisk_advice_for_a_changed_or_unnamed_image() {
+    for code in [
+        "bg, pal = adafruit_imageload.load(\"/bg.bmp\")\nbg[1, 1] = 2\n",
+        "grid = TileGrid(adafruit_imageload.load(\"/bg.bmp\")[0])\n",
+    ] {
+        let (_d, inv) = drive(&[("code.py", code.into()), ("bg.bmp", five_colour_bmp())]);
+        let p = plan(&inv, &[]);
+        assert_eq!(advice_containing(&p, "OnDiskBitmap"), 0, "{:?}", notes(&p));
+        assert!(notes(&p)[0].contains("2,680 B"));
+    }
+}
+
+#[test]
+fn no_ondisk_advice_when_the_plan_makes_the_file_unreadable_for_it() {
+    let code = "bg, pal = adafruit_imageload.load(\"/bg.bmp\")\n";
+    let (_d, inv) = drive(&[("code.py", code.into()), ("bg.bmp", five_colour_bmp())]);
+    let e = inv.get(Path::new("bg.bmp")).expect("bg");
+    // An RLE8 header: what an RLE rewrite would plan. OnDiskBitmap rejects RLE.
+    let mut rle = five_colour_bmp();
+    rle[30] = 1;
+    rle[28] = 8;
+    let mut bitmaps = StagePlan::default();
+    bitmaps.push(crate::plan::Action::replace(&inv, e, rle, "rle"));
+    let p = plan(&inv, &[(StageName::Bitmaps, bitmaps)]);
+    assert_eq!(advice_containing(&p, "OnDiskBitmap"), 0, "{:?}", notes(&p));
+}
+
+#[test]
+fn solid_colour_image_gets_vectorio_advice_and_others_do_not() {
+    let code =
+        "a, p = adafruit_imageload.load(\"/solid.bmp\")\nb = displayio.OnDiskBitmap(\"/bg.bmp\")\n";
+    let (_d, inv) = drive(&[
+        ("code.py", code.into()),
+        ("solid.bmp", solid_bmp()),
+        ("bg.bmp", five_colour_bmp()),
+    ]);
+    let p = plan(&inv, &[]);
+    let n = notes(&p);
+    // 40 px × 1 bit → 2 words = 8 B × 20 rows = 160 B, + 2 × 16 B palette = 192 B.
+    assert!(n[0].contains(": 192 B"), "{n:?}");
+    assert_eq!(advice_containing(&p, "vectorio.Rectangle"), 1, "{n:?}");
+    assert_eq!(
+        advice_containing(&p, "#0080ff"),
+        1,
+        "the solid image's colour is named: {n:?}"
+    );
+    assert!(n
+        .iter()
+        .filter(|x| x.contains("vectorio"))
+        .all(|x| x.contains("code.py:1")));
+}
+
+#[test]
+fn glyph_ram_rule() {
+    // 5 px wide → one 32-bit word per row × 7 rows = 28 B → one 32-byte block, + 48 + 48.
+    assert_eq!(glyph_ram(5, 7), 128);
+    // 33 px → two words × 2 rows = 16 B.
+    assert_eq!(glyph_ram(33, 2), 112);
+    assert_eq!(glyph_ram(0, 0), 96);
+}
+
+#[test]
+fn font_figures_and_family_advice() {
+    let code = "from adafruit_bitmap_font import bitmap_font\n\
+        small = bitmap_font.load_font(\"/fonts/Face-12.bdf\")\n\
+        big = bitmap_font.load_font(\"/fonts/Face-24.bdf\")\n\
+        other = bitmap_font.load_font(\"/fonts/Other-24.bdf\")\n";
+    let small = bdf("Face", 12, &[(5, 7), (33, 2)]);
+    let big = bdf("Face", 24, &[(10, 14), (12, 14)]);
+    let other = bdf("Other", 24, &[(10, 14)]);
+    let big_len = big.len();
+    let (_d, inv) = drive(&[
+        ("code.py", code.into()),
+        ("fonts/Face-12.bdf", small),
+        ("fonts/Face-24.bdf", big),
+        ("fonts/Other-24.bdf", other),
+    ]);
+    let p = plan(&inv, &[]);
+    let n = notes(&p);
+    // 128 + 112 = 240 B for both glyphs, 120 B each on average.
+    assert!(
+        n[0].contains("about 120 B per glyph") && n[0].contains("all 2 glyph(s): 240 B"),
+        "{n:?}"
+    );
+    // 10×14: 56 B → 64 + 96 = 160; 12×14 the same: 320 B.
+    assert!(n[1].contains("all 2 glyph(s): 320 B"), "{n:?}");
+    assert_eq!(advice_containing(&p, "scale=2"), 1, "{n:?}");
+    let advice = n.iter().find(|x| x.contains("scale=2")).expect("advice");
+    assert!(
+        advice.contains(&format!(
+            "saves {} B of flash and up to 320 B of RAM",
+            big_len
+        )),
+        "{advice}"
+    );
+    assert!(!advice.contains("Other-24"), "{advice}");
+}
+
+#[test]
+fn no_family_advice_for_one_size_or_sizes_no_scale_reaches() {
+    for (a, b) in [(12, 12), (12, 14), (12, 16)] {
+        let code = "x = bitmap_font.load_font(\"/a.bdf\")\ny = bitmap_font.load_font(\"/b.bdf\")\n";
+        let (_d, inv) = drive(&[
+            ("code.py", code.into()),
+            ("a.bdf", bdf("Face", a, &[(5, 7)])),
+            ("b.bdf", bdf("Face", b, &[(5, 7)])),
+        ]);
+        let p = plan(&inv, &[]);
+        assert_eq!(
+            advice_containing(&p, "scale"),
+            0,
+            "{a}/{b}: {:?}",
+            notes(&p)
+        );
+    }
+}
+
+#[test]
+fn scale_and_face_rules() {
+    assert_eq!(scale_for(24, 48), Some(2));
+    assert_eq!(scale_for(16, 32), Some(2));
+    assert_eq!(scale_for(12, 37), Some(3));
+    assert_eq!(scale_for(24, 32), None);
+    assert_eq!(scale_for(12, 14), None);
+    let f = face(&bdf("Arial", 16, &[(1, 1)])).expect("face");
+    assert_eq!(
+        (
+            f.family.as_str(),
+            f.weight.as_str(),
+            f.slant.as_str(),
+            f.pixel_size
+        ),
+        ("arial", "bold", "r", 16)
+    );
+}
+
+#[test]
+fn label_advice_only_when_text_changes_in_a_loop() {
+    let make = |body: &str| {
+        format!(
+            "import terminalio\nfrom adafruit_display_text import label\n\
+             lbl = label.Label(terminalio.FONT, text=\"hi\")\n{body}"
+        )
+    };
+    let changing = make("while True:\n    lbl.text = str(1)\n");
+    let (_d, inv) = drive(&[("code.py", changing.into_bytes())]);
+    let p = plan(&inv, &[]);
+    // terminalio cell 6×12: 72 bits = 9 B per character; 20 characters: 120 px → 4 words × 12 rows.
+    assert_eq!(
+        advice_containing(&p, "code.py:3 label.Label's text changes"),
+        1,
+        "{:?}",
+        notes(&p)
+    );
+    assert_eq!(
+        advice_containing(&p, "about 9 B per character, 192 B for 20"),
+        1
+    );
+    for body in [
+        "lbl.text = \"once\"\n",
+        "while True:\n    other.text = \"x\"\n",
+    ] {
+        let (_d, inv) = drive(&[("code.py", make(body).into_bytes())]);
+        let p = plan(&inv, &[]);
+        assert_eq!(advice_containing(&p, "label.Label"), 0, "{body}");
+    }
+    let bitmap_label = "from adafruit_display_text import bitmap_label\n\
+        lbl = bitmap_label.Label(terminalio.FONT)\nwhile True:\n    lbl.text = \"x\"\n";
+    let (_d, inv) = drive(&[("code.py", bitmap_label.into())]);
+    assert_eq!(advice_containing(&plan(&inv, &[]), "label.Label"), 0);
+}
+
+#[test]
+fn run_time_paths_and_library_code_get_no_figures() {
+    let code = "n = 3\nx = bitmap_font.load_font(\"/f\" + str(n) + \".bdf\")\n";
+    let lib = "x = displayio.OnDiskBitmap(\"/bg.bmp\")\n";
+    let (_d, inv) = drive(&[
+        ("code.py", code.into()),
+        ("lib/thing.py", lib.into()),
+        ("bg.bmp", five_colour_bmp()),
+    ]);
+    let p = plan(&inv, &[]);
+    let n = notes(&p);
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert!(n[0].contains("not estimated (the path is built at run time)"));
+    assert_eq!(advice_containing(&p, ""), 0);
+}
