@@ -10,5 +10,6 @@ mod deadweight;
 mod fonts;
 mod junk;
 mod mpy;
+mod ram;
 mod safety;
 mod util;

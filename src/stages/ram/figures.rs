@@ -92,7 +92,7 @@ pub(super) fn image_load(py: &Entry, load: &Load, asset: &Asset, plan: &mut Stag
                  would keep only its palette ({}) and free {} of RAM, but redraws more slowly (it reads \
                  the file on every refresh)",
                 at(py, load),
-                slash(rel),
+                load.path.as_deref().unwrap_or_default(),
                 b(cost.ondisk_palette_ram),
                 b(freed)
             );
@@ -153,8 +153,13 @@ pub(super) fn font_load(
     };
     let ram = font::font_ram(&f);
     let avg = ram.all.checked_div(ram.glyphs as u64).unwrap_or(0);
+    let converted = if asset.original.is_some() {
+        format!(" as converted to {}", slash(rel))
+    } else {
+        String::new()
+    };
     let note = format!(
-        "{FIGURE}{}: about {} per glyph loaded (labels load the characters they show); all {} glyph(s): {} \
+        "{FIGURE}{}{converted}: about {} per glyph loaded (labels load the characters they show); all {} glyph(s): {} \
          (each: its box as a 1-bit Bitmap in 32-bit rows + 48 B Bitmap object + 48 B Glyph tuple)",
         at(py, load),
         b(avg),

@@ -83,7 +83,17 @@ fn after_plan<'a>(
 
 /// Where a load is, for notes: `code.py:12 adafruit_imageload.load`.
 pub(crate) fn at(py: &Entry, load: &Load) -> String {
-    format!("{}:{} {}", slash(&py.rel), load.line, load.loader.as_str())
+    let what = load
+        .path
+        .as_deref()
+        .map(|p| format!("(\"{p}\")"))
+        .unwrap_or_default();
+    format!(
+        "{}:{} {}{what}",
+        slash(&py.rel),
+        load.line,
+        load.loader.as_str()
+    )
 }
 
 /// Plan the stage given the plans of the stages before it.

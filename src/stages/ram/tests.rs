@@ -137,13 +137,14 @@ fn bitmap_figures_follow_the_allocation_rules() {
     // 100 px × 4 bits = 400 bits → 13 words = 52 B per row × 50 rows = 2,600 B; 5 × 16 B = 80 B.
     assert!(
         n[0].starts_with(&format!(
-            "{FIGURE}code.py:2 adafruit_imageload.load: 2,680 B"
+            "{FIGURE}code.py:2 adafruit_imageload.load(\"/bg.bmp\"): 2,680 B"
         )) && n[0].contains("= 2,600 B + Palette 5 × 16 B = 80 B"),
         "{n:?}"
     );
     assert!(
-        n.iter()
-            .any(|x| x.starts_with(&format!("{FIGURE}code.py:3 displayio.OnDiskBitmap: 80 B"))),
+        n.iter().any(|x| x.starts_with(&format!(
+            "{FIGURE}code.py:3 displayio.OnDiskBitmap(\"/bg.bmp\"): 80 B"
+        ))),
         "{n:?}"
     );
     // Unchanged after loading: OnDiskBitmap would free 2,680 − 80 B.

@@ -1,0 +1,152 @@
+//! The ram stage end to end: figures and advice in both reports, never a change.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{assert_code, cpslim, fixture, run, snapshot, stdout};
+
+/// 100×50, 4 bpp, biClrUsed = 5 (bottom-up, rows padded to 4 bytes).
+fn five_colour_bmp() -> Vec<u8> {
+    let (w, h, n) = (100u32, 50u32, 5u32);
+    let stride = (w * 4).div_ceil(32) * 4;
+    let offset = 14 + 40 + 4 * n;
+    let mut b = Vec::new();
+    b.extend_from_slice(b"BM");
+    b.extend_from_slice(&(offset + stride * h).to_le_bytes());
+    b.extend_from_slice(&[0; 4]);
+    b.extend_from_slice(&offset.to_le_bytes());
+    for v in [40u32, w, h] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&4u16.to_le_bytes());
+    for v in [0u32, stride * h, 0, 0, n, 0] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    for c in [
+        [0u8, 0, 0],
+        [255, 0, 0],
+        [0, 255, 0],
+        [0, 0, 255],
+        [255, 255, 255],
+    ] {
+        b.extend_from_slice(&[c[2], c[1], c[0], 0]);
+    }
+    for y in 0..h {
+        for x in 0..stride {
+            let (a, c) = ((x * 2 + y) % 5, (x * 2 + 1 + y) % 5);
+            b.push(if x * 2 < w { ((a << 4) | c) as u8 } else { 0 });
+        }
+    }
+    b
+}
+
+const CODE: &str = "import displayio\nimport adafruit_imageload\nfrom adafruit_bitmap_font import bitmap_font\n\
+bg, pal = adafruit_imageload.load(\"/bg.bmp\")\nfont = bitmap_font.load_font(\"/fonts/6x13.bdf\")\n";
+
+fn drive() -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    fs::create_dir_all(d.path().join("fonts")).expect("mkdir");
+    fs::write(d.path().join("code.py"), CODE).expect("code");
+    fs::write(d.path().join("bg.bmp"), five_colour_bmp()).expect("bmp");
+    fs::copy(fixture("fonts/6x13.bdf"), d.path().join("fonts/6x13.bdf")).expect("font");
+    d
+}
+
+fn json(args: &[&str], root: &Path) -> Value {
+    let o = run(cpslim().arg("audit").arg(root).args(args).arg("--json"));
+    assert_code(&o, 0);
+    serde_json::from_slice(&o.stdout).expect("json")
+}
+
+fn ram_actions(v: &Value) -> Vec<Value> {
+    v["stages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["name"] == "ram")
+        .flat_map(|s| s["actions"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn audit_shows_a_ram_section_and_json_marks_advice_as_info_reports() {
+    let d = drive();
+    let o = run(cpslim().arg("audit").arg(d.path()));
+    assert_code(&o, 0);
+    let text = stdout(&o);
+    let section = text
+        .split("RAM on the board (advice only: nothing is changed)")
+        .nth(1)
+        .expect("RAM section");
+    assert!(
+        section.contains("code.py:4 adafruit_imageload.load(\"/bg.bmp\"): 2,680 B"),
+        "{text}"
+    );
+    assert!(section.contains("advice: code.py:4"), "{text}");
+    assert!(
+        !text.contains("  ram "),
+        "the ram stage is not in the plan or table:\n{text}"
+    );
+
+    let v = json(&[], d.path());
+    let ram = ram_actions(&v);
+    assert!(ram.len() >= 3, "{ram:?}");
+    assert!(ram
+        .iter()
+        .all(|a| a["action"] == "report" && a["level"] == "info"));
+    // The plan converts the BDF, so the figure is for the PCF it writes.
+    assert!(ram.iter().any(|a| a["path"] == "fonts/6x13.pcf"
+        && a["note"]
+            .as_str()
+            .unwrap()
+            .contains("as converted to fonts/6x13.pcf")));
+    let ram_stage = v["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "ram")
+        .unwrap();
+    assert_eq!(ram_stage["saved_bytes"], 0);
+
+    let skipped = json(&["--skip", "ram"], d.path());
+    assert!(ram_actions(&skipped).is_empty());
+    let o = run(cpslim().arg("audit").arg(d.path()).args(["--skip", "ram"]));
+    assert!(!stdout(&o).contains("RAM on the board"));
+}
+
+#[test]
+fn optimize_leaves_only_reports_and_a_second_run_changes_nothing() {
+    let d = drive();
+    let backups = tempfile::tempdir().expect("backups");
+    let optimize = || {
+        run(cpslim()
+            .arg("optimize")
+            .arg(d.path())
+            .args(["--yes", "--json", "--backup-dir"])
+            .arg(backups.path()))
+    };
+    assert_code(&optimize(), 0);
+    let after = json(&[], d.path());
+    let writes: Vec<&Value> = after["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["actions"].as_array().unwrap())
+        .filter(|a| a["action"] != "report")
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    // The code now loads the PCF; its figure is still there.
+    assert!(ram_actions(&after)
+        .iter()
+        .any(|a| a["path"] == "fonts/6x13.pcf"
+            && a["note"]
+                .as_str()
+                .unwrap()
+                .starts_with("RAM: code.py:5 bitmap_font.load_font(\"/fonts/6x13.pcf\")")));
+    let before = snapshot(d.path());
+    assert_code(&optimize(), 0);
+    assert_eq!(snapshot(d.path()), before);
+}
