@@ -71,6 +71,9 @@ fn unquote(v: &str) -> String {
 }
 
 pub fn face(bytes: &[u8]) -> Option<Face> {
+    if bytes.starts_with(b"\x01fcp") {
+        return pcf_face(bytes);
+    }
     let text = String::from_utf8_lossy(bytes.get(..bytes.len().min(64 << 10))?);
     let (mut family, mut weight, mut slant, mut size) = (None, None, None, None);
     let mut xlfd: Vec<String> = Vec::new();
@@ -104,6 +107,66 @@ pub fn face(bytes: &[u8]) -> Option<Face> {
             .or_else(|| field(7).and_then(|s| s.parse().ok()))
             .or(fbb_h)
             .filter(|s| *s > 0)?,
+    })
+}
+
+/// The same from a PCF's PROPERTIES table (bdftopcf writes one; cpslim's minimal PCF does not).
+fn pcf_face(b: &[u8]) -> Option<Face> {
+    let le = |o: usize| {
+        b.get(o..o + 4)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    let count = le(4)? as usize;
+    let table = (0..count.min(64))
+        .map(|i| 8 + 16 * i)
+        .find(|&t| le(t) == Some(1))?;
+    let start = le(table + 12)? as usize;
+    let big = le(start)? & 4 != 0;
+    let word = |o: usize| {
+        b.get(o..o + 4).map(|s| {
+            let a = [s[0], s[1], s[2], s[3]];
+            if big {
+                u32::from_be_bytes(a)
+            } else {
+                u32::from_le_bytes(a)
+            }
+        })
+    };
+    let n = word(start + 4)? as usize;
+    let props = start + 8;
+    let pad = (4 - n % 4) % 4;
+    let strings = props.checked_add(n.checked_mul(9)?)? + pad + 4;
+    let cstr = |o: usize| -> Option<String> {
+        let rest = b.get(strings.checked_add(o)?..)?;
+        let end = rest.iter().position(|&c| c == 0)?;
+        Some(String::from_utf8_lossy(rest.get(..end)?).into_owned())
+    };
+    let (mut family, mut weight, mut slant, mut size) = (None, None, None, None);
+    for i in 0..n.min(4096) {
+        let at = props + 9 * i;
+        let name = cstr(word(at)? as usize)?;
+        let is_string = *b.get(at + 4)? != 0;
+        let value = word(at + 5)?;
+        let text = || {
+            if is_string {
+                cstr(value as usize).map(|v| unquote(&v))
+            } else {
+                None
+            }
+        };
+        match name.as_str() {
+            "FAMILY_NAME" => family = text(),
+            "WEIGHT_NAME" => weight = text(),
+            "SLANT" => slant = text(),
+            "PIXEL_SIZE" if !is_string => size = Some(value),
+            _ => {}
+        }
+    }
+    Some(Face {
+        family: family?,
+        weight: weight.unwrap_or_default(),
+        slant: slant.unwrap_or_default(),
+        pixel_size: size.filter(|s| *s > 0 && *s < 4096)?,
     })
 }
 

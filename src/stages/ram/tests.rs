@@ -343,3 +343,26 @@ fn run_time_paths_and_library_code_get_no_figures() {
     assert!(n[0].contains("not estimated (the path is built at run time)"));
     assert_eq!(advice_containing(&p, ""), 0);
 }
+
+#[test]
+fn face_from_pcf_properties() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fonts");
+    let pcf = fs::read(root.join("6x13.pcf")).expect("fixture");
+    let f = face(&pcf).expect("bdftopcf writes PROPERTIES");
+    assert_eq!(
+        (
+            f.family.as_str(),
+            f.weight.as_str(),
+            f.slant.as_str(),
+            f.pixel_size
+        ),
+        ("fixed", "medium", "r", 13)
+    );
+    // cpslim's own minimal PCF has no PROPERTIES table: no face, so no family advice.
+    let bdf = fs::read(root.join("6x13.bdf")).expect("fixture");
+    let font = crate::stages::fonts::bdf::parse(&bdf).expect("bdf").font;
+    let (ours, _) = crate::stages::fonts::build(&font).expect("pcf");
+    assert_eq!(face(&ours), None);
+    assert_eq!(face(b"\x01fcp\xff\xff\xff\xff"), None);
+    assert_eq!(face(&pcf[..200]), None);
+}
