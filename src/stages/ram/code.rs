@@ -237,6 +237,26 @@ fn loader_of(name: &str) -> Option<Loader> {
     }
 }
 
+/// A Label's font: its first positional argument, or its `font=` keyword.
+fn font_arg(s: &Src, open: usize) -> Option<String> {
+    let end = s.close(open);
+    let value = |k: usize| {
+        s.dotted(k)
+            .filter(|(_, e)| s.is_op(*e, ",") || *e == end)
+            .map(|(f, _)| f)
+    };
+    if !s.is_assign(open + 2) {
+        return value(open + 1);
+    }
+    (open + 1..end)
+        .find(|&k| {
+            s.text(k) == "font"
+                && s.is_assign(k + 1)
+                && (s.is_op(k - 1, "(") || s.is_op(k - 1, ","))
+        })
+        .and_then(|k| value(k + 2))
+}
+
 fn is_label_class(name: &str) -> bool {
     name == "Label" || (name.ends_with("label.Label") && !name.ends_with("bitmap_label.Label"))
 }
@@ -308,7 +328,7 @@ pub fn uses(src: &str) -> CodeUses {
                 });
             } else if is_label_class(&name) {
                 if let Some(t) = target_of(&s, i) {
-                    let font = s.dotted(j + 1).map(|(f, _)| f);
+                    let font = font_arg(&s, j);
                     let relabeled = (s.close(j)..s.toks.len()).any(|k| {
                         looped.get(k).copied().unwrap_or(false)
                             && s.dotted(k)

@@ -322,6 +322,29 @@ fn label_advice_only_when_text_changes_in_a_loop() {
         let p = plan(&inv, &[]);
         assert_eq!(advice_containing(&p, "label.Label"), 0, "{body}");
     }
+    // The font as a keyword; a keyword that is not the font is not taken for it.
+    let kw =
+        "from adafruit_bitmap_font import bitmap_font\nfrom adafruit_display_text import label\n\
+        f = bitmap_font.load_font(\"/a.bdf\")\nfont = 3\n\
+        a = label.Label(text=\"x\", font=f)\nb = label.Label(color=font)\n\
+        def tick():\n    a.text = \"y\"\n    b.text = \"z\"\n";
+    let (_d, inv) = drive(&[
+        ("code.py", kw.into()),
+        ("a.bdf", bdf("Face", 12, &[(5, 7)])),
+    ]);
+    let p = plan(&inv, &[]);
+    assert_eq!(
+        advice_containing(&p, "code.py:5 label.Label"),
+        1,
+        "{:?}",
+        notes(&p)
+    );
+    assert_eq!(
+        advice_containing(&p, "code.py:6 label.Label"),
+        0,
+        "{:?}",
+        notes(&p)
+    );
     let bitmap_label = "from adafruit_display_text import bitmap_label\n\
         lbl = bitmap_label.Label(terminalio.FONT)\nwhile True:\n    lbl.text = \"x\"\n";
     let (_d, inv) = drive(&[("code.py", bitmap_label.into())]);
