@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{assert_code, cpslim, fixture, run, snapshot, stdout};
+use crate::util::{assert_code, cpslim, fixture, run, run_interop, snapshot, stderr, stdout};
 
 /// 100×50, 4 bpp, biClrUsed = 5 (bottom-up, rows padded to 4 bytes).
 fn five_colour_bmp() -> Vec<u8> {
@@ -149,4 +149,71 @@ fn optimize_leaves_only_reports_and_a_second_run_changes_nothing() {
     let before = snapshot(d.path());
     assert_code(&optimize(), 0);
     assert_eq!(snapshot(d.path()), before);
+}
+
+/// What the real loaders hold for `file` (tests/interop/ram_check.py).
+fn measured(kind: &str, file: &Path) -> u64 {
+    let o = run_interop("ram_check.py", &[kind.as_ref(), file.as_os_str()]);
+    assert!(o.status.success(), "ram_check.py {kind}: {}", stderr(&o));
+    stdout(&o).trim().parse().expect("a number")
+}
+
+/// The first figure in bytes after `marker` in the ram note about `path`.
+fn figure(v: &Value, path: &str, marker: &str) -> u64 {
+    let notes: Vec<String> = ram_actions(v)
+        .iter()
+        .filter(|a| a["path"] == path)
+        .filter_map(|a| a["note"].as_str().map(str::to_string))
+        .collect();
+    let note = notes
+        .iter()
+        .find(|n| n.contains(marker))
+        .unwrap_or_else(|| panic!("no note on {path} with {marker:?}: {notes:?}"));
+    let rest = &note[note.find(marker).unwrap() + marker.len()..];
+    let digits: String = rest
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().expect("figure")
+}
+
+#[test]
+fn figures_match_what_the_real_loaders_build() {
+    let d = drive();
+    fs::write(
+        d.path().join("code.py"),
+        format!("{CODE}odb = displayio.OnDiskBitmap(\"/bg.bmp\")\n"),
+    )
+    .expect("code");
+    // The BDF as it is (fonts stage skipped) …
+    let v = json(&["--skip", "fonts"], d.path());
+    let bmp = d.path().join("bg.bmp");
+    assert_eq!(
+        figure(&v, "bg.bmp", "adafruit_imageload.load(\"/bg.bmp\"):"),
+        measured("imageload", &bmp)
+    );
+    assert_eq!(
+        figure(&v, "bg.bmp", "displayio.OnDiskBitmap(\"/bg.bmp\"):"),
+        measured("ondisk", &bmp)
+    );
+    let bdf = d.path().join("fonts/6x13.bdf");
+    assert_eq!(
+        figure(&v, "fonts/6x13.bdf", "glyph(s):"),
+        measured("font", &bdf)
+    );
+    // … and the PCF the fonts stage writes, predicted before it exists.
+    let predicted = figure(&json(&[], d.path()), "fonts/6x13.pcf", "glyph(s):");
+    let backups = tempfile::tempdir().expect("backups");
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(d.path())
+        .args(["--only", "fonts", "--yes", "--backup-dir"])
+        .arg(backups.path()));
+    assert_code(&o, 0);
+    assert_eq!(
+        predicted,
+        measured("font", &d.path().join("fonts/6x13.pcf"))
+    );
 }
