@@ -29,7 +29,9 @@ def main():
         bitmap, palette = adafruit_imageload.load(
             path, bitmap=displayio.Bitmap, palette=displayio.Palette
         )
-        print(rows(bitmap) + 16 * len(palette))
+        # A truecolour PNG comes with a ColorConverter, which has no per-colour entries.
+        colors = len(palette) if isinstance(palette, displayio.Palette) else 0
+        print(rows(bitmap) + 16 * colors)
     elif kind == "ondisk":
         odb = displayio.OnDiskBitmap(path)
         print(16 * len(odb.pixel_shader))

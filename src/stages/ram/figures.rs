@@ -40,10 +40,21 @@ pub(super) fn image_load(py: &Entry, load: &Load, asset: &Asset, plan: &mut Stag
     let is_bmp = slash(rel).to_ascii_lowercase().ends_with(".bmp");
     let info = is_bmp.then(|| parse_info(&asset.bytes).ok()).flatten();
     let Some(info) = info else {
-        let note = format!(
-            "{FIGURE}{}: not estimated (only BMP files are measured)",
-            at(py, load)
-        );
+        let png = (load.loader == Loader::ImageLoad)
+            .then(|| super::png::imageload_ram(&asset.bytes))
+            .flatten();
+        let figure = match png {
+            Some(p) if p.colors > 0 => format!(
+                "{}: Bitmap {}×{} in 32-bit rows = {} + Palette {} × 16 B; about {} more while loading",
+                b(p.total()), p.width, p.height, b(p.pixels), p.colors, b(p.transient)
+            ),
+            Some(p) => format!(
+                "{}: Bitmap {}×{} at 16 bits per pixel in 32-bit rows; about {} more while loading",
+                b(p.total()), p.width, p.height, b(p.transient)
+            ),
+            None => "not estimated (only BMP and PNG files are measured)".to_string(),
+        };
+        let note = format!("{FIGURE}{}: {figure}", at(py, load));
         plan.push(Action::report(rel, size, note));
         return;
     };

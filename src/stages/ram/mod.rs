@@ -10,6 +10,7 @@
 pub mod code;
 mod figures;
 pub mod font;
+mod png;
 #[cfg(test)]
 mod tests;
 

@@ -389,3 +389,78 @@ fn face_from_pcf_properties() {
     assert_eq!(face(b"\x01fcp\xff\xff\xff\xff"), None);
     assert_eq!(face(&pcf[..200]), None);
 }
+
+/// A PNG: IHDR (mode, depth), PLTE of `colors` entries for mode 3, and `rows` inflated.
+pub(crate) fn png(w: u32, h: u32, depth: u8, mode: u8, colors: usize, rows: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], body: &[u8]) {
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(body);
+        // imageload never checks the CRC; a real one keeps other readers happy.
+        let crc = crc32(kind.iter().chain(body).copied());
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    fn crc32(bytes: impl Iterator<Item = u8>) -> u32 {
+        let mut c = 0xffff_ffffu32;
+        for b in bytes {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xedb8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[depth, mode, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    if mode == 3 {
+        let pal: Vec<u8> = (0..colors * 3).map(|i| (i * 40) as u8).collect();
+        chunk(&mut out, b"PLTE", &pal);
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(rows).expect("deflate");
+    chunk(&mut out, b"IDAT", &z.finish().expect("deflate"));
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+#[test]
+fn png_figures_follow_imageload() {
+    // 30×10 at 4 bits, 3 colours: Bitmap(30, 10, 16) → 120 bits → 4 words = 16 B × 10 = 160 B,
+    // + 3 × 16 B = 208 B.
+    let indexed_rows: Vec<u8> = (0..10)
+        .flat_map(|_| [0u8].into_iter().chain([0x12; 15]))
+        .collect();
+    // 10×4 RGB at 8 bits: Bitmap(10, 4, 65536) → 16 bits → 160 bits = 5 words = 20 B × 4 = 80 B.
+    let rgb_rows: Vec<u8> = (0..4)
+        .flat_map(|_| [0u8].into_iter().chain([7; 30]))
+        .collect();
+    let code =
+        "a, p = adafruit_imageload.load(\"/i.png\")\nb, q = adafruit_imageload.load(\"/t.png\")\n";
+    let (_d, inv) = drive(&[
+        ("code.py", code.into()),
+        ("i.png", png(30, 10, 4, 3, 3, &indexed_rows)),
+        ("t.png", png(10, 4, 8, 2, 0, &rgb_rows)),
+    ]);
+    let p = plan(&inv, &[]);
+    let n = notes(&p);
+    assert!(
+        n[0].contains("): 208 B: Bitmap 30×10 in 32-bit rows = 160 B + Palette 3 × 16 B"),
+        "{n:?}"
+    );
+    assert!(
+        n[1].contains("): 80 B: Bitmap 10×4 at 16 bits per pixel"),
+        "{n:?}"
+    );
+    // No OnDiskBitmap advice for a PNG: OnDiskBitmap reads BMP only.
+    assert_eq!(advice_containing(&p, ""), 0, "{n:?}");
+    assert_eq!(super::png::imageload_ram(b"\x89PNG\r\n\x1a\n\0\0"), None);
+}
