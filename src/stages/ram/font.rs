@@ -27,7 +27,8 @@ pub fn glyph_ram(w: u32, h: u32) -> u64 {
 pub struct FontRam {
     pub glyphs: usize,
     pub all: u64,
-    /// Widest and tallest glyph box (for per-character figures).
+    /// A typical character cell for per-character figures: the average advance of the printable
+    /// ASCII glyphs (all glyphs when there are none) × the line height (ascent + descent).
     pub cell: (u32, u32),
 }
 
@@ -37,10 +38,25 @@ pub fn font_ram(font: &Font) -> FontRam {
         .iter()
         .map(|g| glyph_ram(g.bitmap.w, g.bitmap.h))
         .sum();
-    let cell = font
+    let ascii: Vec<_> = font
         .glyphs
         .iter()
-        .fold((0, 0), |(w, h), g| (w.max(g.bitmap.w), h.max(g.bitmap.h)));
+        .filter(|g| (0x20..0x7f).contains(&g.code))
+        .collect();
+    let pool: Vec<_> = if ascii.is_empty() {
+        font.glyphs.iter().collect()
+    } else {
+        ascii
+    };
+    let advances: i64 = pool.iter().map(|g| i64::from(g.advance.max(0))).sum();
+    let width = u32::try_from(advances / (pool.len().max(1) as i64)).unwrap_or(0);
+    let line = font.ascent.saturating_add(font.descent);
+    let tallest = font.glyphs.iter().map(|g| g.bitmap.h).max().unwrap_or(0);
+    let height = u32::try_from(line)
+        .ok()
+        .filter(|h| *h > 0)
+        .unwrap_or(tallest);
+    let cell = (width, height);
     FontRam {
         glyphs: font.glyphs.len(),
         all,

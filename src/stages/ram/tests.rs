@@ -339,6 +339,19 @@ fn label_advice_only_when_text_changes_in_a_loop() {
         "{:?}",
         notes(&p)
     );
+    // The cell: average ASCII advance (5 + 1) × line height (ascent 12 + descent 0).
+    assert_eq!(
+        advice_containing(&p, "about 9 B per character"),
+        1,
+        "{:?}",
+        notes(&p)
+    );
+    assert_eq!(
+        advice_containing(&p, "this 6×12 font"),
+        1,
+        "{:?}",
+        notes(&p)
+    );
     assert_eq!(
         advice_containing(&p, "code.py:6 label.Label"),
         0,
