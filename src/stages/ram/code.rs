@@ -288,12 +288,31 @@ fn in_loop_or_def(s: &Src) -> Vec<bool> {
     out
 }
 
+/// Names `x` with an `x.text = …` inside a loop or function body.
+fn text_set_in_loops(s: &Src) -> std::collections::HashSet<String> {
+    let looped = in_loop_or_def(s);
+    let mut out = std::collections::HashSet::new();
+    for (k, inside) in looped.iter().enumerate() {
+        if !inside || (k > 0 && s.is_op(k - 1, ".")) {
+            continue;
+        }
+        if let Some((name, e)) = s.dotted(k) {
+            if let Some(owner) = name.strip_suffix(".text") {
+                if s.is_assign(e) {
+                    out.insert(owner.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Everything this analysis needs from one source file.
 pub fn uses(src: &str) -> CodeUses {
     let (toks, lits) = tokens(src);
     let s = Src { src, toks, lits };
     let consts = constants(&s);
-    let looped = in_loop_or_def(&s);
+    let relabeled = text_set_in_loops(&s);
     let mut out = CodeUses::default();
     let mut terminal_seen = false;
     let mut i = 0;
@@ -329,12 +348,7 @@ pub fn uses(src: &str) -> CodeUses {
             } else if is_label_class(&name) {
                 if let Some(t) = target_of(&s, i) {
                     let font = font_arg(&s, j);
-                    let relabeled = (s.close(j)..s.toks.len()).any(|k| {
-                        looped.get(k).copied().unwrap_or(false)
-                            && s.dotted(k)
-                                .is_some_and(|(n, e)| n == format!("{t}.text") && s.is_assign(e))
-                    });
-                    if relabeled {
+                    if relabeled.contains(&t) {
                         out.labels.push(RelabeledLabel { line, font });
                     }
                 }

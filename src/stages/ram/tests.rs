@@ -477,3 +477,32 @@ fn png_figures_follow_imageload() {
     assert_eq!(advice_containing(&p, ""), 0, "{n:?}");
     assert_eq!(super::png::imageload_ram(b"\x89PNG\r\n\x1a\n\0\0"), None);
 }
+
+#[test]
+fn broken_or_hostile_source_yields_no_panic_and_no_guess() {
+    for src in [
+        "(",
+        "x = adafruit_imageload.load(",
+        "x = adafruit_imageload.load(\"/a.bmp\"",
+        "lbl = label.Label(\nwhile True:\n    lbl.text = 1",
+        "a, = displayio.OnDiskBitmap(\"/a.bmp\")\na[0] = 1",
+        "= displayio.OnDiskBitmap('/a.bmp')",
+        "\u{feff}f = bitmap_font.load_font('/a.bdf' 'b')",
+        "def f(:\n\tx = bitmap_font.load_font(b'/a.bdf')\n",
+    ] {
+        let u = uses(src);
+        assert!(
+            u.loads.iter().all(|l| l.path.as_deref() != Some("/a.bdfb")),
+            "{src}"
+        );
+    }
+    // Adjacent literals and bytes are built or typed differently at run time: no path.
+    assert_eq!(
+        uses("f = bitmap_font.load_font('/a.bdf' 'b')").loads[0].path,
+        None
+    );
+    assert_eq!(
+        uses("f = bitmap_font.load_font(b'/a.bdf')").loads[0].path,
+        None
+    );
+}
