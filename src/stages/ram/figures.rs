@@ -246,6 +246,12 @@ pub(super) fn family_advice(fonts: &[FontUse], plan: &mut StagePlan) {
     }
 }
 
+/// A `displayio.TileGrid` object: `displayio_tilegrid_t` (shared-module/displayio/TileGrid.h) is
+/// about 84 B on a 32-bit board (three pointers, a dozen 16-bit sizes, the tiles and transform
+/// pointers, three 12-byte areas, flag bits), one 96-byte allocation; a one-tile grid keeps its
+/// tile inline.
+const TILEGRID: u64 = 96;
+
 /// Built-in terminalio font cell (CircuitPython's `terminalio.FONT` is 6 × 12 pixels).
 const TERMINAL_CELL: (u32, u32) = (6, 12);
 
@@ -275,12 +281,14 @@ pub(super) fn label_advice(
     let twenty = bitmap_ram(20 * u64::from(w), u64::from(h), 2);
     let note = format!(
         "{ADVICE}{}:{} label.Label's text changes in a loop or function. label.Label keeps one TileGrid \
-         per character (at least 48 B each, many small blocks); bitmap_label.Label draws the whole text \
-         into one Bitmap (about {} per character, {} for 20 characters of this {w}×{h} font, in one block \
-         that needs contiguous free RAM). Either works; bitmap_label uses less RAM in total, label copes \
-         better with fragmented RAM",
+         per character (about {} each, {} for 20 characters, in many small blocks); bitmap_label.Label \
+         draws the whole text into one Bitmap (about {} per character, {} for 20 characters of this \
+         {w}×{h} font, in one block that needs contiguous free RAM). Either works: bitmap_label uses \
+         less RAM in total, label copes better with fragmented RAM",
         slash(&py.rel),
         label.line,
+        b(TILEGRID),
+        b(20 * TILEGRID),
         b(per_char_bitmap),
         b(twenty)
     );
