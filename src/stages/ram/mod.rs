@@ -127,7 +127,16 @@ pub fn plan(inv: &Inventory, prior: &[(StageName, StagePlan)]) -> StagePlan {
                 plan.push(Action::report(&py.rel, 0, note));
                 continue;
             };
-            let Some(asset) = find(inv, literal).and_then(|e| after_plan(inv, prior, e)) else {
+            let Some(entry) = find(inv, literal) else {
+                let note = format!(
+                    "{FIGURE}{}: not estimated (no such file on this drive)",
+                    at(py, load)
+                );
+                plan.push(Action::report(&py.rel, 0, note));
+                continue;
+            };
+            // A file the plan deletes outright has nothing left to measure.
+            let Some(asset) = after_plan(inv, prior, entry) else {
                 continue;
             };
             match load.loader {

@@ -252,3 +252,17 @@ fn png_figures_follow_imageload() {
     assert_eq!(advice_containing(&p, ""), 0, "{n:?}");
     assert_eq!(super::png::imageload_ram(b"\x89PNG\r\n\x1a\n\0\0"), None);
 }
+
+#[test]
+fn a_missing_file_is_named_not_measured() {
+    let code =
+        "a = displayio.OnDiskBitmap(\"/gone.bmp\")\nb = displayio.OnDiskBitmap(\"/BG.BMP\")\n";
+    let (_d, inv) = drive(&[("code.py", code.into()), ("bg.bmp", five_colour_bmp())]);
+    let n = notes(&plan(&inv, &[]));
+    assert!(
+        n[0].contains("\"/gone.bmp\"): not estimated (no such file"),
+        "{n:?}"
+    );
+    // FAT ignores case: /BG.BMP is bg.bmp.
+    assert!(n[1].contains("\"/BG.BMP\"): 80 B"), "{n:?}");
+}
