@@ -217,3 +217,71 @@ fn figures_match_what_the_real_loaders_build() {
         measured("font", &d.path().join("fonts/6x13.pcf"))
     );
 }
+
+/// A PNG with an IHDR, a PLTE of `colors` entries (mode 3), one IDAT of `rows` and an IEND.
+fn png(w: u32, h: u32, depth: u8, mode: u8, colors: usize, rows: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut c = 0xffff_ffffu32;
+        for &b in bytes {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xedb8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], body: &[u8]| {
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        let typed: Vec<u8> = kind.iter().chain(body).copied().collect();
+        out.extend_from_slice(&typed);
+        out.extend_from_slice(&crc32(&typed).to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[depth, mode, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    if mode == 3 {
+        let pal: Vec<u8> = (0..colors * 3).map(|i| (i * 40) as u8).collect();
+        chunk(b"PLTE", &pal);
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(rows).expect("deflate");
+    chunk(b"IDAT", &z.finish().expect("deflate"));
+    chunk(b"IEND", &[]);
+    out
+}
+
+#[test]
+fn png_figures_match_what_the_real_imageload_builds() {
+    let d = tempfile::tempdir().expect("tempdir");
+    // 30×10 at 4 bits with 3 colours, and 10×4 RGB at 8 bits; each row starts with filter 0.
+    let indexed: Vec<u8> = (0..10)
+        .flat_map(|_| [0u8].into_iter().chain([0x12; 15]))
+        .collect();
+    let rgb: Vec<u8> = (0..4)
+        .flat_map(|_| [0u8].into_iter().chain([7; 30]))
+        .collect();
+    fs::write(d.path().join("i.png"), png(30, 10, 4, 3, 3, &indexed)).expect("png");
+    fs::write(d.path().join("t.png"), png(10, 4, 8, 2, 0, &rgb)).expect("png");
+    fs::write(
+        d.path().join("code.py"),
+        "a, p = adafruit_imageload.load(\"/i.png\")\nb, q = adafruit_imageload.load(\"/t.png\")\n",
+    )
+    .expect("code");
+    let v = json(&[], d.path());
+    for name in ["i.png", "t.png"] {
+        let marker = format!("adafruit_imageload.load(\"/{name}\"):");
+        assert_eq!(
+            figure(&v, name, &marker),
+            measured("imageload", &d.path().join(name)),
+            "{name}"
+        );
+    }
+}
