@@ -266,3 +266,27 @@ fn a_missing_file_is_named_not_measured() {
     // FAT ignores case: /BG.BMP is bg.bmp.
     assert!(n[1].contains("\"/BG.BMP\"): 80 B"), "{n:?}");
 }
+
+#[test]
+fn figures_are_for_the_file_as_the_plan_leaves_it() {
+    let code = "bg, pal = adafruit_imageload.load(\"/bg.bmp\")\n";
+    let (_d, inv) = drive(&[("code.py", code.into()), ("bg.bmp", five_colour_bmp())]);
+    let e = inv.get(Path::new("bg.bmp")).expect("bg");
+    let mut bitmaps = StagePlan::default();
+    bitmaps.push(crate::plan::Action::replace(
+        &inv,
+        e,
+        solid_bmp(),
+        "smaller",
+    ));
+    let p = plan(&inv, &[(StageName::Bitmaps, bitmaps)]);
+    let n = notes(&p);
+    // The planned 40×20 1-bit content, not the 100×50 original (2,680 B).
+    assert!(n[0].contains("\"/bg.bmp\"): 192 B"), "{n:?}");
+    // A file the plan deletes gets nothing.
+    let mut deadweight = StagePlan::default();
+    deadweight.push(crate::plan::Action::delete(&inv, e, "unused"));
+    assert!(plan(&inv, &[(StageName::Deadweight, deadweight)])
+        .actions
+        .is_empty());
+}
