@@ -193,9 +193,15 @@ fn target_of(s: &Src, call: usize) -> Option<String> {
     (end == call - 1 || s.is_op(end, ",")).then_some(name)
 }
 
-/// Does the code change the bitmap bound to `target` after token `from`?
-fn modified(s: &Src, target: &str, from: usize) -> bool {
-    let mut i = from;
+/// Does the code change the bitmap bound to `target` anywhere in the file (a function defined
+/// before the load may change it when called later)? Passing it to a function the file defines
+/// counts as a change: this reader does not follow the call.
+fn modified(s: &Src, target: &str) -> bool {
+    let defs: Vec<&str> = (0..s.toks.len().saturating_sub(1))
+        .filter(|&k| s.kind(k) == Some(Tk::Name) && s.text(k) == "def")
+        .map(|k| s.text(k + 1))
+        .collect();
+    let mut i = 0;
     while i < s.toks.len() {
         if let Some((name, j)) = s.dotted(i) {
             if name == target && s.is_op(j, "[") {
@@ -210,7 +216,8 @@ fn modified(s: &Src, target: &str, from: usize) -> bool {
                     return true;
                 }
             }
-            if name.starts_with("bitmaptools.") && s.is_op(j, "(") {
+            let user_def = defs.contains(&name.rsplit('.').next().unwrap_or(""));
+            if (name.starts_with("bitmaptools.") || user_def) && s.is_op(j, "(") {
                 let end = s.close(j);
                 if (j + 1..end).any(|k| s.dotted(k).is_some_and(|(n, _)| n == target)) {
                     return true;
@@ -335,9 +342,7 @@ pub fn uses(src: &str) -> CodeUses {
         if s.is_op(j, "(") {
             if let Some(loader) = loader_of(&name) {
                 let target = target_of(&s, i);
-                let modified = target
-                    .as_deref()
-                    .is_some_and(|t| modified(&s, t, s.close(j)));
+                let modified = target.as_deref().is_some_and(|t| modified(&s, t));
                 out.loads.push(Load {
                     loader,
                     line,

@@ -37,6 +37,7 @@ fn modification_after_loading_is_seen() {
         "b[0] += 1\n",
         "b.fill(0)\n",
         "bitmaptools.rotozoom(dest, b, angle=1)\n",
+        "def paint(x):\n    x[0] = 1\npaint(b)\n",
     ] {
         let u = uses(&format!("{base}{change}"));
         assert!(u.loads[0].modified, "{change}");
@@ -74,4 +75,10 @@ fn broken_or_hostile_source_yields_no_panic_and_no_guess() {
         uses("f = bitmap_font.load_font(b'/a.bdf')").loads[0].path,
         None
     );
+}
+
+#[test]
+fn a_function_defined_before_the_load_counts() {
+    let src = "def tick():\n    bg[1, 1] = 3\nbg, pal = adafruit_imageload.load(\"/bg.bmp\")\nwhile True:\n    tick()\n";
+    assert!(uses(src).loads[0].modified);
 }
