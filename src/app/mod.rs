@@ -104,7 +104,7 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
             .map(|n| {
                 let name = StageName::parse(n.trim()).ok_or_else(|| {
                     usage(format!(
-                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts, compile"
+                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts, compile, ram"
                     ))
                 })?;
                 if !name.is_available() {

@@ -23,6 +23,15 @@ use std::ops::Range;
 pub use imports::{imports, imports_and_literals, possible_names, DynamicCall, Import, Imports};
 pub use text::{calls, text_literals};
 
+pub(crate) use lexer::{Tk, Token};
+
+/// Tokens and string literals of `src` (lenient, like [`string_literals`]), for analyses that
+/// need call shapes rather than import statements.
+pub(crate) fn tokens(src: &str) -> (Vec<Token>, Vec<StrLit>) {
+    let lexed = lexer::lex(src);
+    (lexed.tokens, lexed.strings)
+}
+
 /// One string literal token, nested ones (inside f-string replacement fields) included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StrLit {

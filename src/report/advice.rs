@@ -119,6 +119,8 @@ fn may_touch(stage: StageName, rel: &Path, ext: &str) -> bool {
         StageName::Bitmaps => ext == "bmp",
         StageName::Fonts => matches!(ext, "bdf" | "pcf"),
         StageName::Compile => ext == "py",
+        // Only ever reports.
+        StageName::Ram => false,
     }
 }
 

@@ -16,7 +16,7 @@ pub struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    pub(super) fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -92,7 +92,7 @@ pub fn render(r: &Report, style: &Style) -> String {
         "stage"
     );
     let _ = writeln!(out, "{}", style.paint("1", &head));
-    for st in &r.stages {
+    for st in r.stages.iter().filter(|s| !super::ram::is_ram(s.name)) {
         let _ = writeln!(out, "{}", stage_row(st));
     }
     let sum = |f: fn(&StageReport) -> u64| r.stages.iter().map(f).sum::<u64>();
@@ -115,7 +115,7 @@ pub fn render(r: &Report, style: &Style) -> String {
 
 fn actions(out: &mut String, r: &Report, style: &Style) {
     let mut any = false;
-    for st in &r.stages {
+    for st in r.stages.iter().filter(|s| !super::ram::is_ram(s.name)) {
         let mut hidden = 0;
         for a in &st.actions {
             let show = a.action != ActionKind::Report || a.level == Level::Warning || style.verbose;
@@ -278,6 +278,7 @@ fn trailer(out: &mut String, r: &Report, style: &Style) {
             let _ = writeln!(out, "  {}: {}", sanitize(&e.path), sanitize(&e.message));
         }
     }
+    super::ram::render(out, r, style);
     if !r.largest.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", style.paint("1", "Largest remaining files"));

@@ -12,6 +12,7 @@ use crate::stages::StageName;
 
 pub mod advice;
 pub mod human;
+pub mod ram;
 pub mod width;
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]

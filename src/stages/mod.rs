@@ -16,6 +16,7 @@ pub mod deadweight;
 pub mod fonts;
 pub mod junk;
 pub mod mpy;
+pub mod ram;
 
 /// Every stage cpslim knows, in pipeline order: space is freed before anything is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -28,16 +29,19 @@ pub enum StageName {
     Fonts,
     /// Opt-in (`--compile`): last, so it compiles the source after the fonts stage's edits.
     Compile,
+    /// Reports only: RAM of what the code loads, and memory advice. Last, to read every plan.
+    Ram,
 }
 
 impl StageName {
-    pub const ALL: [StageName; 6] = [
+    pub const ALL: [StageName; 7] = [
         StageName::Junk,
         StageName::Deadweight,
         StageName::Mpy,
         StageName::Bitmaps,
         StageName::Fonts,
         StageName::Compile,
+        StageName::Ram,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +52,7 @@ impl StageName {
             StageName::Bitmaps => "bitmaps",
             StageName::Fonts => "fonts",
             StageName::Compile => "compile",
+            StageName::Ram => "ram",
         }
     }
 
@@ -65,6 +70,7 @@ impl StageName {
                 | StageName::Bitmaps
                 | StageName::Fonts
                 | StageName::Compile
+                | StageName::Ram
         )
     }
 }
@@ -95,5 +101,6 @@ pub fn plan_after(
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
         StageName::Fonts => fonts::plan(inv, cfg),
         StageName::Compile => compile::plan(inv, cfg, prior),
+        StageName::Ram => Ok(ram::plan(inv, &prior.stages)),
     }
 }

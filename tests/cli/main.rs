@@ -23,6 +23,7 @@ mod json_doc;
 mod junk;
 mod lvfont;
 mod mpy;
+mod ram;
 mod readme;
 mod report;
 mod restore;
