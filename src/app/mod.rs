@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 mod optimize;
+mod web;
 
 use crate::backup;
 use crate::cli::{AuditArgs, Cli, ColorWhen, Command, RestoreArgs, StageArgs};
@@ -218,6 +219,9 @@ fn print_report(r: &Report, ui: &Ui, found: &str) {
 }
 
 fn audit(a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    if let Some(t) = web::target(&a.web)? {
+        return web::audit(&a, &t, ui);
+    }
     let root = resolve_root(a.path)?;
     let cfg = config(&root, &a.stages, false)?;
     if let Some(path) = &a.why {
@@ -251,6 +255,9 @@ fn audit_with(cfg: &Config, ui: &Ui) -> anyhow::Result<Exit> {
 }
 
 fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    if let Some(t) = web::target(&r.web)? {
+        return web::restore(&r, &t, ui);
+    }
     let root = resolve_root(r.path)?;
     let from = match r.from {
         Some(f) => f,

@@ -12,3 +12,4 @@ mod junk;
 mod mpy;
 mod safety;
 mod util;
+mod web;

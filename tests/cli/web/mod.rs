@@ -1,0 +1,283 @@
+//! `--host`: the web workflow, against the stand-in server in `standin.rs` (loopback only).
+
+mod standin;
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use standin::{Options, StandIn};
+
+use crate::util::*;
+
+const PASSWORD: &str = "passw0rd";
+
+/// A board's files: the mpy fixture drive plus a BDF font, a shrinkable BMP, junk, and a name
+/// that needs percent-encoding.
+fn board() -> tempfile::TempDir {
+    let t = temp_copy(&fixture("mpy/drive"));
+    let r = t.path();
+    write(
+        r,
+        "fonts/6x13.bdf",
+        &fs::read(fixture("fonts/6x13.bdf")).unwrap(),
+    );
+    write(
+        r,
+        "images/logo.bmp",
+        &fs::read(fixture("bitmaps/corpus/os2core_pal8_should_be_pal4.bmp")).unwrap(),
+    );
+    write(r, "._code.py", &[0u8; 4096]);
+    write(r, ".DS_Store", &[1u8; 6148]);
+    write(r, "lib/__pycache__/x.cpython-311.pyc", b"junk");
+    write(r, "my notes 100%.txt", b"keep me");
+    t
+}
+
+fn host_cmd(cmd: &str, s: &StandIn, args: &[&str]) -> Output {
+    run(cpslim()
+        .arg(cmd)
+        .arg("--host")
+        .arg(s.host())
+        .env("CIRCUITPY_WEB_API_PASSWORD", PASSWORD)
+        .args(args))
+}
+
+/// The plan of a `--json` report, without what differs by nature (where, and free space).
+fn plan_of(o: &Output) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&stdout(o)).expect("json report");
+    for k in ["path", "free_before", "free_after", "backup"] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    v
+}
+
+fn local_flags() -> Vec<&'static str> {
+    vec![
+        "--cluster-size",
+        "512",
+        "--cp-version",
+        "10.2.1",
+        "--board",
+        "adafruit_feather_esp32s3_tft",
+    ]
+}
+
+#[track_caller]
+fn assert_no_dot_segments(s: &StandIn) {
+    let bad = s.dot_segments();
+    assert!(bad.is_empty(), "requests with dot segments: {bad:?}");
+}
+
+#[test]
+fn audit_host_plans_what_a_folder_plans() {
+    let served = board();
+    let local = board();
+    let s = StandIn::start(served.path(), Options::default());
+    let remote = host_cmd("audit", &s, &["--json"]);
+    assert_code(&remote, 0);
+    let here = run(cpslim()
+        .arg("audit")
+        .arg(local.path())
+        .arg("--json")
+        .args(local_flags()));
+    assert_code(&here, 0);
+    let (a, b) = (plan_of(&remote), plan_of(&here));
+    assert!(a["stages"].as_array().is_some_and(|s| !s.is_empty()), "{a}");
+    assert_eq!(a, b);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&remote)).unwrap();
+    assert_eq!(report["path"], format!("http://{}/", s.host()));
+    assert_eq!(report["cluster_size"], 512);
+    assert!(report["free_before"]
+        .as_u64()
+        .is_some_and(|f| f % 512 == 0 && f > 0));
+    // One listing per folder; only files a stage reads are fetched (not the junk).
+    let log = s.requests.lock().unwrap().clone();
+    assert!(log.iter().all(|l| !l.contains(".DS_Store")), "{log:?}");
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.starts_with("GET /fs/lib/ "))
+            .count(),
+        1
+    );
+    assert_no_dot_segments(&s);
+}
+
+#[test]
+fn optimize_host_leaves_the_board_as_a_local_run_leaves_a_copy_and_restore_undoes_it() {
+    let served = board();
+    let local = board();
+    let before = snapshot(served.path());
+    let s = StandIn::start(served.path(), Options::default());
+    let backups = tempfile::tempdir().unwrap();
+    let remote = host_cmd(
+        "optimize",
+        &s,
+        &[
+            "--yes",
+            "--json",
+            "--backup-dir",
+            backups.path().to_str().unwrap(),
+        ],
+    );
+    assert_code(&remote, 0);
+    let local_backups = tempfile::tempdir().unwrap();
+    let here = run(cpslim()
+        .arg("optimize")
+        .arg(local.path())
+        .args(["--yes", "--backup-dir"])
+        .arg(local_backups.path())
+        .args(local_flags()));
+    assert_code(&here, 0);
+    assert_same_tree(
+        &snapshot(served.path()),
+        &snapshot(local.path()),
+        "board vs copy",
+    );
+    assert_ne!(snapshot(served.path()), before, "optimize changed nothing");
+    // Idempotent: a second audit plans nothing.
+    let again = host_cmd("audit", &s, &["--json"]);
+    assert_code(&again, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&again)).unwrap();
+    let planned: usize = v["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| {
+            st["actions"]
+                .as_array()
+                .map_or(0, |a| a.iter().filter(|x| x["action"] != "report").count())
+        })
+        .sum();
+    assert_eq!(planned, 0, "{v}");
+    let restored = host_cmd(
+        "restore",
+        &s,
+        &["--from", only_child(backups.path()).to_str().unwrap()],
+    );
+    assert_code(&restored, 0);
+    assert_same_tree(&snapshot(served.path()), &before, "restored board");
+    assert_no_dot_segments(&s);
+}
+
+#[test]
+fn read_only_board_stops_with_what_to_do() {
+    let served = board();
+    let before = snapshot(served.path());
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            writable: false,
+            ..Options::default()
+        },
+    );
+    let backups = tempfile::tempdir().unwrap();
+    let o = host_cmd(
+        "optimize",
+        &s,
+        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
+    );
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("USB drive") && err.contains("boot.py"),
+        "{err}"
+    );
+    assert_same_tree(&snapshot(served.path()), &before, "read-only board");
+}
+
+#[test]
+fn wrong_password_names_the_password() {
+    let served = board();
+    let s = StandIn::start(served.path(), Options::default());
+    let o = run(cpslim()
+        .args(["audit", "--host", &s.host(), "--password", "nope"])
+        .env_remove("CIRCUITPY_WEB_API_PASSWORD"));
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("401") && err.contains("CIRCUITPY_WEB_API_PASSWORD"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unreachable_board_names_the_host() {
+    // A port nothing listens on: bind one, then close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = run(cpslim().args(["audit", "--host", "127.0.0.1", "--port", &port.to_string()]));
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+}
+
+#[test]
+fn old_web_api_is_refused() {
+    let served = board();
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            web_api_version: 3,
+            ..Options::default()
+        },
+    );
+    let o = host_cmd("audit", &s, &[]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("version 3"), "{}", stderr(&o));
+}
+
+#[test]
+fn redirect_keeps_the_password() {
+    let served = board();
+    let board_server = StandIn::start(served.path(), Options::default());
+    let front = StandIn::start(
+        served.path(),
+        Options {
+            redirect_to: Some(format!("http://{}", board_server.host())),
+            ..Options::default()
+        },
+    );
+    let o = host_cmd("audit", &front, &["--json"]);
+    assert_code(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["path"], format!("http://{}/", board_server.host()));
+}
+
+#[test]
+fn dropped_upload_fails_that_file_only() {
+    let served = board();
+    let before = snapshot(served.path());
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            drop_upload_containing: Some("logo.bmp".into()),
+            ..Options::default()
+        },
+    );
+    let backups = tempfile::tempdir().unwrap();
+    let o = host_cmd(
+        "optimize",
+        &s,
+        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
+    );
+    assert_code(&o, 1);
+    let after = snapshot(served.path());
+    let logo = Path::new("images/logo.bmp");
+    assert_eq!(after.get(logo), before.get(logo), "original damaged");
+    assert!(
+        !after.contains_key(Path::new(".DS_Store")),
+        "the rest did not go on"
+    );
+    assert!(
+        after
+            .keys()
+            .all(|p| !p.to_string_lossy().contains(".cpslim-")),
+        "temp file left: {:?}",
+        after.keys().collect::<Vec<_>>()
+    );
+    assert_no_dot_segments(&s);
+}
