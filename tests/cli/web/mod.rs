@@ -109,17 +109,9 @@ fn optimize_host_leaves_the_board_as_a_local_run_leaves_a_copy_and_restore_undoe
     let local = board();
     let before = snapshot(served.path());
     let s = StandIn::start(served.path(), Options::default());
-    let backups = tempfile::tempdir().unwrap();
-    let remote = host_cmd(
-        "optimize",
-        &s,
-        &[
-            "--yes",
-            "--json",
-            "--backup-dir",
-            backups.path().to_str().unwrap(),
-        ],
-    );
+    // The default backup folder (the tests' scratch state dir): restore then finds the newest
+    // run made for this board's URL without --from.
+    let remote = host_cmd("optimize", &s, &["--yes", "--json"]);
     assert_code(&remote, 0);
     let local_backups = tempfile::tempdir().unwrap();
     let here = run(cpslim()
@@ -150,11 +142,7 @@ fn optimize_host_leaves_the_board_as_a_local_run_leaves_a_copy_and_restore_undoe
         })
         .sum();
     assert_eq!(planned, 0, "{v}");
-    let restored = host_cmd(
-        "restore",
-        &s,
-        &["--from", only_child(backups.path()).to_str().unwrap()],
-    );
+    let restored = host_cmd("restore", &s, &[]);
     assert_code(&restored, 0);
     assert_same_tree(&snapshot(served.path()), &before, "restored board");
     assert_no_dot_segments(&s);
@@ -280,4 +268,39 @@ fn dropped_upload_fails_that_file_only() {
         after.keys().collect::<Vec<_>>()
     );
     assert_no_dot_segments(&s);
+}
+
+#[test]
+fn hostile_names_in_a_listing_are_never_followed() {
+    let served = board();
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            inject_root: vec![
+                serde_json::json!({"name": "..", "directory": true, "file_size": 0}),
+                serde_json::json!({"name": ".", "directory": true, "file_size": 0}),
+                serde_json::json!({"name": "a/../../etc", "directory": false, "file_size": 3}),
+            ],
+            ..Options::default()
+        },
+    );
+    let o = host_cmd("audit", &s, &["--json"]);
+    assert_code(&o, 0);
+    assert!(stderr(&o).contains("will not use"), "{}", stderr(&o));
+    assert_no_dot_segments(&s);
+}
+
+#[test]
+fn out_needs_a_folder_not_a_board() {
+    let served = board();
+    let before = snapshot(served.path());
+    let s = StandIn::start(served.path(), Options::default());
+    let out = tempfile::tempdir().unwrap();
+    let o = host_cmd(
+        "optimize",
+        &s,
+        &["--yes", "--out", out.path().join("b").to_str().unwrap()],
+    );
+    assert_code(&o, 2);
+    assert_same_tree(&snapshot(served.path()), &before, "board");
 }

@@ -24,6 +24,8 @@ pub struct Options {
     pub drop_upload_containing: Option<String>,
     /// Answer every request with 307 to this origin (as `circuitpython.local` does).
     pub redirect_to: Option<String>,
+    /// Extra entries in the root listing (hostile names a client must not follow).
+    pub inject_root: Vec<serde_json::Value>,
 }
 
 impl Default for Options {
@@ -36,6 +38,7 @@ impl Default for Options {
             web_api_version: 4,
             drop_upload_containing: None,
             redirect_to: None,
+            inject_root: Vec::new(),
         }
     }
 }
@@ -210,6 +213,9 @@ fn listing(root: &Path, dir: &Path, o: &Options) -> Vec<u8> {
             "modified_ns": ns,
             "file_size": if m.is_dir() { 0 } else { m.len() },
         }));
+    }
+    if dir == root {
+        files.extend(o.inject_root.iter().cloned());
     }
     let used = used_clusters(root, o.block_size);
     serde_json::to_vec(&serde_json::json!({
