@@ -24,6 +24,8 @@ pub struct Listing {
     #[serde(default)]
     pub free: u64,
     #[serde(default)]
+    pub total: u64,
+    #[serde(default)]
     pub block_size: u64,
     #[serde(default = "yes")]
     pub writable: bool,

@@ -83,10 +83,22 @@ fn fill(
     depth: usize,
     progress: &dyn Fn(&Path),
 ) -> WebResult<()> {
+    let drive_bytes = listing.total.saturating_mul(m.block_size);
+    let mut seen = HashSet::new();
     for f in listing.files {
-        if !segment_ok(&f.name) {
+        // FAT names compare case-insensitively: a second `A.txt` next to `a.txt` is not a file.
+        if !segment_ok(&f.name) || !seen.insert(f.name.to_lowercase()) {
             m.skipped.push(format!("{}/{}", rel_dir.display(), f.name));
             continue;
+        }
+        if drive_bytes > 0 && f.file_size > drive_bytes {
+            return Err(WebError::Bad {
+                url: format!("{}/fs/{}", api.client.base_url(), rel_dir.display()),
+                reason: format!(
+                    "lists {} at {} bytes, more than the whole drive ({drive_bytes} bytes)",
+                    f.name, f.file_size
+                ),
+            });
         }
         let rel = rel_dir.join(&f.name);
         let abs = m.root.join(&rel);

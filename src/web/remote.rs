@@ -26,13 +26,21 @@ fn temp_of(rel: &Path) -> PathBuf {
 }
 
 /// Put `content` at `rel` without ever leaving a damaged file there.
+/// With `expect_size`, the file on the board must still have that size (it was planned on).
 pub fn safe_upload(
     api: &Api,
     rel: &Path,
     content: &[u8],
-    replace: bool,
+    expect_size: Option<u64>,
     mtime_ms: Option<u64>,
 ) -> WebResult<()> {
+    let current = api.size_of(rel)?;
+    if expect_size.is_some_and(|want| current != Some(want)) {
+        return Err(WebError::Path {
+            path: rel.to_path_buf(),
+            reason: "changed on the board since it was planned; run cpslim again".into(),
+        });
+    }
     let tmp = temp_of(rel);
     let checked = upload_checked(api, &tmp, content, mtime_ms);
     if let Err(e) = checked {
@@ -40,7 +48,7 @@ pub fn safe_upload(
         let _ = api.delete(&tmp, false);
         return Err(e);
     }
-    if replace && api.size_of(rel)?.is_some() {
+    if current.is_some() {
         api.delete(rel, false)?;
     }
     api.mv(&tmp, rel).map_err(|e| WebError::Path {
@@ -203,7 +211,8 @@ fn apply_one(api: &Api, a: &Action, mirror: &Path) -> WebResult<()> {
                     let _ = fsops::create_dirs(mirror, parent);
                 }
             }
-            safe_upload(api, &a.path, content, a.kind != ActionKind::Create, None)?;
+            let expect = a.expect.as_ref().map(|st| st.size);
+            safe_upload(api, &a.path, content, expect, None)?;
             let _ = fsops::write_atomic(&local, content);
             Ok(())
         }

@@ -119,7 +119,7 @@ pub fn restore(api: &Api, backup: &Path, force: bool) -> WebResult<RestoreOutcom
             source: err,
         })?;
         let ms = e.mtime.map(|(s, n)| s * 1000 + u64::from(n) / 1_000_000);
-        safe_upload(api, rel, &bytes, true, ms)?;
+        safe_upload(api, rel, &bytes, None, ms)?;
         out.restored.push(rel.clone());
     }
     let mut made: Vec<PathBuf> = m

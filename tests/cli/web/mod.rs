@@ -280,6 +280,8 @@ fn hostile_names_in_a_listing_are_never_followed() {
                 serde_json::json!({"name": "..", "directory": true, "file_size": 0}),
                 serde_json::json!({"name": ".", "directory": true, "file_size": 0}),
                 serde_json::json!({"name": "a/../../etc", "directory": false, "file_size": 3}),
+                // FAT: a second CODE.PY next to code.py is not a file.
+                serde_json::json!({"name": "CODE.PY", "directory": false, "file_size": 3}),
             ],
             ..Options::default()
         },
@@ -303,4 +305,44 @@ fn out_needs_a_folder_not_a_board() {
     );
     assert_code(&o, 2);
     assert_same_tree(&snapshot(served.path()), &before, "board");
+}
+
+#[test]
+fn a_listing_larger_than_the_drive_is_refused() {
+    let served = board();
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            inject_root: vec![serde_json::json!({
+                "name": "huge.bin", "directory": false, "file_size": u64::MAX
+            })],
+            ..Options::default()
+        },
+    );
+    let o = host_cmd("audit", &s, &[]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("huge.bin"), "{}", stderr(&o));
+}
+
+#[test]
+fn restore_host_refuses_files_changed_after_the_run() {
+    let served = board();
+    let s = StandIn::start(served.path(), Options::default());
+    let backups = tempfile::tempdir().unwrap();
+    let backup_dir = backups.path().to_str().unwrap();
+    assert_code(
+        &host_cmd("optimize", &s, &["--yes", "--backup-dir", backup_dir]),
+        0,
+    );
+    fs::write(
+        served.path().join("images/logo.bmp"),
+        b"edited on the board",
+    )
+    .unwrap();
+    let changed = snapshot(served.path());
+    let from = only_child(backups.path());
+    let o = host_cmd("restore", &s, &["--from", from.to_str().unwrap()]);
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains("images/logo.bmp"), "{}", stderr(&o));
+    assert_same_tree(&snapshot(served.path()), &changed, "refused restore");
 }
