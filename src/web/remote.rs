@@ -143,6 +143,8 @@ pub fn apply(
             interrupted = true;
             break;
         }
+        // Announce the file first: over Wi-Fi one upload can take many seconds.
+        progress(done, total, &a.path);
         match apply_one(api, a, mirror) {
             Ok(()) => status[s][i] = Some(Status::Done),
             Err(e) => {

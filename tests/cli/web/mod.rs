@@ -346,3 +346,23 @@ fn restore_host_refuses_files_changed_after_the_run() {
     assert!(stderr(&o).contains("images/logo.bmp"), "{}", stderr(&o));
     assert_same_tree(&snapshot(served.path()), &changed, "refused restore");
 }
+
+#[test]
+fn human_report_names_the_board() {
+    let served = board();
+    let s = StandIn::start(served.path(), Options::default());
+    let o = host_cmd("audit", &s, &[]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(&format!(
+            "Found a board at http://{}/: CircuitPython 10.2.1 on adafruit_feather_esp32s3_tft",
+            s.host()
+        )),
+        "{out}"
+    );
+    assert!(
+        !out.contains("cpslim-web-"),
+        "the mirror folder leaked: {out}"
+    );
+}
