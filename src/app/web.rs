@@ -185,7 +185,7 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
         bar.set_position(done as u64);
         bar.set_message(path.display().to_string());
     };
-    let outcome = remote::apply(&api, &plan, &m.root, backup_dir, &flag, &progress);
+    let (outcome, stopped) = remote::apply(&api, &plan, &m.root, backup_dir, &flag, &progress);
     bar.finish_and_clear();
     let mut r = Report::new("optimize", &inv, &plan, Some(&outcome));
     let after = scan_root(&Config {
@@ -211,6 +211,16 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
     }
     if budget.is_some_and(|b| r.after.allocated > b) {
         code = code.merge(Exit::Budget);
+    }
+    if let Some(e) = stopped {
+        // The board refused every write from here on: say what to do there (exit 2).
+        let text = e.to_string();
+        let mut lines = text.splitn(2, "\nhint: ");
+        eprintln!("cpslim: error: {}", lines.next().unwrap_or_default());
+        if let Some(hint) = lines.next() {
+            eprintln!("hint: {hint}");
+        }
+        code = code.merge(Exit::Usage);
     }
     Ok(code)
 }

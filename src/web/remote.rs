@@ -110,7 +110,8 @@ fn next_ready(plan: &Plan, status: &[Vec<Option<Status>>]) -> Option<(usize, usi
     best.map(|(_, at)| at)
 }
 
-/// Apply `plan` to the board, keeping `mirror` in step so the result can be measured.
+/// Apply `plan` to the board, keeping `mirror` in step so the result can be measured. The
+/// second value is the error that stopped the run early (a read-only board, a refused password).
 pub fn apply(
     api: &Api,
     plan: &Plan,
@@ -118,7 +119,7 @@ pub fn apply(
     backup: Option<PathBuf>,
     interrupt: &AtomicBool,
     progress: &dyn Fn(usize, usize, &Path),
-) -> Outcome {
+) -> (Outcome, Option<WebError>) {
     let mut status: Vec<Vec<Option<Status>>> = plan
         .stages
         .iter()
@@ -127,7 +128,7 @@ pub fn apply(
     let total = plan.actions().filter(|a| a.writes()).count();
     let mut errors = Vec::new();
     let mut interrupted = false;
-    let mut stop = false;
+    let mut stop = None;
     let mut done = 0;
     while let Some((s, i)) = next_ready(plan, &status) {
         let a = &plan.stages[s].1.actions[i];
@@ -135,7 +136,7 @@ pub fn apply(
             .requires
             .iter()
             .any(|&r| !matches!(status[s].get(r), Some(Some(Status::Done))));
-        if blocked || stop {
+        if blocked || stop.is_some() {
             status[s][i] = Some(Status::Skipped);
             continue;
         }
@@ -149,15 +150,17 @@ pub fn apply(
             Ok(()) => status[s][i] = Some(Status::Done),
             Err(e) => {
                 // A read-only board or a refused password fails every later write too.
-                stop = matches!(e, WebError::ReadOnly { .. } | WebError::Unauthorized { .. });
                 status[s][i] = Some(Status::Failed);
                 errors.push((a.path.clone(), e.to_string()));
+                if matches!(e, WebError::ReadOnly { .. } | WebError::Unauthorized { .. }) {
+                    stop = Some(e);
+                }
             }
         }
         done += 1;
         progress(done, total, &a.path);
     }
-    Outcome {
+    let outcome = Outcome {
         status: status
             .into_iter()
             .map(|v| {
@@ -169,7 +172,8 @@ pub fn apply(
         errors,
         backup,
         interrupted,
-    }
+    };
+    (outcome, stop)
 }
 
 fn refused(a: &Action, reason: &str) -> WebError {

@@ -366,3 +366,38 @@ fn human_report_names_the_board() {
         "the mirror folder leaked: {out}"
     );
 }
+
+#[test]
+fn usb_drive_mounted_after_the_listing_stops_at_the_first_write() {
+    let served = board();
+    let before = snapshot(served.path());
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            usb_active_on_write: true,
+            ..Options::default()
+        },
+    );
+    let backups = tempfile::tempdir().unwrap();
+    let o = host_cmd(
+        "optimize",
+        &s,
+        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
+    );
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("storage.disable_usb_drive()"),
+        "{}",
+        stderr(&o)
+    );
+    assert_same_tree(&snapshot(served.path()), &before, "board");
+    // One refused write, then no more attempts.
+    let writes = s
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| !l.starts_with("GET "))
+        .count();
+    assert_eq!(writes, 1);
+}

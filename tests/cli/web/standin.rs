@@ -24,6 +24,8 @@ pub struct Options {
     pub drop_upload_containing: Option<String>,
     /// Answer every request with 307 to this origin (as `circuitpython.local` does).
     pub redirect_to: Option<String>,
+    /// Listings say writable, but writes get 409 (a computer mounted the USB drive meanwhile).
+    pub usb_active_on_write: bool,
     /// Extra entries in the root listing (hostile names a client must not follow).
     pub inject_root: Vec<serde_json::Value>,
 }
@@ -39,6 +41,7 @@ impl Default for Options {
             drop_upload_containing: None,
             redirect_to: None,
             inject_root: Vec::new(),
+            usb_active_on_write: false,
         }
     }
 }
@@ -275,7 +278,7 @@ fn serve(
         return Ok(());
     };
     let write = matches!(req.method.as_str(), "PUT" | "DELETE" | "MOVE");
-    if write && !o.writable {
+    if write && (!o.writable || o.usb_active_on_write) {
         // Drain the body so the client sees the answer rather than a reset.
         let mut sink = vec![0; req.length];
         let _ = reader.read_exact(&mut sink);
