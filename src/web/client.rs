@@ -142,12 +142,17 @@ impl Client {
     }
 }
 
-/// `http://name[:port]` of a redirect target; only plain-HTTP hosts are followed.
+/// `http://name[:port]` of a redirect target. The password goes along, so only a board on the
+/// local network is followed: an mDNS `.local` name or a private, link-local or loopback address.
 fn origin_of(location: &str) -> Option<String> {
     let rest = location.strip_prefix("http://")?;
     let host = rest.split('/').next()?;
     let t = Target::parse(host, 80, String::new()).ok()?;
-    Some(t.base_url())
+    let local = match t.host.parse::<std::net::Ipv4Addr>() {
+        Ok(ip) => ip.is_private() || ip.is_link_local() || ip.is_loopback(),
+        Err(_) => t.host.to_ascii_lowercase().ends_with(".local"),
+    };
+    local.then(|| t.base_url())
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -193,5 +198,11 @@ mod tests {
             Some("http://127.0.0.1:8081")
         );
         assert!(origin_of("https://evil.example/").is_none());
+        assert!(origin_of("http://evil.example/cp/version.json").is_none());
+        assert!(origin_of("http://8.8.8.8/").is_none());
+        assert_eq!(
+            origin_of("http://192.168.1.20:8080/").as_deref(),
+            Some("http://192.168.1.20:8080")
+        );
     }
 }
