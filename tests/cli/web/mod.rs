@@ -184,3 +184,40 @@ fn human_report_names_the_board() {
         "the mirror folder leaked: {out}"
     );
 }
+
+#[test]
+fn audit_host_matches_with_a_bundle_lossy_flags_and_larger_clusters() {
+    let served = board();
+    let local = board();
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            block_size: 4096,
+            total_clusters: 1024,
+            ..Options::default()
+        },
+    );
+    let bundle = fixture("mpy/bundles/adafruit-circuitpython-bundle-10.x-mpy-20261120.zip");
+    let bundle = bundle.to_str().unwrap();
+    let flags = [
+        "--bundle",
+        bundle,
+        "--prune",
+        "--charset",
+        "ascii",
+        "--json",
+    ];
+    let remote = host_cmd("audit", &s, &flags);
+    assert_code(&remote, 0);
+    let mut local_args = local_flags();
+    local_args[1] = "4096";
+    let here = run(cpslim()
+        .arg("audit")
+        .arg(local.path())
+        .args(flags)
+        .args(local_args));
+    assert_code(&here, 0);
+    let (a, b) = (plan_of(&remote), plan_of(&here));
+    assert_eq!(a["cluster_size"], 4096);
+    assert_eq!(a, b);
+}
