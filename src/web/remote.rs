@@ -2,10 +2,11 @@
 //! upload would damage the file: every write goes to a temporary name, is checked, and only then
 //! replaces the original (DELETE, then MOVE: the board refuses to MOVE over an existing file).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::api::Api;
+use super::api::{Api, Listing};
 use super::{WebError, WebResult};
 use crate::apply::{Outcome, Status};
 use crate::fsops;
@@ -129,6 +130,7 @@ pub fn apply(
     let mut errors = Vec::new();
     let mut interrupted = false;
     let mut stop = None;
+    let mut listed = HashMap::new();
     let mut done = 0;
     while let Some((s, i)) = next_ready(plan, &status) {
         let a = &plan.stages[s].1.actions[i];
@@ -146,7 +148,7 @@ pub fn apply(
         }
         // Announce the file first: over Wi-Fi one upload can take many seconds.
         progress(done, total, &a.path);
-        match apply_one(api, a, mirror) {
+        match apply_one(api, a, mirror, &mut listed) {
             Ok(()) => status[s][i] = Some(Status::Done),
             Err(e) => {
                 // A read-only board or a refused password fails every later write too.
@@ -183,7 +185,45 @@ fn refused(a: &Action, reason: &str) -> WebError {
     }
 }
 
-fn apply_one(api: &Api, a: &Action, mirror: &Path) -> WebResult<()> {
+/// Refuse to delete a file whose size on the board is not the planned one (it changed while the
+/// user read the plan). Each folder is listed once per run.
+fn check_unchanged(
+    api: &Api,
+    a: &Action,
+    listed: &mut HashMap<PathBuf, Option<Listing>>,
+) -> WebResult<()> {
+    let Some(want) = &a.expect else {
+        return Ok(());
+    };
+    let parent = a.path.parent().unwrap_or(Path::new("")).to_path_buf();
+    if !listed.contains_key(&parent) {
+        listed.insert(parent.clone(), api.try_list(&parent)?);
+    }
+    let name = a.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let size = listed
+        .get(&parent)
+        .and_then(Option::as_ref)
+        .and_then(|l| {
+            l.files
+                .iter()
+                .find(|f| !f.directory && f.name.eq_ignore_ascii_case(name))
+        })
+        .map(|f| f.file_size);
+    if size != Some(want.size) {
+        return Err(refused(
+            a,
+            "changed on the board since it was planned; run cpslim again",
+        ));
+    }
+    Ok(())
+}
+
+fn apply_one(
+    api: &Api,
+    a: &Action,
+    mirror: &Path,
+    listed: &mut HashMap<PathBuf, Option<Listing>>,
+) -> WebResult<()> {
     if is_protected(&a.path) && a.kind != ActionKind::Edit {
         return Err(refused(
             a,
@@ -194,6 +234,9 @@ fn apply_one(api: &Api, a: &Action, mirror: &Path) -> WebResult<()> {
     match a.kind {
         ActionKind::Report => Ok(()),
         ActionKind::Delete => {
+            if !a.dir {
+                check_unchanged(api, a, listed)?;
+            }
             api.delete(&a.path, a.dir)?;
             let _ = fsops::remove(&local);
             Ok(())

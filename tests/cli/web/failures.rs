@@ -224,3 +224,30 @@ fn usb_drive_mounted_after_the_listing_stops_at_the_first_write() {
         .count();
     assert_eq!(writes, 1);
 }
+
+#[test]
+fn a_file_changed_after_the_plan_is_left_alone() {
+    let served = board();
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            touch_on_relist: Some(".DS_Store".into()),
+            ..Options::default()
+        },
+    );
+    let backups = tempfile::tempdir().unwrap();
+    let o = host_cmd(
+        "optimize",
+        &s,
+        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
+    );
+    assert_code(&o, 1);
+    let after = snapshot(served.path());
+    let mut edited = vec![1u8; 6148];
+    edited.push(b'!');
+    assert_eq!(after.get(Path::new(".DS_Store")), Some(&Some(edited)));
+    assert!(
+        !after.contains_key(Path::new("._code.py")),
+        "the rest did not go on"
+    );
+}

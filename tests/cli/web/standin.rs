@@ -26,6 +26,9 @@ pub struct Options {
     pub redirect_to: Option<String>,
     /// Listings say writable, but writes get 409 (a computer mounted the USB drive meanwhile).
     pub usb_active_on_write: bool,
+    /// Append a byte to this file just before the root folder is listed a second time (someone
+    /// edits the board while the user reads the plan).
+    pub touch_on_relist: Option<String>,
     /// Extra entries in the root listing (hostile names a client must not follow).
     pub inject_root: Vec<serde_json::Value>,
 }
@@ -42,6 +45,7 @@ impl Default for Options {
             redirect_to: None,
             inject_root: Vec::new(),
             usb_active_on_write: false,
+            touch_on_relist: None,
         }
     }
 }
@@ -273,6 +277,18 @@ fn serve(
         return Ok(());
     }
     let is_dir = rel.is_empty() || rel.ends_with('/');
+    if let (true, Some(name)) = (rel.is_empty() && req.method == "GET", &o.touch_on_relist) {
+        let listings = log
+            .lock()
+            .expect("log")
+            .iter()
+            .filter(|l| l.starts_with("GET /fs/ "))
+            .count();
+        if listings == 2 {
+            let mut f = fs::OpenOptions::new().append(true).open(root.join(name))?;
+            f.write_all(b"!")?;
+        }
+    }
     let Some(target) = resolve(root, &decode(rel)) else {
         reply(&mut out, 400, &[], b"dot segment");
         return Ok(());
