@@ -31,6 +31,8 @@ pub(super) fn board() -> tempfile::TempDir {
     write(r, ".DS_Store", &[1u8; 6148]);
     write(r, "lib/__pycache__/x.cpython-311.pyc", b"junk");
     write(r, "my notes 100%.txt", b"keep me");
+    write(r, "données/été #1.txt", b"keep me too");
+    write(r, "données/._été #1.txt", &[0u8; 4096]);
     t
 }
 
