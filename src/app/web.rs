@@ -64,11 +64,20 @@ fn mirror_and_config(
     }
     let mut cfg = config(&m.root, stages, yes)?;
     cfg.cluster_size = cfg.cluster_size.or(Some(m.block_size));
-    if cfg.cp_version.is_none() && !m.version.version.is_empty() {
-        cfg.cp_version = Some(m.version.version.clone());
+    // version.json stands in for boot_out.txt: it fills in what boot_out.txt lacks or states
+    // differently (a stale file), so the plan is the one for a folder holding the same files.
+    let boot = std::fs::read(m.root.join("boot_out.txt"))
+        .ok()
+        .and_then(|b| crate::board::parse_boot_out(&b));
+    let v = &m.version;
+    if cfg.cp_version.is_none()
+        && !v.version.is_empty()
+        && boot.as_ref().is_none_or(|b| b.version != v.version)
+    {
+        cfg.cp_version = Some(v.version.clone());
     }
-    if cfg.board_id.is_none() {
-        cfg.board_id = m.version.board_id.clone();
+    if cfg.board_id.is_none() && boot.as_ref().is_none_or(|b| b.board_id != v.board_id) {
+        cfg.board_id = v.board_id.clone();
     }
     Ok((m, cfg))
 }

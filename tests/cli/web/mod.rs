@@ -55,14 +55,9 @@ pub(super) fn plan_of(o: &Output) -> serde_json::Value {
 }
 
 pub(super) fn local_flags() -> Vec<&'static str> {
-    vec![
-        "--cluster-size",
-        "512",
-        "--cp-version",
-        "10.2.1",
-        "--board",
-        "adafruit_feather_esp32s3_tft",
-    ]
+    // The served board's boot_out.txt agrees with its version.json: only the cluster size
+    // comes from the board.
+    vec!["--cluster-size", "512"]
 }
 
 #[track_caller]
@@ -221,5 +216,30 @@ fn audit_host_matches_with_a_bundle_lossy_flags_and_larger_clusters() {
     assert_code(&here, 0);
     let (a, b) = (plan_of(&remote), plan_of(&here));
     assert_eq!(a["cluster_size"], 4096);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_board_without_boot_out_is_described_by_version_json() {
+    let served = board();
+    let local = board();
+    for t in [&served, &local] {
+        fs::remove_file(t.path().join("boot_out.txt")).unwrap();
+    }
+    let s = StandIn::start(served.path(), Options::default());
+    let remote = host_cmd("audit", &s, &["--json"]);
+    assert_code(&remote, 0);
+    let here = run(cpslim().arg("audit").arg(local.path()).arg("--json").args([
+        "--cluster-size",
+        "512",
+        "--cp-version",
+        "10.2.1",
+        "--board",
+        "adafruit_feather_esp32s3_tft",
+    ]));
+    assert_code(&here, 0);
+    let (a, b) = (plan_of(&remote), plan_of(&here));
+    assert_eq!(a["board"]["version"], "10.2.1");
+    assert_eq!(a["board"]["board_id"], "adafruit_feather_esp32s3_tft");
     assert_eq!(a, b);
 }
