@@ -159,3 +159,39 @@ impl Mirror {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_a_stage_reads_are_downloaded() {
+        for name in [
+            "code.py",
+            "lib/a.MPY",
+            "f/x.bdf",
+            "f/y.pcf",
+            "i.bmp",
+            "boot_out.txt",
+        ] {
+            assert!(needs_content(Path::new(name)), "{name}");
+        }
+        for name in [
+            ".DS_Store",
+            "._code.py.x",
+            "sounds/a.wav",
+            "Thumbs.db",
+            "README",
+        ] {
+            assert!(!needs_content(Path::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn listings_tolerate_missing_fields_and_reject_garbage() {
+        let l: Listing = serde_json::from_str(r#"{"files":[{"name":"a"}]}"#).unwrap();
+        assert!(l.writable && !l.files[0].directory && l.files[0].file_size == 0);
+        assert!(serde_json::from_str::<Listing>(r#"{"files":"nope"}"#).is_err());
+        assert!(serde_json::from_str::<Listing>("<html>").is_err());
+    }
+}
