@@ -153,7 +153,7 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
         .map(crate::units::parse_size)
         .transpose()
         .map_err(usage)?;
-    let api = connect(t);
+    let mut api = connect(t);
     let (mut m, cfg) = mirror_and_config(&api, &o.stages, o.yes, ui)?;
     let url = format!("{}/", api.client.base_url());
     let inv = scan_root(&cfg)?;
@@ -190,7 +190,18 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
     }
     let flag = interrupt_flag();
     let bar = progress_bar(ui, plan.change_count());
+    if ui.progress {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {prefix} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let up = bar.clone();
+        api.client.on_upload(Box::new(move |sent, total| {
+            up.set_prefix(format!("{} of {}", format_size(sent), format_size(total)));
+        }));
+    }
     let progress = |done: usize, _total: usize, path: &Path| {
+        bar.set_prefix("");
         bar.set_position(done as u64);
         bar.set_message(path.display().to_string());
     };

@@ -17,8 +17,12 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+/// Told (bytes sent, bytes in all) as an upload goes out.
+pub type UploadProgress = Box<dyn Fn(u64, u64)>;
+
 pub struct Client {
     agent: ureq::Agent,
+    upload_progress: Option<UploadProgress>,
     /// `http://host:port`, replaced once if the board redirects to its own name.
     base: RefCell<String>,
     auth: String,
@@ -41,12 +45,18 @@ impl Client {
             .new_agent();
         Client {
             agent,
+            upload_progress: None,
             base: RefCell::new(target.base_url()),
             auth: format!(
                 "Basic {}",
                 base64(format!(":{}", target.password).as_bytes())
             ),
         }
+    }
+
+    /// Report upload progress (uploads over Wi-Fi run at tens of KB/s).
+    pub fn on_upload(&mut self, f: UploadProgress) {
+        self.upload_progress = Some(f);
     }
 
     pub fn base_url(&self) -> String {
@@ -116,10 +126,18 @@ impl Client {
             req = req.header(*k, v);
         }
         let sent = match body {
-            Some(b) => req
-                .body(b)
-                .map_err(|e| e.to_string())
-                .and_then(|r| self.agent.run(r).map_err(|e| e.to_string())),
+            Some(b) => {
+                // The firmware takes no chunked bodies: the length is sent up front.
+                let mut reader = Counting {
+                    bytes: b,
+                    pos: 0,
+                    progress: self.upload_progress.as_deref(),
+                };
+                req.header("Content-Length", b.len().to_string())
+                    .body(ureq::SendBody::from_reader(&mut reader))
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| self.agent.run(r).map_err(|e| e.to_string()))
+            }
             None => req
                 .body(())
                 .map_err(|e| e.to_string())
@@ -139,6 +157,26 @@ impl Client {
             .read_to_vec()
             .map_err(|e| e.to_string())?;
         Ok((Reply { status, body }, location))
+    }
+}
+
+/// An upload body that reports how much has gone out.
+struct Counting<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    progress: Option<&'a dyn Fn(u64, u64)>,
+}
+
+impl std::io::Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let n = rest.len().min(buf.len()).min(16 << 10);
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
+        if let Some(p) = self.progress {
+            p(self.pos as u64, self.bytes.len() as u64);
+        }
+        Ok(n)
     }
 }
 
@@ -185,6 +223,26 @@ mod tests {
         assert_eq!(base64(b":secret"), "OnNlY3JldA==");
         assert_eq!(base64(b":ab"), "OmFi");
         assert_eq!(base64(b":a"), "OmE=");
+    }
+
+    #[test]
+    fn uploads_report_their_progress() {
+        use std::io::Read;
+        let seen = std::cell::RefCell::new(Vec::new());
+        let record = |sent: u64, total: u64| seen.borrow_mut().push((sent, total));
+        let body = vec![7u8; 40 << 10];
+        let mut r = Counting {
+            bytes: &body,
+            pos: 0,
+            progress: Some(&record),
+        };
+        let mut out = Vec::new();
+        r.read_to_end(&mut out).unwrap();
+        assert_eq!(out, body);
+        let seen = seen.borrow();
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+        assert!(seen.iter().all(|&(sent, total)| sent <= total));
+        assert_eq!(seen.last(), Some(&(40 << 10, 40 << 10)));
     }
 
     #[test]

@@ -276,6 +276,11 @@ fn serve(
         reply(&mut out, 401, &[], b"");
         return Ok(());
     }
+    if req.header("Transfer-Encoding").is_some() {
+        // The firmware reads bodies by Content-Length only.
+        reply(&mut out, 400, &[], b"no chunked bodies");
+        return Ok(());
+    }
     let is_dir = rel.is_empty() || rel.ends_with('/');
     if let (true, Some(name)) = (rel.is_empty() && req.method == "GET", &o.touch_on_relist) {
         let listings = log
