@@ -182,8 +182,11 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
             m.fetch_under(&api, &a.path)?;
         }
         let b = backup::prepare(&m.root, &backup_root, &writes)?;
-        if !b.failed.is_empty() {
-            bail!("the backup of the board's files failed; nothing was changed");
+        if let Some((_, e)) = b.failed.first() {
+            bail!(usage(format!(
+                "backing up the board's files failed ({e}); nothing was changed on the board\nhint: free space in {} or pass --backup-dir DIR",
+                backup_root.display()
+            )));
         }
         crate::web::restore::label_backup(&b.dir, &api.client.base_url())?;
         backup_dir = Some(b.dir);
