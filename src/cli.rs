@@ -66,6 +66,8 @@ pub struct AuditArgs {
     /// Explain what the plan does to a path or module and why (e.g. lib/adafruit_bus_device, adafruit_debouncer)
     #[arg(long, value_name = "PATH")]
     pub why: Option<PathBuf>,
+    #[command(flatten)]
+    pub web: WebArgs,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +94,8 @@ pub struct OptimizeArgs {
     /// Where to keep the backup of changed files
     #[arg(long, value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub web: WebArgs,
 }
 
 #[derive(Debug, Args)]
@@ -108,9 +112,25 @@ pub struct RestoreArgs {
     /// Restore even files changed since the run, or a backup recorded for another folder
     #[arg(short, long)]
     pub yes: bool,
+    #[command(flatten)]
+    pub web: WebArgs,
 }
 
-#[derive(Debug, Args)]
+/// A board reached over CircuitPython's web workflow (Wi-Fi) instead of a drive.
+#[derive(Debug, Clone, Args)]
+pub struct WebArgs {
+    /// Board on Wi-Fi (web workflow), e.g. cpy-abc123.local or 192.168.1.20[:PORT]
+    #[arg(long, value_name = "HOST[:PORT]", conflicts_with = "path")]
+    pub host: Option<String>,
+    /// Web workflow port
+    #[arg(long, default_value_t = 80, requires = "host")]
+    pub port: u16,
+    /// Web workflow password (the board's CIRCUITPY_WEB_API_PASSWORD)
+    #[arg(long, env = "CIRCUITPY_WEB_API_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct StageArgs {
     /// Run only these stages (junk,mpy,bitmaps,fonts,deadweight)
     #[arg(

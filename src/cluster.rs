@@ -19,6 +19,8 @@ pub enum ClusterSource {
     Measured,
     /// `--cluster-size`.
     Flag,
+    /// Reported by a board reached over Wi-Fi (its directory listing's `block_size`).
+    Board,
     /// Neither: a plain folder, counted in [`ASSUMED_CLUSTER`]-byte clusters.
     #[default]
     Assumed,
@@ -30,6 +32,7 @@ impl ClusterSource {
         match self {
             ClusterSource::Measured => "measured on the mounted drive",
             ClusterSource::Flag => "from --cluster-size",
+            ClusterSource::Board => "reported by the board (its web workflow listing's block_size)",
             ClusterSource::Assumed => {
                 "assumed for a folder (its host filesystem's blocks say nothing about the \
                  board's); pass --cluster-size: 512 for a 1 MiB CIRCUITPY, 1024 for 2 MiB, 2048 \

@@ -25,5 +25,6 @@ pub mod scan;
 pub mod stages;
 pub mod ui;
 pub mod units;
+pub mod web;
 
 pub use error::{Error, Result};

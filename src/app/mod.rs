@@ -9,6 +9,7 @@ use anyhow::{bail, Context};
 mod build;
 mod optimize;
 mod restore;
+mod web;
 
 use crate::cli::{AuditArgs, Cli, ColorWhen, Command, StageArgs};
 use crate::config::Config;
@@ -292,6 +293,9 @@ fn print_report(r: &Report, ui: &Ui, found: &str) -> anyhow::Result<()> {
 }
 
 fn audit(a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    if let Some(t) = web::target(&a.web)? {
+        return web::audit(&a, &t, ui);
+    }
     let root = resolve_root(a.path)?;
     let cfg = config(&root, &a.stages, false)?;
     if let Some(path) = &a.why {

@@ -23,6 +23,9 @@ use crate::ui::Ui;
 use crate::units::{format_size, group_thousands, parse_budget};
 
 pub(super) fn optimize(o: OptimizeArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    if let Some(t) = super::web::target(&o.web)? {
+        return super::web::optimize(&o, &t, ui);
+    }
     let root = resolve_root(o.path.clone())?;
     let cfg = config(&root, &o.stages, o.yes)?;
     if o.dry_run {
@@ -40,7 +43,7 @@ pub(super) fn optimize(o: OptimizeArgs, ui: &Ui) -> anyhow::Result<Exit> {
     }
 }
 
-fn interrupt_flag() -> Arc<AtomicBool> {
+pub(super) fn interrupt_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let f = flag.clone();
     // A second handler cannot be installed in one process; tests call `run` once per process.
@@ -48,7 +51,7 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
-fn progress_bar(ui: &Ui, total: usize) -> indicatif::ProgressBar {
+pub(super) fn progress_bar(ui: &Ui, total: usize) -> indicatif::ProgressBar {
     if !ui.progress || total == 0 {
         return indicatif::ProgressBar::hidden();
     }

@@ -24,6 +24,9 @@ fn shown(p: &Path) -> String {
 }
 
 pub(super) fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    if let Some(t) = super::web::target(&r.web)? {
+        return super::web::restore(&r, &t, ui);
+    }
     if r.list {
         return list(&r);
     }

@@ -29,3 +29,4 @@ mod report;
 mod restore;
 mod safety;
 mod util;
+mod web;

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::util::*;
+use crate::web::standin::{Options, StandIn};
 
 fn readme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
@@ -92,6 +93,24 @@ fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
     args
 }
 
+/// A `--host` example: the host is the stand-in, `"$PW"` its password.
+fn translate_web(cmd: &str, host: &str, password: &str) -> Vec<String> {
+    let rest = cmd.strip_prefix("cpslim ").expect("a cpslim command");
+    let mut args: Vec<String> = Vec::new();
+    let mut words = rest.split_whitespace();
+    while let Some(w) = words.next() {
+        match w {
+            "--host" => {
+                words.next();
+                args.extend(["--host".into(), host.into()]);
+            }
+            "\"$PW\"" => args.push(password.into()),
+            _ => args.push(w.into()),
+        }
+    }
+    args
+}
+
 /// The newest backup run recorded for `root` (the README's `BACKUP_DIR/RUN`).
 fn newest_run_of(root: &Path) -> PathBuf {
     let want = root.to_string_lossy().into_owned();
@@ -122,10 +141,23 @@ fn every_readme_command_runs_on_the_demo_drive() {
     let demo = temp_copy(&asset("demo-drive"));
     let pristine = snapshot(demo.path());
     let out = tempfile::tempdir().expect("out");
+    // The Wi-Fi examples run against the test stand-in for the firmware's web workflow, serving
+    // a second copy of the demo drive.
+    let served = temp_copy(&asset("demo-drive"));
+    let served_pristine = snapshot(served.path());
+    let board = StandIn::start(served.path(), Options::default());
+    let password = Options::default().password;
     for (i, cmd) in cmds.iter().enumerate() {
         let build: PathBuf = out.path().join(format!("build{i}"));
-        let args = translate(cmd, demo.path(), &build);
-        let o = run(cpslim().args(&args));
+        let o = if cmd.contains("--host") {
+            run(cpslim()
+                .args(translate_web(cmd, &board.host(), &password))
+                .env("CIRCUITPY_WEB_API_PASSWORD", &password))
+        } else {
+            let args = translate(cmd, demo.path(), &build);
+            run(cpslim().args(&args))
+        };
+        let args = cmd;
         assert_eq!(
             o.status.code(),
             Some(0),
@@ -134,6 +166,11 @@ fn every_readme_command_runs_on_the_demo_drive() {
             stderr(&o)
         );
     }
+    assert_same_tree(
+        &snapshot(served.path()),
+        &served_pristine,
+        "board served over Wi-Fi after the README",
+    );
     // The optimize was undone by the restore that follows it in the README.
     assert_same_tree(
         &snapshot(demo.path()),
