@@ -16,6 +16,7 @@ pub mod exit;
 pub mod fsinfo;
 pub mod fsops;
 pub mod plan;
+pub mod platform;
 pub mod pysrc;
 pub mod report;
 pub mod restore;

@@ -7,5 +7,9 @@ mod deadweight;
 mod fonts;
 mod junk;
 mod mpy;
+#[cfg(target_os = "linux")]
+mod platform;
+// Links, permissions, FIFOs, signals and mounts: Unix-only tools.
+#[cfg(unix)]
 mod safety;
 mod util;
