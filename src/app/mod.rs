@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 mod optimize;
+mod shell;
 
 use crate::backup;
 use crate::cli::{AuditArgs, Cli, ColorWhen, Command, RestoreArgs, StageArgs};
@@ -27,7 +28,7 @@ pub fn run(cli: Cli) -> Exit {
     let json = match &cli.command {
         Command::Audit(a) => a.json,
         Command::Optimize(o) => o.json,
-        Command::Restore(_) => false,
+        Command::Restore(_) | Command::Completions { .. } | Command::Man => false,
     };
     let ui = Ui::decide(
         match cli.common.color {
@@ -48,6 +49,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Audit(a) => audit(a, &ui),
         Command::Optimize(o) => optimize::optimize(o, &ui),
         Command::Restore(r) => restore(r, &ui),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man_page(),
     };
     match result {
         Ok(code) => code,

@@ -12,4 +12,5 @@ mod platform;
 // Links, permissions, FIFOs, signals and mounts: Unix-only tools.
 #[cfg(unix)]
 mod safety;
+mod shell;
 mod util;
