@@ -31,6 +31,15 @@ pub enum Error {
     Backup { path: PathBuf, reason: String },
     #[error("{0}")]
     Usage(String),
+    /// A key of a settings file (`[tool.cpslim]` in pyproject.toml, or cpslim.toml).
+    #[error("{}: `{key}`: {reason}\nhint: fix it in the file, or give the flag on the command line (flags win over the file)", path.display())]
+    Settings {
+        path: PathBuf,
+        key: String,
+        reason: String,
+    },
+    #[error("{}: not a readable settings file: {reason}", path.display())]
+    SettingsSyntax { path: PathBuf, reason: String },
     #[error("interrupted")]
     Interrupted,
 }
@@ -58,7 +67,11 @@ impl Error {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            Error::Usage(_) | Error::NotADirectory { .. } | Error::NotFound { .. }
+            Error::Usage(_)
+                | Error::NotADirectory { .. }
+                | Error::NotFound { .. }
+                | Error::Settings { .. }
+                | Error::SettingsSyntax { .. }
         )
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 mod optimize;
+mod settings;
 mod shell;
 
 use crate::backup;
@@ -207,8 +208,10 @@ fn print_report(r: &Report, ui: &Ui, found: &str) {
     }
 }
 
-fn audit(a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
+fn audit(mut a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    let given = a.path.is_some();
     let root = resolve_root(a.path)?;
+    settings::apply(given.then_some(root.as_path()), &mut a.stages, None, ui)?;
     let cfg = config(&root, &a.stages, false)?;
     if let Some(path) = &a.why {
         let inv = scan_root(&cfg)?;

@@ -12,5 +12,6 @@ mod platform;
 // Links, permissions, FIFOs, signals and mounts: Unix-only tools.
 #[cfg(unix)]
 mod safety;
+mod settings;
 mod shell;
 mod util;
