@@ -52,6 +52,14 @@ pub enum Command {
     Optimize(OptimizeArgs),
     /// Undo a run from its backup
     Restore(RestoreArgs),
+    /// Print a shell completion script (e.g. `cpslim completions bash > ~/.local/share/bash-completion/completions/cpslim`)
+    Completions {
+        /// bash, zsh, fish, powershell or elvish
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `cpslim man > ~/.local/share/man/man1/cpslim.1`
+    Man,
 }
 
 #[derive(Debug, Args)]

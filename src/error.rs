@@ -36,6 +36,15 @@ pub enum Error {
     ReadOnlyDrive { path: PathBuf },
     #[error("{0}")]
     Usage(String),
+    /// A key of a settings file (`[tool.cpslim]` in pyproject.toml, or cpslim.toml).
+    #[error("{}: `{key}`: {reason}\nhint: fix it in the file, or give the flag on the command line (flags win over the file)", path.display())]
+    Settings {
+        path: PathBuf,
+        key: String,
+        reason: String,
+    },
+    #[error("{}: not a readable settings file: {reason}", path.display())]
+    SettingsSyntax { path: PathBuf, reason: String },
     #[error("interrupted")]
     Interrupted,
 }
@@ -79,6 +88,8 @@ impl Error {
                 | Error::NotFound { .. }
                 | Error::ReadOnlyDrive { .. }
                 | Error::BadManifest { .. }
+                | Error::Settings { .. }
+                | Error::SettingsSyntax { .. }
         )
     }
 }

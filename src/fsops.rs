@@ -125,7 +125,7 @@ fn write_verify_rename(tmp: &Path, target: &Path, content: &[u8]) -> Result<()> 
             .open(tmp)
             .map_err(|e| Error::write(target, e))?;
         f.write_all(content).map_err(|e| Error::write(target, e))?;
-        f.sync_all().map_err(|e| Error::write(target, e))?;
+        crate::platform::flush_durable(&f).map_err(|e| Error::write(target, e))?;
     }
     let mut back = Vec::with_capacity(content.len());
     File::open(tmp)
@@ -143,11 +143,8 @@ fn write_verify_rename(tmp: &Path, target: &Path, content: &[u8]) -> Result<()> 
 
 /// Best effort: make the rename durable. Not every filesystem supports fsync on a folder.
 pub fn sync_dir(path: &Path) {
-    #[cfg(unix)]
     if let Some(dir) = path.parent() {
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
+        crate::platform::sync_dir(dir);
     }
 }
 
@@ -185,7 +182,7 @@ pub fn copy_durable(src: &Path, dst: &Path) -> Result<String> {
         h.update(&buf[..n]);
         out.write_all(&buf[..n]).map_err(|e| Error::write(dst, e))?;
     }
-    out.sync_all().map_err(|e| Error::write(dst, e))?;
+    crate::platform::flush_durable(&out).map_err(|e| Error::write(dst, e))?;
     Ok(hex(&h.finalize()))
 }
 

@@ -18,6 +18,8 @@ pub mod fatname;
 pub mod fsinfo;
 pub mod fsops;
 pub mod plan;
+pub mod platform;
+pub mod project_settings;
 pub mod pysrc;
 pub mod report;
 pub mod restore;

@@ -388,16 +388,9 @@ impl Inventory {
     }
 }
 
-/// Open for reading without following a final symlink.
+/// Open for reading without following a final symlink (or, on Windows, junction).
 pub fn open_nofollow(path: &Path) -> std::io::Result<fs::File> {
-    let mut o = fs::OpenOptions::new();
-    o.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    o.open(path)
+    crate::platform::open_nofollow(path)
 }
 
 #[cfg(test)]

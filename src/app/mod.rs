@@ -9,6 +9,8 @@ use anyhow::{bail, Context};
 mod build;
 mod optimize;
 mod restore;
+mod settings;
+mod shell;
 mod web;
 
 use crate::cli::{AuditArgs, Cli, ColorWhen, Command, StageArgs};
@@ -29,7 +31,7 @@ pub fn run(cli: Cli) -> Exit {
     let json = match &cli.command {
         Command::Audit(a) => a.json,
         Command::Optimize(o) => o.json,
-        Command::Restore(_) => false,
+        Command::Restore(_) | Command::Completions { .. } | Command::Man => false,
     };
     let ui = Ui::decide(
         match cli.common.color {
@@ -51,6 +53,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Audit(a) => audit(a, &ui),
         Command::Optimize(o) => optimize::optimize(o, &ui),
         Command::Restore(r) => restore::restore(r, &ui),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man_page(),
     };
     match result {
         Ok(code) => code,
@@ -292,11 +296,13 @@ fn print_report(r: &Report, ui: &Ui, found: &str) -> anyhow::Result<()> {
     }
 }
 
-fn audit(a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
+fn audit(mut a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
     if let Some(t) = web::target(&a.web)? {
         return web::audit(&a, &t, ui);
     }
+    let given = a.path.is_some();
     let root = resolve_root(a.path)?;
+    settings::apply(given.then_some(root.as_path()), &mut a.stages, None, ui)?;
     let cfg = config(&root, &a.stages, false)?;
     if let Some(path) = &a.why {
         let inv = scan_root(&cfg)?;

@@ -22,11 +22,13 @@ use crate::scan::Inventory;
 use crate::ui::Ui;
 use crate::units::{format_size, group_thousands, parse_budget};
 
-pub(super) fn optimize(o: OptimizeArgs, ui: &Ui) -> anyhow::Result<Exit> {
+pub(super) fn optimize(mut o: OptimizeArgs, ui: &Ui) -> anyhow::Result<Exit> {
     if let Some(t) = super::web::target(&o.web)? {
         return super::web::optimize(&o, &t, ui);
     }
     let root = resolve_root(o.path.clone())?;
+    let given = o.path.is_some().then_some(root.as_path());
+    super::settings::apply(given, &mut o.stages, Some(&mut o.budget), ui)?;
     let cfg = config(&root, &o.stages, o.yes)?;
     if o.dry_run {
         return audit_with(&cfg, ui);

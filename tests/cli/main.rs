@@ -23,10 +23,16 @@ mod json_doc;
 mod junk;
 mod lvfont;
 mod mpy;
+#[cfg(target_os = "linux")]
+mod platform;
 mod ram;
 mod readme;
 mod report;
 mod restore;
+// Links, permissions, FIFOs, signals and mounts: Unix-only tools.
+#[cfg(unix)]
 mod safety;
+mod settings;
+mod shell;
 mod util;
 mod web;

@@ -50,6 +50,8 @@ fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
         .expect("a cpslim command");
     // A pipe into another tool (`| head -c 50`) shows shell use; cpslim's own part is what runs.
     let rest = rest.split(" | ").next().unwrap_or(rest);
+    // So is a redirect into a file (`> ~/.config/…`): the output is what the test checks.
+    let rest = rest.split(" >").next().unwrap_or(rest);
     let demo_s = demo.to_string_lossy().into_owned();
     let mut has_path = false;
     let mut args: Vec<String> = rest
@@ -69,6 +71,9 @@ fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
                 asset(a).to_string_lossy().into_owned()
             } else if let Some(a) = t.strip_prefix("~/Downloads/") {
                 asset(a).to_string_lossy().into_owned()
+            } else if t.contains('|') && !t.starts_with('-') {
+                // `bash|zsh|fish`: one of the alternatives.
+                t.split('|').next().unwrap_or(t).to_string()
             } else {
                 t.to_string()
             }
@@ -80,7 +85,10 @@ fn translate(cmd: &str, demo: &Path, build: &Path) -> Vec<String> {
             args.insert(i + 1, "--from".into());
         }
     }
-    if !has_path && !args.iter().any(|a| a.contains("cpslim/backups/")) {
+    let takes_path = args
+        .first()
+        .is_some_and(|c| matches!(c.as_str(), "audit" | "optimize" | "restore"));
+    if takes_path && !has_path && !args.iter().any(|a| a.contains("cpslim/backups/")) {
         args.insert(1.min(args.len()), demo_s);
     }
     let asks = args.first().is_some_and(|c| c == "optimize")

@@ -281,6 +281,7 @@ pub fn skip_or_fail(reason: &str) {
 }
 
 /// True when the tests run as root (needed for mounts).
+#[cfg(unix)]
 pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
