@@ -81,8 +81,13 @@ pub(super) fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
         let is_board = crate::fatname::find_child(&root, "boot_out.txt").is_some();
         advise_eject(&root, is_board, ui);
     }
+    Ok(report_failures(&outcome))
+}
+
+/// Files that could not be restored, listed once at the end (exit 1); the others were.
+pub(super) fn report_failures(outcome: &core::RestoreOutcome) -> Exit {
     if outcome.failures.is_empty() {
-        return Ok(Exit::Success);
+        return Exit::Success;
     }
     eprintln!(
         "cpslim: error: {} file(s) could not be restored (the others were):",
@@ -94,7 +99,7 @@ pub(super) fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
     eprintln!(
         "hint: fix what is named above and run the same restore again; files already back are left as they are"
     );
-    Ok(Exit::Failed)
+    Exit::Failed
 }
 
 /// A run recorded for another folder is restored there only when the user says so.

@@ -290,5 +290,5 @@ pub(super) fn restore(r: &RestoreArgs, t: &Target, ui: &Ui) -> anyhow::Result<Ex
             from.display()
         );
     }
-    Ok(Exit::Success)
+    Ok(super::restore::report_failures(&outcome))
 }

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::fsops;
 
 pub use runs::{canonical_root, is_run, list, list_for, pick, Run};
-use validate::Checked;
+pub use validate::{check, Checked};
 
 #[derive(Debug, Default)]
 pub struct RestoreOutcome {
@@ -160,7 +160,7 @@ pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome
 }
 
 /// Read a backup copy, refusing it unless it is exactly the original the manifest describes.
-fn read_copy(copy: &Path, size: u64, sha256: &str) -> Result<Vec<u8>> {
+pub fn read_copy(copy: &Path, size: u64, sha256: &str) -> Result<Vec<u8>> {
     let f = crate::scan::open_nofollow(copy).map_err(|e| Error::read(copy, e))?;
     let mut bytes = Vec::with_capacity(size as usize);
     f.take(size + 1)

@@ -58,16 +58,18 @@ fn current(api: &Api, rel: &Path) -> WebResult<Option<String>> {
 
 pub fn restore(api: &Api, backup: &Path, force: bool) -> WebResult<RestoreOutcome> {
     let m: Manifest = backup::read_manifest(backup).map_err(|e| bad(backup, e.to_string()))?;
+    // The same checks as a drive's restore, before anything on the board changes: every path
+    // relative and inside the tree, every copy a regular file inside the backup folder.
+    let checked = crate::restore::check(backup, &m).map_err(|e| bad(backup, format!("{e:#}")))?;
     let mut out = RestoreOutcome::default();
     let mut todo = Vec::new();
-    for e in &m.entries {
-        let rel = decode_path(&e.path)
-            .ok_or_else(|| bad(backup, format!("bad path in manifest: {}", e.path)))?;
+    for c in &checked {
+        let (e, rel) = (c.entry, &c.rel);
         if e.dir {
-            todo.push((e, rel));
+            todo.push(c);
             continue;
         }
-        let cur = current(api, &rel)?;
+        let cur = current(api, rel)?;
         let ours = e.new_sha256.is_some() && cur == e.new_sha256;
         let original = cur.is_some() && cur == e.sha256;
         let needs = match (e.change, cur.is_some()) {
@@ -82,45 +84,56 @@ pub fn restore(api: &Api, backup: &Path, force: bool) -> WebResult<RestoreOutcom
             }
         };
         if needs {
-            todo.push((e, rel));
-        } else if !out.conflicts.contains(&rel) {
+            todo.push(c);
+        } else if !out.conflicts.contains(rel) {
             out.unchanged += 1;
         }
     }
     if !out.conflicts.is_empty() && !force {
         return Ok(out);
     }
-    for (_, rel) in todo
+    for c in todo
         .iter()
-        .filter(|(e, _)| !e.dir && e.change == Change::Create)
+        .filter(|c| !c.entry.dir && c.entry.change == Change::Create)
     {
-        api.delete(rel, false)?;
-        out.removed.push(rel.clone());
+        api.delete(&c.rel, false)?;
+        out.removed.push(c.rel.clone());
     }
     let depth = |p: &Path| p.components().count();
     let mut dirs: Vec<_> = todo
         .iter()
-        .filter(|(e, _)| e.dir && e.change == Change::Delete)
+        .filter(|c| c.entry.dir && c.entry.change == Change::Delete)
         .collect();
-    dirs.sort_by_key(|(_, r)| depth(r));
-    for (_, rel) in &dirs {
-        api.mkdir(rel)?;
+    dirs.sort_by_key(|c| depth(&c.rel));
+    for c in &dirs {
+        api.mkdir(&c.rel)?;
     }
-    for (e, rel) in todo
+    for c in todo
         .iter()
-        .filter(|(e, _)| !e.dir && e.change != Change::Create)
+        .filter(|c| !c.entry.dir && c.entry.change != Change::Create)
     {
-        let copy = e
-            .copy
-            .as_deref()
-            .ok_or_else(|| bad(backup, format!("no copy recorded for {}", e.path)))?;
-        let bytes = fs::read(backup.join(copy)).map_err(|err| WebError::Local {
-            path: backup.join(copy),
-            source: err,
-        })?;
+        let e = c.entry;
+        // check() guarantees a copy, size and hash for deleted and replaced files; a copy
+        // whose bytes differ from the manifest is a failure of that file only.
+        let bytes = match (&c.copy, e.size, &e.sha256) {
+            (Some(copy), Some(size), Some(sha)) => crate::restore::read_copy(copy, size, sha),
+            _ => Err(crate::Error::Backup {
+                path: backup.join(MANIFEST),
+                reason: format!("no copy recorded for {}", e.path),
+            }),
+        };
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(err) => {
+                out.failures.push((c.rel.clone(), format!("{err:#}")));
+                continue;
+            }
+        };
         let ms = e.mtime.map(|(s, n)| s * 1000 + u64::from(n) / 1_000_000);
-        safe_upload(api, rel, &bytes, None, ms)?;
-        out.restored.push(rel.clone());
+        match safe_upload(api, &c.rel, &bytes, None, ms) {
+            Ok(()) => out.restored.push(c.rel.clone()),
+            Err(err) => out.failures.push((c.rel.clone(), err.to_string())),
+        }
     }
     let mut made: Vec<PathBuf> = m
         .entries

@@ -1,6 +1,7 @@
 //! `--host`: the web workflow, against the stand-in server in `standin.rs` (loopback only).
 
 mod failures;
+mod restore_trust;
 pub(crate) mod standin;
 
 use std::fs;
