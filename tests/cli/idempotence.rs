@@ -22,6 +22,10 @@ const FLAG_SETS: &[&[&str]] = &[
     &["--only", "junk,mpy"],
     &["--only", "deadweight", "--prune"],
     &["--skip", "fonts"],
+    &["--font-format", "lvfontbin"],
+    &["--font-format", "lvfontbin", "--charset", "auto"],
+    &["--image-format", "rle"],
+    &["--image-format", "png", "--font-format", "lvfontbin"],
     &[
         "--prune",
         "--charset",

@@ -66,6 +66,7 @@ fn idempotent_with_image_formats_and_compile() {
         &["--image-format", "png"],
         &["--image-format", "png", "--charset", "auto"],
         &["--image-format", "rle", "--charset", "auto"],
+        &["--image-format", "png", "--font-format", "lvfontbin"],
     ]
     .iter()
     .flat_map(|f| {
