@@ -8,6 +8,7 @@ mod charset;
 mod compile;
 mod contract;
 mod deadweight;
+#[cfg(unix)]
 mod drives;
 mod edges;
 mod fat_names;
@@ -16,6 +17,7 @@ mod frozen;
 mod golden;
 mod hostile_bundle;
 mod idempotence;
+#[cfg(unix)]
 mod idempotence_renames;
 mod image_format;
 mod image_format_more;
@@ -28,6 +30,8 @@ mod platform;
 mod ram;
 mod readme;
 mod report;
+// Plants a symlink in a backup.
+#[cfg(unix)]
 mod restore;
 // Links, permissions, FIFOs, signals and mounts: Unix-only tools.
 #[cfg(unix)]

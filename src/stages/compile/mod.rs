@@ -10,6 +10,7 @@ mod compiler;
 mod select;
 mod strings;
 #[cfg(test)]
+#[allow(unused_imports)] // most of these tests run a script, so are Unix-only
 mod tests;
 
 use std::path::Path;
