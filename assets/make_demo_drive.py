@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Rebuild assets/demo-drive: a dirty CIRCUITPY for CircuitPython 10.x.
 
-Inputs: the `drive/` made by shared/tools/make_bundle_fixture (real library sources, boot_out.txt,
-markers) and the OFL font LeagueSpartan-Bold-16.bdf from the adafruit-circuitpython-bitmap-font
+Inputs: the `drive/` of the fixture bundle described in assets/BUNDLE-FIXTURE.txt (real library
+sources from the sdists listed there, boot_out.txt, markers) and the OFL font LeagueSpartan-Bold-16.bdf from the adafruit-circuitpython-bitmap-font
 sdist (examples/fonts). Needs Pillow. Usage:
 
     make_demo_drive.py FIXTURE_DRIVE FONT_BDF FONT_LICENSE OUT
