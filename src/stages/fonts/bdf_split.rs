@@ -51,15 +51,16 @@ fn halves(file: &File, cap: u64, split: u64) -> Option<BdfFile> {
     if lines.error.is_some() || lines.pos as u64 > split {
         return None;
     }
-    let (dwidth, hint) = (head.dwidth, head.hint / 2 + 1);
+    // The first half has room for the whole font, so the second is appended without a copy.
+    let (dwidth, whole, half) = (head.dwidth, head.hint, head.hint / 2 + 1);
     let (first, second) = std::thread::scope(|s| {
         let second = s.spawn(move || {
             let mut lines = Lines::new(At::new(file, split, cap));
             lines.pos = split as usize;
-            let part = glyphs(&mut lines, dwidth, hint, None);
+            let part = glyphs(&mut lines, dwidth, half, None);
             part.ok().filter(|_| lines.error.is_none())
         });
-        let first = glyphs(&mut lines, dwidth, hint, Some(split as usize));
+        let first = glyphs(&mut lines, dwidth, whole, Some(split as usize));
         let first = first.ok().filter(|_| lines.error.is_none());
         (first, second.join().ok().flatten())
     });
