@@ -54,6 +54,23 @@ pub fn parse_from(r: impl Read) -> Result<BdfFile, String> {
 }
 
 fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
+    let head = header(lines)?;
+    let part = glyphs(lines, head.dwidth, head.hint, None)?;
+    Ok(finish(head, [part]))
+}
+
+/// What the header says that the glyph section needs.
+pub(super) struct Header {
+    out: BdfFile,
+    /// The font-wide DWIDTH, the default of every glyph's.
+    pub(super) dwidth: Option<i64>,
+    chars: Option<i64>,
+    /// Glyphs to make room for (CHARS, bounded).
+    pub(super) hint: usize,
+}
+
+/// Everything up to and including the CHARS line.
+pub(super) fn header<R: Read>(lines: &mut Lines<R>) -> Result<Header, String> {
     let (_, _, first) = lines.next().ok_or("empty file")?;
     if keyword(first) != b"STARTFONT" {
         return Err("not a BDF font (no STARTFONT)".into());
@@ -124,17 +141,49 @@ fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
         ascent: fh + fy,
         descent: -fy,
     };
-
-    let mut count = 0i64;
     let hint = chars.unwrap_or(0).clamp(0, 1 << 17) as usize;
-    let mut glyphs: Vec<Glyph> = Vec::with_capacity(hint);
-    let mut blocks: Vec<Range<usize>> = Vec::with_capacity(hint);
+    Ok(Header {
+        out,
+        dwidth: font_dwidth,
+        chars,
+        hint,
+    })
+}
+
+/// A run of glyphs in file order, before sorting: the whole glyph section or a part of it.
+#[derive(Default)]
+pub(super) struct Part {
+    glyphs: Vec<Glyph>,
+    blocks: Vec<Range<usize>>,
+    count: i64,
+    unencoded: usize,
+    beyond_bmp: usize,
+    /// Stopped at the `stop` offset rather than at ENDFONT.
+    pub(super) stopped: bool,
+}
+
+/// Glyphs up to ENDFONT, or up to the STARTCHAR line that starts at offset `stop`.
+pub(super) fn glyphs<R: Read>(
+    lines: &mut Lines<R>,
+    font_dwidth: Option<i64>,
+    hint: usize,
+    stop: Option<usize>,
+) -> Result<Part, String> {
+    let mut part = Part {
+        glyphs: Vec::with_capacity(hint),
+        blocks: Vec::with_capacity(hint),
+        ..Part::default()
+    };
     loop {
         let (start, no, line) = lines
             .next()
             .ok_or("truncated: the file ends before ENDFONT")?;
         match keyword(line) {
             b"ENDFONT" => break,
+            b"STARTCHAR" if Some(start) == stop => {
+                part.stopped = true;
+                break;
+            }
             b"STARTCHAR" => {}
             other => {
                 return Err(format!(
@@ -143,21 +192,39 @@ fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
                 ))
             }
         }
-        count += 1;
+        part.count += 1;
         let (g, end) = glyph(lines, font_dwidth)?;
-        let range = start..end;
         match g {
-            Parsed::Unencoded => out.unencoded += 1,
-            Parsed::Encoded(g) if g.code > 0x10FFFF => out.unencoded += 1,
+            Parsed::Unencoded => part.unencoded += 1,
+            Parsed::Encoded(g) if g.code > 0x10FFFF => part.unencoded += 1,
             Parsed::Encoded(g) => {
                 // Kept for LVGL, which holds them; the PCF writer leaves them out.
-                out.beyond_bmp += usize::from(g.code > 0xFFFF);
-                glyphs.push(g);
-                blocks.push(range);
+                part.beyond_bmp += usize::from(g.code > 0xFFFF);
+                part.glyphs.push(g);
+                part.blocks.push(start..end);
             }
         }
     }
-    if let Some(said) = chars.filter(|n| *n != count) {
+    Ok(part)
+}
+
+/// The file from its header and its glyph section's parts in file order.
+pub(super) fn finish<const N: usize>(head: Header, parts: [Part; N]) -> BdfFile {
+    let mut out = head.out;
+    let mut count = 0;
+    let (mut glyphs, mut blocks) = (Vec::new(), Vec::new());
+    for mut p in parts {
+        count += p.count;
+        out.unencoded += p.unencoded;
+        out.beyond_bmp += p.beyond_bmp;
+        if glyphs.is_empty() {
+            (glyphs, blocks) = (p.glyphs, p.blocks);
+        } else {
+            glyphs.append(&mut p.glyphs);
+            blocks.append(&mut p.blocks);
+        }
+    }
+    if let Some(said) = head.chars.filter(|n| *n != count) {
         out.chars_mismatch = Some((said, count));
     }
     let (g, b) = sort_unique(glyphs, blocks, &mut out.duplicates);
@@ -165,7 +232,7 @@ fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
     out.duplicates.dedup();
     out.font.glyphs = g;
     out.blocks = b;
-    Ok(out)
+    out
 }
 
 /// Glyphs sorted by code point, the first definition of a code point kept (as on the device)
@@ -320,97 +387,5 @@ pub fn subset(src: &[u8], file: &BdfFile, keep: &[bool]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    pub const SMALL: &str = "STARTFONT 2.1\nCOMMENT caf\u{e9}\nFONT -Misc-Fixed Medium-R-1\nSIZE 8 75 75\n\
-        FONTBOUNDINGBOX 6 8 -1 -2\nSTARTPROPERTIES 3\nFONT_ASCENT 6\nFONT_DESCENT 2\n\
-        DEFAULT_CHAR 65\nENDPROPERTIES\nCHARS 4\n\
-        STARTCHAR A\nENCODING 65\nSWIDTH 500 0\nDWIDTH 6 0\nBBX 5 3 0 0\nBITMAP\n70\n88\nF8\nENDCHAR\n\
-        STARTCHAR space\nENCODING 32\nSWIDTH 500 0\nDWIDTH 6 0\nBBX 0 0 0 0\nBITMAP\nENDCHAR\n\
-        STARTCHAR un\nENCODING -1 300\nSWIDTH 500 0\nDWIDTH 6 0\nBBX 1 1 0 0\nBITMAP\n80\nENDCHAR\n\
-        STARTCHAR A2\nENCODING 65\nSWIDTH 500 0\nDWIDTH 9 0\nBBX 1 1 0 0\nBITMAP\n80\nENDCHAR\n\
-        ENDFONT\n";
-
-    #[test]
-    fn reads_tolerantly() {
-        let f = parse(SMALL.as_bytes()).expect("parse");
-        assert_eq!(f.font.glyphs.len(), 2);
-        assert_eq!(f.unencoded, 1);
-        assert_eq!(f.duplicates, vec![65]);
-        let a = f.font.glyph(65).expect("A");
-        assert_eq!(a.advance, 6, "the first definition wins");
-        assert_eq!(a.bitmap.bits, vec![0x70, 0x88, 0xF8]);
-        assert_eq!((f.font.ascent, f.font.descent), (6, 2));
-        assert_eq!(f.font.bounds.bounding_box(), (6, 8, -1, -2));
-        assert_eq!(f.font.default_char, Some(65));
-    }
-
-    #[test]
-    fn crlf_long_lines_and_no_final_newline() {
-        let long = format!("COMMENT {}\n", "x".repeat(200_000));
-        let src = SMALL
-            .replacen("FONT -Misc", &format!("{long}FONT -Misc"), 1)
-            .replace('\n', "\r\n");
-        let src = src.trim_end();
-        let f = parse(src.as_bytes()).expect("parse");
-        assert_eq!(f.font.glyphs.len(), 2);
-        assert_eq!(
-            f.font.glyph(65).expect("A").bitmap.bits,
-            vec![0x70, 0x88, 0xF8]
-        );
-        // Block ranges still point at the glyph text.
-        let block = &src.as_bytes()[f.blocks[1].clone()];
-        assert!(block.starts_with(b"STARTCHAR A\r\n") && block.ends_with(b"ENDCHAR\r\n"));
-    }
-
-    #[test]
-    fn latin1_bytes_and_version_2_2_are_fine() {
-        let mut src = SMALL.replace("2.1", "2.2").into_bytes();
-        let i = src.iter().position(|&b| b == 0xC3).expect("é");
-        src.splice(i..i + 2, [0xE9]);
-        assert!(parse(&src).is_ok());
-    }
-
-    fn bad(from: &str, to: &str) -> String {
-        let src = SMALL.replacen(from, to, 1);
-        assert_ne!(src, SMALL, "{from} not in fixture");
-        parse(src.as_bytes()).expect_err("should fail")
-    }
-
-    #[test]
-    fn rejects_malformed_glyphs() {
-        let e = bad("F8\nENDCHAR", "F8\n");
-        assert!(e.contains("ENDCHAR"), "{e}");
-        assert!(bad("88\n", "880\n").contains("hex"));
-        assert!(bad("88\n", "8800\n").contains("bytes"));
-        assert!(bad("88\n", "").contains("rows"));
-        assert!(bad("BBX 5 3 0 0", "BBX 99999 3 0 0").contains("range"));
-        assert!(bad("70\n", "7Z\n").contains("hex"));
-        assert!(bad("ENDFONT\n", "").contains("truncated"));
-        assert!(bad("DWIDTH 6 0\nBBX 5", "BBX 5").contains("DWIDTH"));
-    }
-
-    #[test]
-    fn a_wrong_chars_count_is_noted_not_refused() {
-        for wrong in ["CHARS 5", "CHARS 3361", "CHARS 1"] {
-            let src = SMALL.replacen("CHARS 4", wrong, 1);
-            let f = parse(src.as_bytes()).expect("the loader ignores CHARS, so do we");
-            let said: i64 = wrong[6..].parse().expect("n");
-            assert_eq!(f.chars_mismatch, Some((said, 4)));
-            let right = parse(SMALL.as_bytes()).expect("parse");
-            assert_eq!(f.font.glyphs.len(), right.font.glyphs.len());
-            assert!(right.chars_mismatch.is_none());
-        }
-    }
-
-    #[test]
-    fn subset_copies_blocks() {
-        let f = parse(SMALL.as_bytes()).expect("parse");
-        let out = subset(SMALL.as_bytes(), &f, &[false, true]);
-        let g = parse(&out).expect("reparse");
-        assert_eq!(g.font.glyphs.len(), 1);
-        assert_eq!(g.font.glyphs[0].code, 65);
-        assert_eq!(g.unencoded, 0);
-    }
-}
+#[path = "bdf_tests.rs"]
+mod tests;

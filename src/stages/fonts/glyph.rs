@@ -67,6 +67,10 @@ impl Bitmap {
 
     /// The tight box of set pixels as (x0, y0, w, h) from the top-left, or None when blank.
     pub fn ink_box(&self) -> Option<(u32, u32, u32, u32)> {
+        let s = Bitmap::stride(self.w);
+        if (1..=4).contains(&s) {
+            return self.narrow_ink_box(s);
+        }
         let mut top = None;
         let mut bottom = 0;
         let (mut left, mut right) = (u32::MAX, 0u32);
@@ -84,6 +88,23 @@ impl Bitmap {
             right = right.max(r.min(self.w));
         }
         let top = top?;
+        Some((left, top, right.saturating_sub(left), bottom - top + 1))
+    }
+
+    /// [`Bitmap::ink_box`] of rows up to 32 pixels wide, each row as one big-endian word.
+    fn narrow_ink_box(&self, stride: usize) -> Option<(u32, u32, u32, u32)> {
+        let (mut top, mut bottom, mut any) = (None, 0, 0u32);
+        for (y, row) in (0u32..).zip(self.bits.chunks_exact(stride).take(self.h as usize)) {
+            let word = row_word(row);
+            if word != 0 {
+                top.get_or_insert(y);
+                bottom = y;
+                any |= word;
+            }
+        }
+        let top = top?;
+        let left = any.leading_zeros();
+        let right = (32 - any.trailing_zeros()).min(self.w);
         Some((left, top, right.saturating_sub(left), bottom - top + 1))
     }
 
@@ -126,6 +147,13 @@ impl Bitmap {
     }
 }
 
+/// Up to 4 bytes of a row as a big-endian word, the row's first pixel in the top bit.
+fn row_word(row: &[u8]) -> u32 {
+    (0..)
+        .zip(row)
+        .fold(0u32, |v, (k, &byte)| v | u32::from(byte) << (24 - 8 * k))
+}
+
 /// One encoded glyph, in BDF terms: the bitmap's lower-left corner sits at (x, y) from the origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Glyph {
@@ -166,26 +194,39 @@ impl Glyph {
         };
         // Both readers size bitmaps exactly; a short one would only mean blank rows.
         b.bits.resize(src * b.h as usize, 0);
-        for j in 0..h as usize {
-            let row = (y0 as usize + j) * src;
-            let (from, to) = (row + skip, j * dst);
-            if shift == 0 {
-                b.bits.copy_within(from..from + dst, to);
-            } else {
-                // The byte after a row's last belongs to the next row: read it as 0.
-                let last = row + src - 1;
+        if src <= 4 {
+            // Rows of up to 32 pixels (nearly every font) as one big-endian word: one shift
+            // and one mask crop a row. The ink box is never empty here, so 1 <= w <= 32.
+            let keep = u32::MAX << (32 - w);
+            for j in 0..h as usize {
+                let row = (y0 as usize + j) * src;
+                let word = (row_word(&b.bits[row..row + src]) << x0) & keep;
                 for k in 0..dst {
-                    let i = from + k;
-                    let lo = if i < last {
-                        b.bits[i + 1] >> (8 - shift)
-                    } else {
-                        0
-                    };
-                    b.bits[to + k] = (b.bits[i] << shift) | lo;
+                    b.bits[j * dst + k] = (word >> (24 - 8 * k)) as u8;
                 }
             }
-            if let Some(out) = b.bits.get_mut(to + dst - 1) {
-                *out &= mask;
+        } else {
+            for j in 0..h as usize {
+                let row = (y0 as usize + j) * src;
+                let (from, to) = (row + skip, j * dst);
+                if shift == 0 {
+                    b.bits.copy_within(from..from + dst, to);
+                } else {
+                    // The byte after a row's last belongs to the next row: read it as 0.
+                    let last = row + src - 1;
+                    for k in 0..dst {
+                        let i = from + k;
+                        let lo = if i < last {
+                            b.bits[i + 1] >> (8 - shift)
+                        } else {
+                            0
+                        };
+                        b.bits[to + k] = (b.bits[i] << shift) | lo;
+                    }
+                }
+                if let Some(out) = b.bits.get_mut(to + dst - 1) {
+                    *out &= mask;
+                }
             }
         }
         let old_h = b.h;
@@ -318,6 +359,33 @@ mod tests {
                 b.crop_box(),
                 "same as a fresh crop of the ink box"
             );
+        }
+    }
+
+    #[test]
+    fn ink_box_is_the_box_of_set_pixels() {
+        let mut seed = 11u32;
+        for _ in 0..300 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let (w, h) = (1 + seed % 40, 1 + (seed >> 8) % 9);
+            let mut b = Bitmap::new(w, h);
+            for i in 0..w * h {
+                if (seed >> (i % 29)) & 7 == 0 {
+                    b.set(i % w, i / w);
+                }
+            }
+            let set: Vec<(u32, u32)> = (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .filter(|&(x, y)| b.get(x, y))
+                .collect();
+            let expect = (!set.is_empty()).then(|| {
+                let x0 = set.iter().map(|p| p.0).min().unwrap_or(0);
+                let x1 = set.iter().map(|p| p.0).max().unwrap_or(0);
+                let y0 = set.iter().map(|p| p.1).min().unwrap_or(0);
+                let y1 = set.iter().map(|p| p.1).max().unwrap_or(0);
+                (x0, y0, x1 - x0 + 1, y1 - y0 + 1)
+            });
+            assert_eq!(b.ink_box(), expect, "{w}x{h}");
         }
     }
 

@@ -12,6 +12,7 @@
 
 mod auto;
 pub mod bdf;
+mod bdf_split;
 mod bdf_text;
 pub mod charset;
 pub mod convert;
@@ -99,7 +100,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     for e in fonts {
         let streamed = e.ext() == "bdf" && !cfg.fonts.keep_names;
         let read = if streamed {
-            open_stream(inv, e).map(Source::Stream)
+            open_stream(inv, e).map(|(f, cap)| Source::Stream(f, cap))
         } else {
             inv.read(&e.rel).map(Source::Bytes)
         };
@@ -160,7 +161,7 @@ fn plan_bdf<'a>(
 ) -> Option<Conversion<'a>> {
     let parsed = match &mut source {
         Source::Bytes(bytes) => bdf::parse(bytes),
-        Source::Stream(r) => bdf::parse_from(r),
+        Source::Stream(file, cap) => bdf_split::parse_file(file, *cap),
     };
     let mut file = match parsed {
         Ok(f) => f,

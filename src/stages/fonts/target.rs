@@ -3,7 +3,6 @@
 //! and BDFs streamed from the drive.
 
 use std::fs::File;
-use std::io::{Read, Take};
 use std::path::PathBuf;
 
 use super::{slash_path, terminal};
@@ -24,10 +23,11 @@ pub(super) struct Target {
 /// unless `--keep-names` copies its text into a subset; a PCF is read whole.
 pub(super) enum Source {
     Bytes(Vec<u8>),
-    Stream(Take<File>),
+    /// The file and how many of its bytes are read.
+    Stream(File, u64),
 }
 
-pub(super) fn open_stream(inv: &Inventory, e: &Entry) -> Result<Take<File>> {
+pub(super) fn open_stream(inv: &Inventory, e: &Entry) -> Result<(File, u64)> {
     let abs = inv.abs(&e.rel);
     let file = crate::scan::open_nofollow(&abs).map_err(|err| Error::read(&abs, err))?;
     let meta = file.metadata().map_err(|err| Error::read(&abs, err))?;
@@ -35,7 +35,7 @@ pub(super) fn open_stream(inv: &Inventory, e: &Entry) -> Result<Take<File>> {
         return Err(Error::bad_input(&abs, "not a regular file"));
     }
     // The same cap as whole-file reads: 64 MiB.
-    Ok(file.take(64 << 20))
+    Ok((file, 64 << 20))
 }
 /// Where the new file goes, or why nothing is written (an existing or already planned file of
 /// that name, or the firmware's terminal font).
