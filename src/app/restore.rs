@@ -60,12 +60,7 @@ pub(super) fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
     confirm_other_folder(&run, &root, r.yes)?;
     let outcome = core::restore(&root, &run.dir, r.yes)?;
     if !outcome.conflicts.is_empty() && !r.yes {
-        eprintln!("cpslim: error: these files changed after the run; nothing was restored:");
-        for c in &outcome.conflicts {
-            eprintln!("  {}", shown(c));
-        }
-        eprintln!("hint: pass --yes to restore them anyway (their current content is lost)");
-        return Ok(Exit::Failed);
+        return Ok(refuse_conflicts(&outcome.conflicts, "after the run"));
     }
     if !ui.quiet {
         println!(
@@ -82,6 +77,17 @@ pub(super) fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
         advise_eject(&root, is_board, ui);
     }
     Ok(report_failures(&outcome))
+}
+
+/// Files changed since the run (`when`: "after the run", "on the board after the run"): nothing
+/// was restored; `--yes` overrides.
+pub(super) fn refuse_conflicts(conflicts: &[PathBuf], when: &str) -> Exit {
+    eprintln!("cpslim: error: these files changed {when}; nothing was restored:");
+    for c in conflicts {
+        eprintln!("  {}", shown(c));
+    }
+    eprintln!("hint: pass --yes to restore them anyway (their current content is lost)");
+    Exit::Failed
 }
 
 /// Files that could not be restored, listed once at the end (exit 1); the others were.

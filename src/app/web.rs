@@ -272,14 +272,10 @@ pub(super) fn restore(r: &RestoreArgs, t: &Target, ui: &Ui) -> anyhow::Result<Ex
     };
     let outcome = crate::web::restore::restore(&api, &from, r.yes)?;
     if !outcome.conflicts.is_empty() && !r.yes {
-        eprintln!(
-            "cpslim: error: these files changed on the board after the run; nothing was restored:"
-        );
-        for c in &outcome.conflicts {
-            eprintln!("  {}", report::human::sanitize(&c.to_string_lossy()));
-        }
-        eprintln!("hint: pass --yes to restore them anyway (their current content is lost)");
-        return Ok(Exit::Failed);
+        return Ok(super::restore::refuse_conflicts(
+            &outcome.conflicts,
+            "on the board after the run",
+        ));
     }
     if !ui.quiet {
         println!(

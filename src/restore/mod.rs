@@ -136,14 +136,7 @@ pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome
             Err(e) => out.failures.push((t.c.rel.clone(), e.to_string())),
         }
     }
-    let mut made: Vec<PathBuf> = m
-        .entries
-        .iter()
-        .filter(|e| e.change == Change::Mkdir)
-        .filter_map(|e| decode_path(&e.path))
-        .collect();
-    made.sort_by_key(|p| std::cmp::Reverse(depth(p)));
-    for rel in made {
+    for rel in made_dirs(&m) {
         if let Ok(abs) = fsops::resolve(root, &rel) {
             if fsops::remove_empty_dir(&abs) {
                 out.removed.push(rel);
@@ -157,6 +150,18 @@ pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome
         }
     }
     Ok(out)
+}
+
+/// Folders the run created, deepest first: removed again when restore leaves them empty.
+pub fn made_dirs(m: &Manifest) -> Vec<PathBuf> {
+    let mut made: Vec<PathBuf> = m
+        .entries
+        .iter()
+        .filter(|e| e.change == Change::Mkdir)
+        .filter_map(|e| decode_path(&e.path))
+        .collect();
+    made.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    made
 }
 
 /// Read a backup copy, refusing it unless it is exactly the original the manifest describes.

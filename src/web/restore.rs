@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::api::Api;
 use super::remote::safe_upload;
 use super::{WebError, WebResult};
-use crate::backup::{self, decode_path, Change, Manifest, MANIFEST};
+use crate::backup::{self, Change, Manifest, MANIFEST};
 use crate::fsops::sha256_bytes;
 use crate::restore::RestoreOutcome;
 
@@ -135,14 +135,7 @@ pub fn restore(api: &Api, backup: &Path, force: bool) -> WebResult<RestoreOutcom
             Err(err) => out.failures.push((c.rel.clone(), err.to_string())),
         }
     }
-    let mut made: Vec<PathBuf> = m
-        .entries
-        .iter()
-        .filter(|e| e.change == Change::Mkdir)
-        .filter_map(|e| decode_path(&e.path))
-        .collect();
-    made.sort_by_key(|p| std::cmp::Reverse(depth(p)));
-    for rel in made {
+    for rel in crate::restore::made_dirs(&m) {
         if api.list(&rel).is_ok_and(|l| l.files.is_empty()) && api.delete(&rel, true).is_ok() {
             out.removed.push(rel);
         }

@@ -10,24 +10,11 @@ use crate::scan::{Entry, Inventory};
 use crate::stages::deadweight::{self, Place, Winner};
 use crate::stages::mpy::Bundle;
 
-/// Root files the firmware runs by name: they stay source (docs/domain/mpy-cross.md).
-const RUN_AS_SOURCE: [&str; 15] = [
-    "code.py",
-    "code.txt",
-    "main.py",
-    "main.txt",
-    "code.txt.py",
-    "code.py.txt",
-    "code.txt.txt",
-    "code.py.py",
-    "main.txt.py",
-    "main.py.txt",
-    "main.txt.txt",
-    "main.py.py",
-    "boot.py",
-    "safemode.py",
-    "repl.py",
-];
+/// Root files the firmware runs by name stay source (docs/domain/mpy-cross.md): the entry points
+/// the deadweight stage starts its import walk from, and `repl.py`.
+fn is_run_by_name(name: &str) -> bool {
+    name == "repl.py" || deadweight::ENTRY_NAMES.contains(&name)
+}
 
 /// True for a root-level file the firmware runs as source.
 pub fn runs_as_source(rel: &Path) -> bool {
@@ -35,7 +22,7 @@ pub fn runs_as_source(rel: &Path) -> bool {
     match (comps.next(), comps.next()) {
         (Some(first), None) => {
             let name = first.as_os_str().to_string_lossy().to_ascii_lowercase();
-            RUN_AS_SOURCE.contains(&name.as_str())
+            is_run_by_name(&name)
         }
         _ => false,
     }

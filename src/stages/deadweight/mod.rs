@@ -26,7 +26,7 @@ use crate::plan::{Action, StagePlan};
 use crate::scan::Inventory;
 use crate::stages::StageName;
 
-pub use drive::{new_package_rule, Drive, Place, Unit, Winner};
+pub use drive::{new_package_rule, Drive, Place, Unit, Winner, ENTRY_NAMES};
 pub use firmware::{lookup as firmware_lookup, Firmware, Unknown};
 pub use graph::{Graph, Via};
 pub use mpy_imports::{read as read_mpy, MpyError, MpyImport, MpyInfo};
