@@ -1,9 +1,10 @@
 //! The validated run configuration. Built once from the command line by `app`; stages read it
 //! and never look at argv or the environment.
 
+use std::fmt;
 use std::path::PathBuf;
 
-use crate::stages::StageName;
+use serde::Serialize;
 
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -104,4 +105,67 @@ pub struct CompileOptions {
     pub build_tools_cache: Option<PathBuf>,
     /// In a `--out` build: the source folder, which keeps the `.py` files.
     pub sources_kept_in: Option<PathBuf>,
+}
+
+/// Every stage cpslim knows, in pipeline order: space is freed before anything is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StageName {
+    Junk,
+    Deadweight,
+    Mpy,
+    Bitmaps,
+    Fonts,
+    /// Opt-in (`--compile`): last, so it compiles the source after the fonts stage's edits.
+    Compile,
+    /// Reports only: RAM of what the code loads, and memory advice. Last, to read every plan.
+    Ram,
+}
+
+impl StageName {
+    pub const ALL: [StageName; 7] = [
+        StageName::Junk,
+        StageName::Deadweight,
+        StageName::Mpy,
+        StageName::Bitmaps,
+        StageName::Fonts,
+        StageName::Compile,
+        StageName::Ram,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageName::Junk => "junk",
+            StageName::Deadweight => "deadweight",
+            StageName::Mpy => "mpy",
+            StageName::Bitmaps => "bitmaps",
+            StageName::Fonts => "fonts",
+            StageName::Compile => "compile",
+            StageName::Ram => "ram",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StageName> {
+        StageName::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+
+    /// Stages whose issue has landed; naming another one is a usage error.
+    pub fn is_available(self) -> bool {
+        matches!(
+            self,
+            StageName::Junk
+                | StageName::Deadweight
+                | StageName::Mpy
+                | StageName::Bitmaps
+                | StageName::Fonts
+                | StageName::Compile
+                | StageName::Ram
+        )
+    }
+}
+
+impl fmt::Display for StageName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }

@@ -11,15 +11,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
-/// Prefix of our temp files; a leftover one (after a kill) is recognised and removed.
-pub const TEMP_PREFIX: &str = ".cpslim-";
-pub const TEMP_SUFFIX: &str = ".tmp";
+pub use crate::layout::{is_temp_name, TEMP_PREFIX, TEMP_SUFFIX};
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-pub fn is_temp_name(name: &str) -> bool {
-    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
-}
 
 /// Resolve `rel` under `root`, refusing `..`, absolute parts and links on the way.
 /// Components need not exist yet (restore rebuilds folders a run removed).

@@ -17,6 +17,7 @@ pub mod exit;
 pub mod fatname;
 pub mod fsinfo;
 pub mod fsops;
+pub mod layout;
 pub mod plan;
 pub mod platform;
 pub mod project_settings;
@@ -30,3 +31,6 @@ pub mod units;
 pub mod web;
 
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod architecture_tests;

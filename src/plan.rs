@@ -6,9 +6,9 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::config::StageName;
 use crate::pysrc::paths::LiteralEdit;
 use crate::scan::{Entry, Inventory};
-use crate::stages::StageName;
 use crate::units::allocated;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{Action, ActionKind, Plan, StagePlan};
+use crate::config::StageName;
 use crate::fatname;
-use crate::stages::StageName;
 use crate::units::allocated;
 
 impl Plan {

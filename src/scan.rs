@@ -9,20 +9,13 @@ use serde::Serialize;
 
 use crate::board::{parse_boot_out, Board};
 use crate::error::{Error, Result};
-use crate::stages::junk;
+use crate::layout::junk;
 use crate::units::allocated;
 
 /// Folders deeper than this are reported, not walked (a pathological tree must not exhaust the stack).
 const MAX_DEPTH: usize = 64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EntryKind {
-    File,
-    Dir,
-    Symlink,
-    Other,
-}
+pub use crate::layout::{is_protected, EntryKind, PROTECTED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -217,7 +210,7 @@ fn walk(abs: &Path, rel: &Path, depth: usize, inv: &mut Inventory) {
         } else {
             0
         };
-        let category = categorize(&child_rel, kind, size);
+        let category = categorize(&child_rel, kind);
         inv.entries.push(Entry {
             rel: child_rel.clone(),
             kind,
@@ -236,32 +229,8 @@ fn walk(abs: &Path, rel: &Path, depth: usize, inv: &mut Inventory) {
     }
 }
 
-/// Names CircuitPython runs or reads itself, at the drive root. cpslim never rewrites these
-/// (the fonts stage's path-literal edit is the one, planned and undoable, exception).
-pub const PROTECTED: [&str; 8] = [
-    "code.py",
-    "code.txt",
-    "main.py",
-    "main.txt",
-    "boot.py",
-    "safemode.py",
-    "settings.toml",
-    "boot_out.txt",
-];
-
-/// FAT is case-insensitive, so `CODE.PY` is code.py too.
-pub fn is_protected(rel: &Path) -> bool {
-    let mut comps = rel.components();
-    match (comps.next(), comps.next()) {
-        (Some(first), None) => PROTECTED
-            .iter()
-            .any(|p| crate::fatname::is(first.as_os_str(), p)),
-        _ => false,
-    }
-}
-
-fn categorize(rel: &Path, kind: EntryKind, size: u64) -> Category {
-    if let Some(rule) = junk::classify(rel, kind, size) {
+fn categorize(rel: &Path, kind: EntryKind) -> Category {
+    if let Some(rule) = junk::classify(rel, kind) {
         return if rule.is_marker() {
             Category::Marker
         } else {
@@ -359,6 +328,13 @@ impl Inventory {
     }
 
     /// Read a regular file of the inventory, refusing links and anything over `limit` bytes.
+    /// The firmware's terminal font paths on this drive (see
+    /// [`crate::layout::firmware::terminal_fonts`]).
+    pub fn terminal_fonts(&self) -> Vec<String> {
+        let settings = self.read_limited(Path::new("settings.toml"), 1 << 20).ok();
+        crate::layout::firmware::terminal_fonts(settings.as_deref())
+    }
+
     pub fn read_limited(&self, rel: &Path, limit: u64) -> Result<Vec<u8>> {
         let abs = self.abs(rel);
         let file = open_nofollow(&abs).map_err(|e| Error::read(&abs, e))?;

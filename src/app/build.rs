@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::fsops;
+use crate::layout::junk::{self, Verdict};
 use crate::report::{display_path, LeftOut};
 use crate::scan::{EntryKind, Inventory};
-use crate::stages::junk::{self, Verdict};
 
 /// Why `rel` does not belong in a build, or `None` when it does. Folders the junk rules only
 /// list on a board (`.git/`, `.vscode/`, `.idea/`) are the project's, not the board's.
-fn left_out_because(rel: &Path, kind: EntryKind, size: u64) -> Option<&'static str> {
-    let rule = junk::classify(rel, kind, size)?;
+fn left_out_because(rel: &Path, kind: EntryKind) -> Option<&'static str> {
+    let rule = junk::classify(rel, kind)?;
     match rule.verdict {
         Verdict::Delete | Verdict::Trash => Some(rule.what),
         Verdict::Report if kind == EntryKind::Dir => {
@@ -29,7 +29,7 @@ pub fn left_out(src: &Inventory) -> Vec<LeftOut> {
         if out.iter().any(|(p, _)| e.rel.starts_with(p)) {
             continue;
         }
-        if let Some(reason) = left_out_because(&e.rel, e.kind, e.size) {
+        if let Some(reason) = left_out_because(&e.rel, e.kind) {
             let (bytes, _) = src.tree_size(&e.rel);
             let files = if e.is_dir() {
                 src.file_count(&e.rel) as u64

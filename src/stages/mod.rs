@@ -1,11 +1,8 @@
 //! Stages are pure: an inventory, the config and what earlier stages planned in, planned
 //! actions out. Nothing here writes.
 
-use std::fmt;
-
-use serde::Serialize;
-
 use crate::config::Config;
+pub use crate::config::StageName;
 use crate::error::Result;
 use crate::plan::{Plan, StagePlan};
 use crate::scan::Inventory;
@@ -17,69 +14,6 @@ pub mod fonts;
 pub mod junk;
 pub mod mpy;
 pub mod ram;
-
-/// Every stage cpslim knows, in pipeline order: space is freed before anything is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StageName {
-    Junk,
-    Deadweight,
-    Mpy,
-    Bitmaps,
-    Fonts,
-    /// Opt-in (`--compile`): last, so it compiles the source after the fonts stage's edits.
-    Compile,
-    /// Reports only: RAM of what the code loads, and memory advice. Last, to read every plan.
-    Ram,
-}
-
-impl StageName {
-    pub const ALL: [StageName; 7] = [
-        StageName::Junk,
-        StageName::Deadweight,
-        StageName::Mpy,
-        StageName::Bitmaps,
-        StageName::Fonts,
-        StageName::Compile,
-        StageName::Ram,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StageName::Junk => "junk",
-            StageName::Deadweight => "deadweight",
-            StageName::Mpy => "mpy",
-            StageName::Bitmaps => "bitmaps",
-            StageName::Fonts => "fonts",
-            StageName::Compile => "compile",
-            StageName::Ram => "ram",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<StageName> {
-        StageName::ALL.into_iter().find(|n| n.as_str() == s)
-    }
-
-    /// Stages whose issue has landed; naming another one is a usage error.
-    pub fn is_available(self) -> bool {
-        matches!(
-            self,
-            StageName::Junk
-                | StageName::Deadweight
-                | StageName::Mpy
-                | StageName::Bitmaps
-                | StageName::Fonts
-                | StageName::Compile
-                | StageName::Ram
-        )
-    }
-}
-
-impl fmt::Display for StageName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Plan one stage on its own (as if no other stage ran before it).
 pub fn plan(name: StageName, inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
@@ -97,7 +31,21 @@ pub fn plan_after(
     match name {
         StageName::Junk => Ok(junk::plan(inv, cfg)),
         StageName::Deadweight => deadweight::plan(inv, cfg),
-        StageName::Mpy => mpy::plan(inv, cfg),
+        StageName::Mpy => {
+            // Without `--compile`, the mpy stage also says what compiling the user's own modules
+            // would save: the compile stage knows which modules those are.
+            let mpy::MpyPlan {
+                plan: mut out,
+                bundles,
+                major,
+            } = mpy::plan_with_bundles(inv, cfg)?;
+            if !cfg.compile.enabled {
+                if let Some(a) = compile::estimate(inv, &bundles, major) {
+                    out.push(a);
+                }
+            }
+            Ok(out)
+        }
         StageName::Bitmaps => bitmaps::plan(inv, cfg),
         StageName::Fonts => fonts::plan(inv, cfg),
         StageName::Compile => compile::plan(inv, cfg, prior),

@@ -13,7 +13,7 @@ use crate::stages::mpy::Bundle;
 /// Root files the firmware runs by name stay source (docs/domain/mpy-cross.md): the entry points
 /// the deadweight stage starts its import walk from, and `repl.py`.
 fn is_run_by_name(name: &str) -> bool {
-    name == "repl.py" || deadweight::ENTRY_NAMES.contains(&name)
+    name == "repl.py" || crate::layout::ENTRY_NAMES.contains(&name)
 }
 
 /// True for a root-level file the firmware runs as source.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::layout::ENTRY_NAMES;
 use crate::scan::{EntryKind, Inventory};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,26 +95,6 @@ pub struct Drive {
     /// Root-level entry points that exist, in CircuitPython's order.
     pub entry_points: Vec<PathBuf>,
 }
-
-/// The main program candidates in the order `main.c` tries them, then the other files it runs.
-pub const ENTRY_NAMES: [&str; 16] = [
-    "code.txt",
-    "code.py",
-    "main.py",
-    "main.txt",
-    "code.txt.py",
-    "code.py.txt",
-    "code.txt.txt",
-    "code.py.py",
-    "main.txt.py",
-    "main.py.txt",
-    "main.txt.txt",
-    "main.py.py",
-    "boot.py",
-    "boot.txt",
-    "safemode.py",
-    "safemode.txt",
-];
 
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();

@@ -220,7 +220,7 @@ pub(super) fn entry_list(entries: &[PathBuf]) -> String {
 pub(super) fn assets(inv: &Inventory, a: &mut Analysis) {
     let Some(g) = &a.graph else { return };
     let literals: Vec<String> = g.literals.iter().map(|l| l.to_lowercase()).collect();
-    let terminal = crate::stages::fonts::terminal::paths(inv);
+    let terminal = inv.terminal_fonts();
     let mut out = Vec::new();
     for e in inv.files() {
         if matches!(e.category, Category::Junk | Category::Marker) {
@@ -230,7 +230,7 @@ pub(super) fn assets(inv: &Inventory, a: &mut Analysis) {
             .and_then(|c| c.first().map(|f| drive::is_lib_dir(f)))
             .unwrap_or(false);
         // The firmware reads its terminal font without any code naming it.
-        let terminal = crate::stages::fonts::terminal::is_terminal(&terminal, &e.rel);
+        let terminal = crate::layout::firmware::is_terminal_font(&terminal, &e.rel);
         if in_lib || terminal || !ASSET_EXTS.contains(&e.ext().as_str()) {
             continue;
         }

@@ -21,12 +21,12 @@ mod why;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::config::StageName;
 use crate::error::Result;
 use crate::plan::{Action, StagePlan};
 use crate::scan::Inventory;
-use crate::stages::StageName;
 
-pub use drive::{new_package_rule, Drive, Place, Unit, Winner, ENTRY_NAMES};
+pub use drive::{new_package_rule, Drive, Place, Unit, Winner};
 pub use firmware::{lookup as firmware_lookup, Firmware, Unknown};
 pub use graph::{Graph, Via};
 pub use mpy_imports::{read as read_mpy, MpyError, MpyImport, MpyInfo};

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 
 use super::charset::CharSet;
 use crate::config::Config;
+use crate::config::StageName;
 use crate::plan::{Action, StagePlan};
 use crate::pysrc;
 use crate::scan::Inventory;
 use crate::stages::deadweight;
 use crate::stages::mpy::{cache, Bundle};
-use crate::stages::StageName;
 
 /// Modules whose use means the code shows text it did not write (fetched from the network, a
 /// file or a serial line).

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::config::StageName;
 use crate::plan::ActionKind;
 use crate::scan::Inventory;
-use crate::stages::StageName;
 
 /// The first adafruit_bitmap_font release with an LVGL reader.
 pub const NEEDED: (u32, u32, u32) = (2, 2, 0);

@@ -27,7 +27,6 @@ mod refs;
 #[doc(hidden)]
 pub mod synth;
 mod target;
-pub mod terminal;
 #[cfg(test)]
 mod tests;
 
@@ -53,11 +52,11 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         None => None,
     };
     let mut plan = StagePlan::default();
-    let terminal = terminal::paths(inv);
+    let terminal = inv.terminal_fonts();
     let fonts: Vec<&Entry> = inv
         .files()
         .filter(|e| e.category == Category::Font && matches!(e.ext().as_str(), "bdf" | "pcf"))
-        .filter(|e| !terminal::is_terminal(&terminal, &e.rel))
+        .filter(|e| !crate::layout::firmware::is_terminal_font(&terminal, &e.rel))
         .collect();
     if fonts.is_empty() {
         return Ok(plan);

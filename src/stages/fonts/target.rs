@@ -5,8 +5,9 @@
 use std::fs::File;
 use std::path::PathBuf;
 
-use super::{slash_path, terminal};
+use super::slash_path;
 use crate::error::{Error, Result};
+use crate::layout::firmware::is_terminal_font;
 use crate::scan::{Entry, Inventory};
 
 /// What the run writes, decided once: LVGL only when asked and the drive can load it.
@@ -47,7 +48,7 @@ pub(super) fn out_name(
 ) -> std::result::Result<PathBuf, String> {
     let rel = e.rel.with_extension(ext);
     let key = slash_path(&rel).to_ascii_lowercase();
-    if terminal::is_terminal(&target.terminal, &rel) {
+    if is_terminal_font(&target.terminal, &rel) {
         return Err(format!(
             "{} is the name of the firmware's terminal font",
             slash_path(&rel)

@@ -40,7 +40,19 @@ pub fn bundle_file_for(prefix: &str, major: Option<u32>) -> String {
 
 const ADAFRUIT_PREFIX: &str = "adafruit-circuitpython-bundle";
 
+/// What the mpy stage planned, with the bundles and major version it planned for (the compile
+/// stage's estimate needs them; see [`crate::stages::plan_after`]).
+pub struct MpyPlan {
+    pub plan: StagePlan,
+    pub bundles: Vec<Bundle>,
+    pub major: Option<u32>,
+}
+
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
+    Ok(plan_with_bundles(inv, cfg)?.plan)
+}
+
+pub fn plan_with_bundles(inv: &Inventory, cfg: &Config) -> Result<MpyPlan> {
     let mut out = StagePlan::default();
     let mut bundles = cfg
         .mpy
@@ -88,12 +100,11 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     };
     swap::plan_lib(&mut ctx)?;
     outside_lib(&mut ctx);
-    if !cfg.compile.enabled {
-        if let Some(a) = crate::stages::compile::estimate(inv, &bundles, major) {
-            out.push(a);
-        }
-    }
-    Ok(out)
+    Ok(MpyPlan {
+        plan: out,
+        bundles,
+        major,
+    })
 }
 
 /// The major version the files must load on: the board's, or the bundle's for a folder without

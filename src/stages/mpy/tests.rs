@@ -183,8 +183,8 @@ fn newer_py_on_the_drive_and_working_mpy_are_not_downgraded() {
 
 #[test]
 fn a_library_taken_by_an_earlier_stage_drops_the_whole_swap_and_its_summary() {
+    use crate::config::StageName;
     use crate::plan::Plan;
-    use crate::stages::StageName;
     let drive = tempfile::tempdir().expect("tmp");
     let r = drive.path();
     put(r, "boot_out.txt", BOOT_OUT.as_bytes());

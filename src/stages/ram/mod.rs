@@ -16,9 +16,9 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
+use crate::config::StageName;
 use crate::plan::{Action, ActionKind, StagePlan};
 use crate::scan::{Category, Entry, Inventory};
-use crate::stages::StageName;
 
 use code::{Load, Loader};
 

@@ -6,10 +6,10 @@ use std::fs;
 use std::path::Path;
 
 use super::{plan, ADVICE, FIGURE};
+use crate::config::StageName;
 use crate::plan::{ActionKind, Level, StagePlan};
 use crate::scan::{scan, Inventory, ScanOptions};
 use crate::stages::bitmaps::encode::encode_indexed;
-use crate::stages::StageName;
 
 pub(super) fn drive(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, Inventory) {
     let d = tempfile::tempdir().expect("tempdir");
