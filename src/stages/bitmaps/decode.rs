@@ -339,7 +339,7 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
             Pixels::Indexed(out)
         } else {
             // 32-bit: both loaders ignore the masks and read blue, green, red, (alpha) bytes
-            // (bmp-and-displayio.md §1), so that is the picture the board shows. 24-bit has no
+            // (`docs/domain/bmp-and-displayio.md` §1), so that is the picture the board shows. 24-bit has no
             // masks.
             let m = match info.bpp {
                 16 => masks.unwrap_or([0x7c00, 0x03e0, 0x001f]),

@@ -1,5 +1,5 @@
 //! Import edges out of one file (`.py` via the tokenizer, `.mpy` via its bytecode), resolved
-//! relative to the file's package (dead-weight.md rules, summarised in `assets/data/README.md`).
+//! relative to the file's package (`docs/domain/dead-weight.md` rules, summarised in `assets/data/README.md`).
 
 use std::path::Path;
 

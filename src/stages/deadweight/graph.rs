@@ -1,5 +1,5 @@
 //! The import graph: from every entry point through every module on the drive it reaches,
-//! resolved the way the firmware does (dead-weight.md §1.2 and §2.3).
+//! resolved the way the firmware does (`docs/domain/dead-weight.md` §1.2 and §2.3).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
