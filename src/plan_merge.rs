@@ -3,10 +3,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::{Action, ActionKind, Plan, StagePlan};
+use super::{Action, Effect, Plan, StagePlan, Stamp, Write, WriteMode};
 use crate::fatname;
+use crate::pysrc::paths::LiteralEdit;
 use crate::stages::StageName;
-use crate::units::allocated;
 
 impl Plan {
     /// Append the next stage's plan. A path already claimed by an earlier stage (or lying inside
@@ -28,11 +28,11 @@ impl Plan {
         for (s, (_, p)) in self.stages.iter().enumerate() {
             for (j, d) in p.actions.iter().enumerate().filter(|(_, d)| d.writes()) {
                 let key = fatname::path_key(&d.path);
-                match (d.kind, d.dir) {
-                    (ActionKind::Delete, true) => {
+                match d.effect {
+                    Effect::DeleteDir => {
                         deleted_dirs.insert(key.clone());
                     }
-                    (ActionKind::Delete, false) => {
+                    Effect::DeleteFile { .. } => {
                         deleted_files.insert(key.clone());
                     }
                     _ => {}
@@ -65,9 +65,8 @@ impl Plan {
                     let earlier = &self.stages[*s].1.actions[*j];
                     if combined(earlier, a).is_some() {
                         into[i] = Some((*s, *j));
-                    } else if a.takes_over
-                        && earlier.kind == ActionKind::Delete
-                        && !earlier.dir
+                    } else if takes_over(a)
+                        && matches!(earlier.effect, Effect::DeleteFile { .. })
                         && !self.is_needed((*s, *j))
                     {
                         over[i] = Some((*s, *j));
@@ -170,24 +169,59 @@ impl Plan {
     }
 }
 
+/// Does `a` supersede an earlier stage's lone delete of its file?
+fn takes_over(a: &Action) -> bool {
+    matches!(
+        a.effect,
+        Effect::Write(Write {
+            mode: WriteMode::Replace {
+                takes_over: true,
+                ..
+            },
+            ..
+        })
+    )
+}
+
+/// An edit's planned original, its literal rewrites, and whether it may grow the code.
+fn literal_of(a: &Action) -> Option<(&Stamp, &LiteralEdit, bool)> {
+    match &a.effect {
+        Effect::Write(Write {
+            mode:
+                WriteMode::Edit {
+                    expect,
+                    force,
+                    literal,
+                },
+            ..
+        }) => Some((expect, literal, *force)),
+        _ => None,
+    }
+}
+
 /// Two path-literal edits of the same file as one edit of the original (the earlier's place,
 /// expectations and dependencies, both notes), or `None` when they cannot combine.
 fn combined(earlier: &Action, later: &Action) -> Option<Action> {
-    if earlier.kind != ActionKind::Edit || later.kind != ActionKind::Edit {
+    let (expect, first, first_force) = literal_of(earlier)?;
+    let (_, second, second_force) = literal_of(later)?;
+    let literal = first.combine(second)?;
+    let Effect::Write(write) = &earlier.effect else {
         return None;
-    }
-    let (first, cluster) = earlier.literal_edit.as_ref()?;
-    let edit = first.combine(&later.literal_edit.as_ref()?.0)?;
-    let content = edit.text().into_bytes();
+    };
+    let write = Write {
+        bytes: literal.text().into_bytes(),
+        mode: WriteMode::Edit {
+            expect: expect.clone(),
+            // A longer extension (`.lvfontbin`) grows the code by a few bytes: allowed when
+            // either stage allowed it.
+            force: first_force || second_force,
+            literal,
+        },
+        cluster_size: write.cluster_size,
+    };
     Some(Action {
-        bytes_after: content.len() as u64,
-        alloc_after: allocated(content.len() as u64, *cluster),
+        effect: Effect::Write(write),
         note: format!("{}; {}", earlier.note, later.note),
-        content: Some(content),
-        literal_edit: Some((edit, *cluster)),
-        // A longer extension (`.lvfontbin`) grows the code by a few bytes: allowed when either
-        // stage allowed it.
-        force: earlier.force || later.force,
         ..earlier.clone()
     })
 }

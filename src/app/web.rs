@@ -181,7 +181,7 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
             })?,
         };
         // The backup copies the originals from the mirror, so they must be real, not placeholders.
-        for a in writes.iter().filter(|a| a.kind != ActionKind::Create) {
+        for a in writes.iter().filter(|a| a.kind() != ActionKind::Create) {
             m.fetch_under(&api, &a.path)?;
         }
         let b = backup::prepare(&m.root, &backup_root, &writes)?;

@@ -13,7 +13,7 @@ use crate::backup::Original;
 use crate::error::{Error, Result};
 use crate::fsinfo;
 use crate::fsops;
-use crate::plan::{Action, ActionKind, Plan};
+use crate::plan::{ActionKind, Effect, Plan, Stamp};
 use crate::scan::is_protected;
 use crate::units::allocated;
 
@@ -26,6 +26,10 @@ struct Removed {
     mtime: Option<SystemTime>,
 }
 
+/// A file removed early to make room: the index of the delete action it belongs to (`None` for
+/// a replaced file's own original), its path, and what it looked like when planned.
+type Sacrifice<'p> = (Option<usize>, &'p Path, &'p Stamp);
+
 /// Files whose removal makes room for action `i`: a replaced file's own original, or the file
 /// deletions that wait for a created file (a swap's `.py`, a converted font's BDF).
 fn sacrifices<'p>(
@@ -33,30 +37,34 @@ fn sacrifices<'p>(
     s: usize,
     i: usize,
     status: &[Vec<Option<Status>>],
-) -> Vec<(Option<usize>, &'p Action)> {
+) -> Vec<Sacrifice<'p>> {
     let part = &plan.stages[s].1;
     let a = &part.actions[i];
-    match a.kind {
-        ActionKind::Replace if !is_protected(&a.path) => vec![(None, a)],
-        ActionKind::Create => part
+    let Effect::Write(w) = &a.effect else {
+        return Vec::new();
+    };
+    match (a.kind(), w.expect()) {
+        (ActionKind::Replace, Some(expect)) if !is_protected(&a.path) => {
+            vec![(None, a.path.as_path(), expect)]
+        }
+        (ActionKind::Create, _) => part
             .actions
             .iter()
             .enumerate()
             .filter(|(j, d)| {
-                d.kind == ActionKind::Delete
-                    && !d.dir
-                    && d.requires.contains(&i)
-                    && status[s][*j].is_none()
-                    && !is_protected(&d.path)
+                d.requires.contains(&i) && status[s][*j].is_none() && !is_protected(&d.path)
             })
-            .map(|(j, d)| (Some(j), d))
+            .filter_map(|(j, d)| match &d.effect {
+                Effect::DeleteFile { expect } => Some((Some(j), d.path.as_path(), expect)),
+                _ => None,
+            })
             .collect(),
         _ => Vec::new(),
     }
 }
 
 /// Read an original on the drive and prove the backup holds exactly it.
-fn verified_original(abs: &Path, a: &Action, orig: Option<&Original>) -> Result<Vec<u8>> {
+fn verified_original(abs: &Path, expect: &Stamp, orig: Option<&Original>) -> Result<Vec<u8>> {
     let refuse = |why: &str| Error::Refused {
         path: abs.to_path_buf(),
         reason: format!(
@@ -65,7 +73,7 @@ fn verified_original(abs: &Path, a: &Action, orig: Option<&Original>) -> Result<
     };
     let orig = orig.ok_or_else(|| refuse("there is no backup of it"))?;
     let meta = fs::symlink_metadata(abs).map_err(|e| Error::read(abs, e))?;
-    if !meta.is_file() || a.expect.as_ref().is_some_and(|x| x.size != meta.len()) {
+    if !meta.is_file() || expect.size != meta.len() {
         return Err(Error::ChangedSincePlan {
             path: abs.to_path_buf(),
         });
@@ -94,18 +102,21 @@ pub(super) fn write_making_room(
         return Err(no_room);
     }
     let target = fsops::resolve(root, &a.path)?;
-    let content = a.content.as_deref().unwrap_or_default();
+    let Effect::Write(write) = &a.effect else {
+        return Err(no_room);
+    };
+    let content = write.bytes.as_slice();
     let mut freed = 0;
     let mut checked = Vec::new();
-    for (j, v) in &victims {
-        let abs = fsops::resolve(root, &v.path)?;
-        let bytes = verified_original(&abs, v, originals.get(&v.path))?;
+    for &(j, rel, expect) in &victims {
+        let abs = fsops::resolve(root, rel)?;
+        let bytes = verified_original(&abs, expect, originals.get(rel))?;
         let mtime = fs::symlink_metadata(&abs)
             .ok()
             .and_then(|m| m.modified().ok());
         freed += allocated(bytes.len() as u64, cluster.max(1));
         checked.push(Removed {
-            action: *j,
+            action: j,
             abs,
             bytes,
             mtime,

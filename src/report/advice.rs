@@ -128,8 +128,8 @@ fn may_touch(stage: StageName, rel: &Path, ext: &str) -> bool {
 /// its folder): the action's saving plus that of the actions it needs (a swap's new `.mpy`).
 fn saving_for(plan: &StagePlan, rel: &Path) -> Option<(i64, String)> {
     plan.actions.iter().find_map(|a| {
-        let hit = match a.kind {
-            ActionKind::Delete if a.dir => rel.starts_with(&a.path),
+        let hit = match a.kind() {
+            ActionKind::Delete if a.deletes_dir() => rel.starts_with(&a.path),
             ActionKind::Delete | ActionKind::Replace => a.path == rel,
             _ => false,
         };
@@ -142,8 +142,8 @@ fn saving_for(plan: &StagePlan, rel: &Path) -> Option<(i64, String)> {
                 .filter_map(|&i| plan.actions.get(i))
                 .map(|r| r.saved_alloc())
                 .sum::<i64>();
-        let what = match a.kind {
-            ActionKind::Delete if a.dir && a.path != rel => {
+        let what = match a.kind() {
+            ActionKind::Delete if a.deletes_dir() && a.path != rel => {
                 format!("deletes it with {}", a.path.display())
             }
             ActionKind::Delete if !a.requires.is_empty() => "replaces it".to_string(),
@@ -161,12 +161,12 @@ pub fn largest(inv: &Inventory, plan: &Plan, cfg: &Config, n: usize) -> Vec<Larg
     let mut gone_dirs: Vec<&Path> = Vec::new();
     let mut resized: Vec<(&Path, u64)> = Vec::new();
     for a in plan.actions() {
-        match a.kind {
-            ActionKind::Delete if a.dir => gone_dirs.push(&a.path),
+        match a.kind() {
+            ActionKind::Delete if a.deletes_dir() => gone_dirs.push(&a.path),
             ActionKind::Delete => {
                 gone.insert(&a.path);
             }
-            ActionKind::Replace | ActionKind::Edit => resized.push((&a.path, a.bytes_after)),
+            ActionKind::Replace | ActionKind::Edit => resized.push((&a.path, a.bytes_after())),
             _ => {}
         }
     }

@@ -203,29 +203,29 @@ impl Report {
                         .and_then(|o| o.status.get(s).and_then(|v| v.get(i)).copied())
                         .map_or(ActionStatus::Planned, ActionStatus::from)
                 });
-                let (files_before, files_after) = match a.kind {
-                    ActionKind::Delete if a.dir => (inv.file_count(&a.path) as u64, 0),
+                let (files_before, files_after) = match a.kind() {
+                    ActionKind::Delete if a.deletes_dir() => (inv.file_count(&a.path) as u64, 0),
                     ActionKind::Delete => (1, 0),
-                    ActionKind::Create if a.expect.is_none() => (0, 1),
+                    ActionKind::Create => (0, 1),
                     ActionKind::Report => (0, 0),
-                    _ => (1, 1),
+                    ActionKind::Replace | ActionKind::Edit => (1, 1),
                 };
                 let report = ActionReport {
-                    action: a.kind,
+                    action: a.kind(),
                     level: a.level,
                     status,
                     path: display_path(&a.path),
                     bytes_before: a.bytes_before,
-                    bytes_after: a.bytes_after,
+                    bytes_after: a.bytes_after(),
                     files_before,
                     files_after,
                     note: a.note.clone(),
                 };
                 if report.counts() {
                     saved_alloc += a.saved_alloc();
-                    after.bytes = (after.bytes + a.bytes_after).saturating_sub(a.bytes_before);
+                    after.bytes = (after.bytes + a.bytes_after()).saturating_sub(a.bytes_before);
                     after.allocated =
-                        (after.allocated + a.alloc_after).saturating_sub(a.alloc_before);
+                        (after.allocated + a.alloc_after()).saturating_sub(a.alloc_before);
                     after.files = (after.files + files_after).saturating_sub(files_before);
                 }
                 actions.push(report);
