@@ -113,7 +113,7 @@ fn optimize_in_place(
     let found = found_line(&inv, cfg);
     let free_before = free_space(&inv.root);
     if plan.change_count() > 0 {
-        let preview = Report::new("optimize", &inv, cfg.cluster_source, &plan, None);
+        let preview = Report::preview(&inv, cfg.cluster_source, &plan);
         if !confirm(ui, cfg, &plan, &preview)? {
             eprintln!("Nothing changed.");
             return Ok(Exit::Success);
@@ -142,7 +142,7 @@ fn optimize_in_place(
         },
     )?;
     bar.finish_and_clear();
-    let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
+    let mut r = Report::applied(&inv, cfg.cluster_source, &plan, &outcome);
     r.free_before = free_before;
     let code = finish(cfg, &inv, r, budget, ui, &found)?;
     if !outcome.made_room.is_empty() && !ui.json && !ui.quiet {
@@ -174,7 +174,6 @@ fn finish(
     ui: &Ui,
     found: &str,
 ) -> anyhow::Result<Exit> {
-    r.applied = true;
     // Measure the result rather than trusting the prediction.
     let after_cfg = Config {
         cluster_size: Some(inv.cluster_size),
@@ -267,7 +266,7 @@ fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyho
     )?;
     bar.finish_and_clear();
     let found = format!("{} → {}", found_line(&src, cfg), out.display());
-    let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
+    let mut r = Report::applied(&inv, cfg.cluster_source, &plan, &outcome);
     r.out = Some(crate::report::display_path(out));
     r.left_out = left_out;
     finish(&out_cfg, &inv, r, budget, ui, &found)

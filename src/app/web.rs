@@ -103,7 +103,7 @@ pub(super) fn audit(a: &AuditArgs, t: &Target, ui: &Ui) -> anyhow::Result<Exit> 
         super::emit(&crate::stages::deadweight::why(&inv, &cfg, path, &plan)?)?;
         return Ok(Exit::Success);
     }
-    let mut r = Report::new("audit", &inv, cfg.cluster_source, &plan, None);
+    let mut r = Report::audit(&inv, cfg.cluster_source, &plan);
     r.path = format!("{}/", api.client.base_url());
     r.free_before = Some(m.free_bytes);
     r.largest = report::advice::largest(&inv, &plan, &cfg, 10);
@@ -213,7 +213,7 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
     };
     let (outcome, stopped) = remote::apply(&api, &plan, &m.root, backup_dir, &flag, &progress);
     bar.finish_and_clear();
-    let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
+    let mut r = Report::applied(&inv, cfg.cluster_source, &plan, &outcome);
     let after = scan_root(&Config {
         cluster_size: Some(inv.cluster_size),
         ..cfg.clone()

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{ActionStatus, Report, StageReport};
+use super::{ActionStatus, Report, ReportMode, StageReport};
 use crate::plan::{ActionKind, Level};
 use crate::units::{format_delta, format_size, group_thousands};
 
@@ -77,8 +77,7 @@ fn size_and_bytes(n: i64) -> String {
 
 pub fn render(r: &Report, style: &Style) -> String {
     let mut out = String::new();
-    let applied = r.applied;
-    let heading = if applied {
+    let heading = if r.mode == ReportMode::Applied {
         "Changes"
     } else {
         "Plan (nothing has been changed)"
@@ -160,7 +159,11 @@ fn actions(out: &mut String, r: &Report, style: &Style) {
 /// The one figure (space on the board, in whole clusters) with the exact bytes, and why that
 /// cluster size.
 fn headline(out: &mut String, r: &Report, style: &Style) {
-    let verb = if r.applied { "Freed" } else { "Would free" };
+    let verb = if r.mode == ReportMode::Applied {
+        "Freed"
+    } else {
+        "Would free"
+    };
     let text = format!(
         "{verb} {} on the board; the files themselves shrink by {}",
         size_and_bytes(r.saved.allocated),
