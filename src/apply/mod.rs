@@ -9,7 +9,7 @@ mod room;
 
 use std::collections::HashMap;
 
-use crate::backup;
+use crate::backup::{self, Original};
 use crate::error::{Error, Result};
 use crate::fsinfo;
 use crate::fsops;
@@ -129,37 +129,19 @@ fn skip_blocked(plan: &Plan, status: &mut [Vec<Option<Status>>]) {
     }
 }
 
+/// Per stage, per action: `None` until the action has run or been ruled out.
+type Progress = Vec<Vec<Option<Status>>>;
+
 pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
-    let mut status: Vec<Vec<Option<Status>>> = plan
+    let mut status: Progress = plan
         .stages
         .iter()
         .map(|(_, p)| vec![None; p.actions.len()])
         .collect();
     let mut errors = Vec::new();
-    let flat: Vec<(usize, usize, &Action)> = plan
-        .stages
-        .iter()
-        .enumerate()
-        .flat_map(|(s, (_, p))| p.actions.iter().enumerate().map(move |(i, a)| (s, i, a)))
-        .filter(|(_, _, a)| a.writes())
-        .collect();
-    let total = flat.len();
-
-    let mut backup_dir = None;
-    let mut originals = HashMap::new();
-    if let Some(root) = opts.backup_root.filter(|_| total > 0) {
-        let actions: Vec<&Action> = flat.iter().map(|(_, _, a)| *a).collect();
-        let b = backup::prepare(opts.root, root, &actions)?;
-        for (k, e) in b.failed {
-            let (s, i, a) = flat[k];
-            status[s][i] = Some(Status::Failed);
-            errors.push((a.path.clone(), format!("not changed: backup failed: {e}")));
-        }
-        backup_dir = Some(b.dir);
-        originals = b.originals;
-    }
+    let total = plan.change_count();
+    let (backup_dir, originals) = back_up(plan, opts, &mut status, &mut errors)?;
     let mut made_room = Vec::new();
-
     let mut done = 0;
     let mut interrupted = false;
     let order = apply_order(plan);
@@ -203,21 +185,50 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
         (opts.progress)(done, total, &a.path);
     }
     fsinfo::sync_all();
-    let status = status
-        .into_iter()
-        .map(|v| {
-            v.into_iter()
-                .map(|s| s.unwrap_or(Status::Skipped))
-                .collect()
-        })
-        .collect();
     Ok(Outcome {
-        status,
+        // What never ran was skipped.
+        status: status
+            .into_iter()
+            .map(|v| {
+                v.into_iter()
+                    .map(|s| s.unwrap_or(Status::Skipped))
+                    .collect()
+            })
+            .collect(),
         errors,
         backup: backup_dir,
         interrupted,
         made_room,
     })
+}
+
+/// Copy every original the plan changes into a new backup, when the run makes one: the backup
+/// folder and where it holds each original. An action whose original could not be copied
+/// fails here and never runs.
+fn back_up(
+    plan: &Plan,
+    opts: &ApplyOptions,
+    status: &mut Progress,
+    errors: &mut Vec<(PathBuf, String)>,
+) -> Result<(Option<PathBuf>, HashMap<PathBuf, Original>)> {
+    let writes: Vec<(usize, usize, &Action)> = plan
+        .stages
+        .iter()
+        .enumerate()
+        .flat_map(|(s, (_, p))| p.actions.iter().enumerate().map(move |(i, a)| (s, i, a)))
+        .filter(|(_, _, a)| a.writes())
+        .collect();
+    let Some(root) = opts.backup_root.filter(|_| !writes.is_empty()) else {
+        return Ok((None, HashMap::new()));
+    };
+    let actions: Vec<&Action> = writes.iter().map(|(_, _, a)| *a).collect();
+    let b = backup::prepare(opts.root, root, &actions)?;
+    for (k, e) in b.failed {
+        let (s, i, a) = writes[k];
+        status[s][i] = Some(Status::Failed);
+        errors.push((a.path.clone(), format!("not changed: backup failed: {e}")));
+    }
+    Ok((Some(b.dir), b.originals))
 }
 
 fn check_unchanged(abs: &Path, expect: &Stamp) -> Result<()> {

@@ -98,40 +98,18 @@ pub(super) fn write_making_room(
 ) -> Result<Vec<PathBuf>> {
     let a = &plan.stages[s].1.actions[i];
     let victims = sacrifices(plan, s, i, status);
+    let Effect::Write(write) = &a.effect else {
+        return Err(no_room);
+    };
     if victims.is_empty() {
         return Err(no_room);
     }
     let target = fsops::resolve(root, &a.path)?;
-    let Effect::Write(write) = &a.effect else {
-        return Err(no_room);
-    };
-    let content = write.bytes.as_slice();
-    let mut freed = 0;
-    let mut checked = Vec::new();
-    for &(j, rel, expect) in &victims {
-        let abs = fsops::resolve(root, rel)?;
-        let bytes = verified_original(&abs, expect, originals.get(rel))?;
-        let mtime = fs::symlink_metadata(&abs)
-            .ok()
-            .and_then(|m| m.modified().ok());
-        freed += allocated(bytes.len() as u64, cluster.max(1));
-        checked.push(Removed {
-            action: j,
-            abs,
-            bytes,
-            mtime,
-        });
-    }
-    let need = allocated(content.len() as u64, cluster.max(1));
-    let dir = target.parent().unwrap_or(&target);
-    let free = fsinfo::stats(dir).map_or(u64::MAX, |st| st.available);
-    if free.saturating_add(freed) < need {
-        return Err(Error::InsufficientSpace {
-            path: target,
-            need,
-            free: free.saturating_add(freed),
-        });
-    }
+    let checked = victims
+        .iter()
+        .map(|&(j, rel, expect)| checked_original(root, rel, expect, originals, j))
+        .collect::<Result<Vec<Removed>>>()?;
+    check_room(&target, &write.bytes, &checked, cluster)?;
     let mut removed: Vec<Removed> = Vec::new();
     let mut result = Ok(());
     for r in checked {
@@ -142,7 +120,7 @@ pub(super) fn write_making_room(
         removed.push(r);
     }
     if result.is_ok() {
-        result = fsops::write_atomic(&target, content);
+        result = fsops::write_atomic(&target, &write.bytes);
     }
     match result {
         Ok(()) => {
@@ -153,30 +131,73 @@ pub(super) fn write_making_room(
             }
             Ok(removed.into_iter().map(|r| rel_of(root, &r.abs)).collect())
         }
-        Err(e) => {
-            // Put every original back where it was; the backup still holds them if this fails.
-            let mut lost = Vec::new();
-            for r in &removed {
-                match fsops::write_atomic(&r.abs, &r.bytes) {
-                    Ok(()) => {
-                        if let Some(t) = r.mtime {
-                            fsops::set_mtime(&r.abs, t);
-                        }
-                    }
-                    Err(_) => lost.push(r.abs.display().to_string()),
+        Err(e) => Err(put_back(&removed, target, e)),
+    }
+}
+
+/// The original at `rel`, read and proven to match its backup, ready to be removed.
+fn checked_original(
+    root: &Path,
+    rel: &Path,
+    expect: &Stamp,
+    originals: &HashMap<PathBuf, Original>,
+    action: Option<usize>,
+) -> Result<Removed> {
+    let abs = fsops::resolve(root, rel)?;
+    let bytes = verified_original(&abs, expect, originals.get(rel))?;
+    let mtime = fs::symlink_metadata(&abs)
+        .ok()
+        .and_then(|m| m.modified().ok());
+    Ok(Removed {
+        action,
+        abs,
+        bytes,
+        mtime,
+    })
+}
+
+/// Would `content` fit at `target` once the `checked` originals are gone?
+fn check_room(target: &Path, content: &[u8], checked: &[Removed], cluster: u64) -> Result<()> {
+    let freed: u64 = checked
+        .iter()
+        .map(|r| allocated(r.bytes.len() as u64, cluster.max(1)))
+        .sum();
+    let need = allocated(content.len() as u64, cluster.max(1));
+    let dir = target.parent().unwrap_or(target);
+    let free = fsinfo::stats(dir).map_or(u64::MAX, |st| st.available);
+    if free.saturating_add(freed) < need {
+        return Err(Error::InsufficientSpace {
+            path: target.to_path_buf(),
+            need,
+            free: free.saturating_add(freed),
+        });
+    }
+    Ok(())
+}
+
+/// The write failed: put every original back where it was (the backup still holds them if
+/// this fails too), and say what to do when some could not be.
+fn put_back(removed: &[Removed], target: PathBuf, e: Error) -> Error {
+    let mut lost = Vec::new();
+    for r in removed {
+        match fsops::write_atomic(&r.abs, &r.bytes) {
+            Ok(()) => {
+                if let Some(t) = r.mtime {
+                    fsops::set_mtime(&r.abs, t);
                 }
             }
-            if lost.is_empty() {
-                Err(e)
-            } else {
-                Err(Error::Refused {
-                    path: target,
-                    reason: format!(
-                        "{e}; the original(s) {} could not be put back: run `cpslim restore` to bring them back from the backup",
-                        lost.join(", ")
-                    ),
-                })
-            }
+            Err(_) => lost.push(r.abs.display().to_string()),
+        }
+    }
+    if lost.is_empty() {
+        e
+    } else {
+        Error::Refused {
+            path: target,
+            reason: format!(
+                "{e}; the original(s) {} could not be put back: run `cpslim restore` to bring them back from the backup",
+                lost.join(", ")
+            ),
         }
     }
 }

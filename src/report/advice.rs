@@ -157,6 +157,43 @@ fn saving_for(plan: &StagePlan, rel: &Path) -> Option<(i64, String)> {
 /// The `n` largest files that remain when `plan` is carried out (for an applied run, pass the
 /// re-scanned inventory and an empty plan), with advice computed from `cfg`'s alternatives.
 pub fn largest(inv: &Inventory, plan: &Plan, cfg: &Config, n: usize) -> Vec<LargeFile> {
+    let (mut files, untouched) = remaining(inv, plan, n);
+    let todo = relevant_variants(cfg, &files, &untouched);
+    let plans: Vec<Option<StagePlan>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = todo
+            .iter()
+            .map(|(v, _)| scope.spawn(move || stages::plan(v.stage, inv, &v.cfg).ok()))
+            .collect();
+        // A variant that cannot be planned (a bad bundle, say) offers no advice.
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    // Per file, the best saving advised so far: a later variant is named only if it saves more.
+    let mut best = vec![0i64; files.len()];
+    for ((v, relevant), alt) in todo.iter().zip(plans) {
+        let Some(alt) = alt else { continue };
+        for &i in relevant {
+            if let Some((saved, what)) = saving_for(&alt, &files[i].path) {
+                if saved <= best[i] {
+                    continue;
+                }
+                best[i] = saved;
+                files[i].advice.push(format!(
+                    "{}: {what}, saving {} on the board",
+                    v.label,
+                    format_size(saved as u64)
+                ));
+            }
+        }
+    }
+    files
+}
+
+/// The `n` largest files `plan` leaves (at their planned size), and which of them it leaves
+/// as they are (only those get advice: the plan already decided the rest).
+fn remaining(inv: &Inventory, plan: &Plan, n: usize) -> (Vec<LargeFile>, Vec<usize>) {
     let mut gone: HashSet<&Path> = HashSet::new();
     let mut gone_dirs: Vec<&Path> = Vec::new();
     let mut resized: Vec<(&Path, u64)> = Vec::new();
@@ -189,12 +226,20 @@ pub fn largest(inv: &Inventory, plan: &Plan, cfg: &Config, n: usize) -> Vec<Larg
         .collect();
     files.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
     files.truncate(n);
-    // Only files the plan leaves as they are get advice: the plan already decided the rest.
     let untouched: Vec<usize> = (0..files.len())
         .filter(|&i| !resized.iter().any(|(p, _)| *p == files[i].path))
         .collect();
-    // Plan each variant that could touch a candidate, in parallel: they are independent and pure.
-    let todo: Vec<(Variant, Vec<usize>)> = variants(cfg)
+    (files, untouched)
+}
+
+/// Each variant that could touch one of the `untouched` files, with those files: each is
+/// planned (in parallel: they are independent and pure) to see what it would save.
+fn relevant_variants(
+    cfg: &Config,
+    files: &[LargeFile],
+    untouched: &[usize],
+) -> Vec<(Variant, Vec<usize>)> {
+    variants(cfg)
         .into_iter()
         .filter_map(|v| {
             let relevant: Vec<usize> = untouched
@@ -211,35 +256,5 @@ pub fn largest(inv: &Inventory, plan: &Plan, cfg: &Config, n: usize) -> Vec<Larg
                 .collect();
             (!relevant.is_empty()).then_some((v, relevant))
         })
-        .collect();
-    let plans: Vec<Option<StagePlan>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = todo
-            .iter()
-            .map(|(v, _)| scope.spawn(move || stages::plan(v.stage, inv, &v.cfg).ok()))
-            .collect();
-        // A variant that cannot be planned (a bad bundle, say) offers no advice.
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    });
-    // Per file, the best saving advised so far: a later variant is named only if it saves more.
-    let mut best = vec![0i64; files.len()];
-    for ((v, relevant), alt) in todo.iter().zip(plans) {
-        let Some(alt) = alt else { continue };
-        for &i in relevant {
-            if let Some((saved, what)) = saving_for(&alt, &files[i].path) {
-                if saved <= best[i] {
-                    continue;
-                }
-                best[i] = saved;
-                files[i].advice.push(format!(
-                    "{}: {what}, saving {} on the board",
-                    v.label,
-                    format_size(saved as u64)
-                ));
-            }
-        }
-    }
-    files
+        .collect()
 }
