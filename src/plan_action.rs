@@ -241,6 +241,10 @@ impl Action {
 
     /// Allow a replacement or an edit to leave the file larger. Nothing else compares sizes.
     pub fn forced(mut self) -> Action {
+        debug_assert!(
+            matches!(self.kind(), ActionKind::Replace | ActionKind::Edit),
+            "only a replacement or an edit can be forced: {self:?}"
+        );
         if let Effect::Write(Write {
             mode: WriteMode::Replace { force, .. } | WriteMode::Edit { force, .. },
             ..
@@ -253,6 +257,7 @@ impl Action {
 
     /// Mark a replacement as superseding an earlier stage's lone delete of the same file.
     pub fn taking_over(mut self) -> Action {
+        debug_assert_eq!(self.kind(), ActionKind::Replace, "{self:?}");
         if let Effect::Write(Write {
             mode: WriteMode::Replace { takes_over, .. },
             ..
@@ -328,3 +333,7 @@ impl Action {
         self.alloc_before as i64 - self.alloc_after() as i64
     }
 }
+
+#[cfg(test)]
+#[path = "plan_action_tests.rs"]
+mod tests;
