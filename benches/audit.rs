@@ -32,7 +32,7 @@ fn audit(root: &Path) -> (usize, usize) {
         .map(|&s| (s, stages::plan(s, &inv, &cfg).unwrap_or_default()))
         .collect();
     let plan = Plan::merge(parts);
-    let mut report = Report::new("audit", &inv, cfg.cluster_source, &plan, None);
+    let mut report = Report::audit(&inv, cfg.cluster_source, &plan);
     // Advice plans alternative runs, so it is part of what an audit costs.
     report.largest = cpslim::report::advice::largest(&inv, &plan, &cfg, 10);
     (inv.entries.len(), report.to_json().len())

@@ -1,9 +1,43 @@
 //! How [`Plan::add`] settles two stages writing the same path.
 
-use super::*;
+use std::path::Path;
 
+use super::*;
+use crate::pysrc::paths::LiteralEdit;
+
+const UNKNOWN: Stamp = Stamp {
+    size: 0,
+    mtime: None,
+};
+
+/// An action of `kind` on `path` with nothing else to it (an edit rewrites no literal).
 fn act(kind: ActionKind, path: &str) -> Action {
-    Action::base(kind, Path::new(path))
+    let write = |mode| {
+        Effect::Write(Write {
+            bytes: Vec::new(),
+            mode,
+            cluster_size: 512,
+        })
+    };
+    let effect = match kind {
+        ActionKind::Delete => Effect::DeleteFile { expect: UNKNOWN },
+        ActionKind::Report => Effect::Note { estimate: None },
+        ActionKind::Create => write(WriteMode::Create),
+        ActionKind::Replace => write(WriteMode::Replace {
+            expect: UNKNOWN,
+            force: false,
+            takes_over: false,
+        }),
+        ActionKind::Edit => write(WriteMode::Edit {
+            expect: UNKNOWN,
+            force: false,
+            literal: LiteralEdit::new(String::new(), Vec::new()).expect("edit"),
+        }),
+    };
+    Action {
+        effect,
+        ..Action::report(Path::new(path), 0, "")
+    }
 }
 
 fn literal(src: &str, from: &str, to: &str) -> Action {
@@ -13,9 +47,17 @@ fn literal(src: &str, from: &str, to: &str) -> Action {
         vec![(start..start + from.len(), to.into())],
     )
     .expect("edit");
+    let write = Write {
+        bytes: edit.text().into_bytes(),
+        mode: WriteMode::Edit {
+            expect: UNKNOWN,
+            force: false,
+            literal: edit,
+        },
+        cluster_size: 512,
+    };
     Action {
-        content: Some(edit.text().into_bytes()),
-        literal_edit: Some((edit, 512)),
+        effect: Effect::Write(write),
         bytes_before: src.len() as u64,
         note: format!("{from} → {to}"),
         ..act(ActionKind::Edit, "code.py")
@@ -23,7 +65,7 @@ fn literal(src: &str, from: &str, to: &str) -> Action {
 }
 
 fn kinds(p: &StagePlan) -> Vec<ActionKind> {
-    p.actions.iter().map(|a| a.kind).collect()
+    p.actions.iter().map(Action::kind).collect()
 }
 
 const SRC: &str = "f = load_font('/f.bdf')\ni = load('/i.bmp')\n";
@@ -59,16 +101,22 @@ fn literal_edits_of_one_file_become_one_edit_that_waits_for_both_stages() {
     assert_eq!(fonts.actions[1].after, vec![(0, 1)]);
     let edit = &plan.stages[0].1.actions[1];
     assert_eq!(
-        edit.content.as_deref(),
+        edit.content(),
         Some(&b"f = load_font('/f.lvfontbin')\ni = load('/i.png')\n"[..])
     );
     // ... which itself waits for the PCF.
     assert_eq!(edit.requires, vec![0]);
     assert_eq!(edit.after, vec![(1, 0)]);
-    assert_eq!(edit.alloc_after, 512);
+    assert_eq!(edit.alloc_after(), 512);
     assert!(edit.note.contains("'/i.png'") && edit.note.contains("'/f.lvfontbin'"));
     // The longer font name grows the code a little: allowed because the fonts stage allowed it.
-    assert!(edit.force);
+    assert!(matches!(
+        edit.effect,
+        Effect::Write(Write {
+            mode: WriteMode::Edit { force: true, .. },
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -108,8 +156,7 @@ fn a_write_after_the_claim_and_a_take_over_of_a_lone_delete_are_kept() {
             },
         ),
     ]);
-    let mut write = act(ActionKind::Replace, "m.mpy");
-    write.takes_over = true;
+    let write = act(ActionKind::Replace, "m.mpy").taking_over();
     let mut delete = act(ActionKind::Delete, "m.py").requiring([0]);
     delete.after = vec![(1, 0)];
     plan.add(
@@ -137,14 +184,13 @@ fn a_delete_something_waits_for_is_not_taken_over() {
             ],
         },
     )]);
-    let mut write = act(ActionKind::Replace, "m.mpy");
-    write.takes_over = true;
+    let write = act(ActionKind::Replace, "m.mpy").taking_over();
     plan.add(
         StageName::Compile,
         StagePlan {
             actions: vec![write],
         },
     );
-    assert_eq!(plan.stages[0].1.actions[0].kind, ActionKind::Delete);
+    assert_eq!(plan.stages[0].1.actions[0].kind(), ActionKind::Delete);
     assert!(plan.stages[1].1.actions.is_empty());
 }

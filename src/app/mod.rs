@@ -324,7 +324,7 @@ fn audit(mut a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
 fn audit_with(cfg: &Config, ui: &Ui) -> anyhow::Result<Exit> {
     let inv = scan_root(cfg)?;
     let plan = make_plan(&inv, cfg, ui)?;
-    let mut r = Report::new("audit", &inv, cfg.cluster_source, &plan, None);
+    let mut r = Report::audit(&inv, cfg.cluster_source, &plan);
     r.free_before = free_space(&inv.root);
     r.largest = report::advice::largest(&inv, &plan, cfg, 10);
     print_report(&r, ui, &found_line(&inv, cfg))?;

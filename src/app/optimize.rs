@@ -1,7 +1,7 @@
 //! `optimize`: confirm, apply in place with a backup or into `--out`, measure, check the budget.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -113,47 +113,25 @@ fn optimize_in_place(
     let found = found_line(&inv, cfg);
     let free_before = free_space(&inv.root);
     if plan.change_count() > 0 {
-        let preview = Report::new("optimize", &inv, cfg.cluster_source, &plan, None);
+        let preview = Report::preview(&inv, cfg.cluster_source, &plan);
         if !confirm(ui, cfg, &plan, &preview)? {
             eprintln!("Nothing changed.");
             return Ok(Exit::Success);
         }
     }
-    let backup_root = match &o.backup_dir {
-        Some(d) => d.clone(),
-        None => backup::default_root().ok_or_else(|| {
-            usage("no folder for backups: neither XDG_STATE_HOME nor HOME is set\nhint: pass --backup-dir DIR")
-        })?,
+    let backup_root = backup_root(o)?;
+    let outcome = apply_shown(&plan, &inv, Some(&backup_root), ui)?;
+    let mut report = Report::applied(&inv, cfg.cluster_source, &plan, &outcome);
+    report.free_before = free_before;
+    let run = Applied {
+        cfg,
+        inv: &inv,
+        report,
+        budget,
+        found,
     };
-    let flag = interrupt_flag();
-    let bar = progress_bar(ui, plan.change_count());
-    let progress = |done: usize, _total: usize, path: &Path| {
-        bar.set_position(done as u64);
-        bar.set_message(path.display().to_string());
-    };
-    let outcome = apply::apply(
-        &plan,
-        &ApplyOptions {
-            root: &inv.root,
-            cluster_size: inv.cluster_size,
-            backup_root: Some(&backup_root),
-            interrupt: &flag,
-            progress: &progress,
-        },
-    )?;
-    bar.finish_and_clear();
-    let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
-    r.free_before = free_before;
-    let code = finish(cfg, &inv, r, budget, ui, &found)?;
-    if !outcome.made_room.is_empty() && !ui.json && !ui.quiet {
-        let mut text = String::from(
-            "\nThe drive was full: these originals were removed before their smaller replacement was written (each first checked against its SHA-256 in the backup; `cpslim restore` brings them back):\n",
-        );
-        for p in &outcome.made_room {
-            text.push_str(&format!("  {}\n", human::sanitize(&p.to_string_lossy())));
-        }
-        super::emit(&text)?;
-    }
+    let code = run.finish(ui)?;
+    list_made_room(&outcome, ui)?;
     let changed = outcome
         .status
         .iter()
@@ -165,51 +143,152 @@ fn optimize_in_place(
     Ok(code)
 }
 
-/// Measure the result, check the budget, print, and pick the exit code.
-fn finish(
-    cfg: &Config,
+/// `--backup-dir`, or the user's state folder.
+pub(super) fn backup_root(o: &OptimizeArgs) -> anyhow::Result<PathBuf> {
+    match &o.backup_dir {
+        Some(d) => Ok(d.clone()),
+        None => backup::default_root().ok_or_else(|| {
+            usage("no folder for backups: neither XDG_STATE_HOME nor HOME is set\nhint: pass --backup-dir DIR")
+        }),
+    }
+}
+
+/// Apply `plan` to the scanned tree with a progress bar (and a backup under `backup_root`).
+fn apply_shown(
+    plan: &Plan,
     inv: &Inventory,
-    mut r: Report,
-    budget: Option<u64>,
+    backup_root: Option<&Path>,
     ui: &Ui,
-    found: &str,
-) -> anyhow::Result<Exit> {
-    r.applied = true;
-    // Measure the result rather than trusting the prediction.
-    let after_cfg = Config {
-        cluster_size: Some(inv.cluster_size),
-        ..cfg.clone()
+) -> anyhow::Result<apply::Outcome> {
+    let flag = interrupt_flag();
+    let bar = progress_bar(ui, plan.change_count());
+    let progress = |done: usize, _total: usize, path: &Path| {
+        bar.set_position(done as u64);
+        bar.set_message(path.display().to_string());
     };
-    let after = scan_root(&after_cfg)?;
-    r.after = report::Totals::of(&after);
-    r.free_after = r.free_before.and_then(|_| free_space(&inv.root));
-    r.largest = report::advice::largest(&after, &Plan { stages: Vec::new() }, cfg, 10);
-    if let Some(b) = budget {
-        r.set_budget(b);
+    let outcome = apply::apply(
+        plan,
+        &ApplyOptions {
+            root: &inv.root,
+            cluster_size: inv.cluster_size,
+            backup_root,
+            interrupt: &flag,
+            progress: &progress,
+        },
+    )?;
+    bar.finish_and_clear();
+    Ok(outcome)
+}
+
+/// Say which originals a full drive made cpslim remove before writing their replacement.
+fn list_made_room(outcome: &apply::Outcome, ui: &Ui) -> anyhow::Result<()> {
+    if outcome.made_room.is_empty() || ui.json || ui.quiet {
+        return Ok(());
     }
-    print_report(&r, ui, found)?;
-    let mut code = Exit::Success;
-    if r.interrupted {
-        code = code.merge(Exit::Interrupted);
+    let mut text = String::from(
+        "\nThe drive was full: these originals were removed before their smaller replacement was written (each first checked against its SHA-256 in the backup; `cpslim restore` brings them back):\n",
+    );
+    for p in &outcome.made_room {
+        text.push_str(&format!("  {}\n", human::sanitize(&p.to_string_lossy())));
     }
-    if !r.errors.is_empty() {
-        code = code.merge(Exit::Failed);
+    super::emit(&text)
+}
+
+/// A plan carried out on the tree `cfg` names, with its report so far.
+struct Applied<'a> {
+    cfg: &'a Config,
+    /// The tree as scanned before the run.
+    inv: &'a Inventory,
+    report: Report,
+    budget: Option<u64>,
+    /// The "Found …" line printed above the report.
+    found: String,
+}
+
+impl Applied<'_> {
+    /// Measure the result, check the budget, print, and pick the exit code.
+    fn finish(mut self, ui: &Ui) -> anyhow::Result<Exit> {
+        self.measure()?;
+        if let Some(b) = self.budget {
+            self.report.set_budget(b);
+        }
+        print_report(&self.report, ui, &self.found)?;
+        Ok(self.exit_code())
     }
-    if let Some(b) = r.budget.filter(|b| !b.fits) {
-        // Said on stderr too, so a CI log shows why the step failed even with --json.
-        eprintln!(
-            "cpslim: over budget: the result takes {} bytes, {} bytes more than the budget of {} bytes",
-            b.used,
-            b.used - b.limit,
-            b.limit
-        );
-        code = code.merge(Exit::Budget);
+
+    /// Re-scan the result rather than trusting the prediction.
+    fn measure(&mut self) -> anyhow::Result<()> {
+        let after_cfg = Config {
+            cluster_size: Some(self.inv.cluster_size),
+            ..self.cfg.clone()
+        };
+        let after = scan_root(&after_cfg)?;
+        let r = &mut self.report;
+        r.after = report::Totals::of(&after);
+        r.free_after = r.free_before.and_then(|_| free_space(&self.inv.root));
+        let nothing_left = Plan { stages: Vec::new() };
+        r.largest = report::advice::largest(&after, &nothing_left, self.cfg, 10);
+        Ok(())
     }
-    Ok(code)
+
+    fn exit_code(&self) -> Exit {
+        let r = &self.report;
+        let mut code = Exit::Success;
+        if r.interrupted {
+            code = code.merge(Exit::Interrupted);
+        }
+        if !r.errors.is_empty() {
+            code = code.merge(Exit::Failed);
+        }
+        if let Some(b) = r.budget.filter(|b| !b.fits) {
+            // Said on stderr too, so a CI log shows why the step failed even with --json.
+            eprintln!(
+                "cpslim: over budget: the result takes {} bytes, {} bytes more than the budget of {} bytes",
+                b.used,
+                b.used - b.limit,
+                b.limit
+            );
+            code = code.merge(Exit::Budget);
+        }
+        code
+    }
 }
 
 fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyhow::Result<Exit> {
     let src = scan_root(cfg)?;
+    check_out_folder(cfg, out)?;
+    let left_out = build::left_out(&src);
+    let skipped = build::copy_build(&src, out, &left_out)?;
+    for s in &skipped {
+        eprintln!(
+            "cpslim: warning: {} is a link or special file: not copied",
+            s.display()
+        );
+    }
+    let mut out_cfg = Config {
+        root: out.to_path_buf(),
+        cluster_size: Some(src.cluster_size),
+        ..cfg.clone()
+    };
+    out_cfg.compile.sources_kept_in = Some(cfg.root.clone());
+    let inv = scan_root(&out_cfg)?;
+    let plan = make_plan(&inv, &out_cfg, ui)?;
+    let outcome = apply_shown(&plan, &inv, None, ui)?;
+    let mut report = Report::applied(&inv, cfg.cluster_source, &plan, &outcome);
+    report.out = Some(crate::report::display_path(out));
+    report.left_out = left_out;
+    let run = Applied {
+        cfg: &out_cfg,
+        inv: &inv,
+        report,
+        budget,
+        found: format!("{} → {}", found_line(&src, cfg), out.display()),
+    };
+    run.finish(ui)
+}
+
+/// `--out` must be a new or empty folder outside the tree it copies.
+fn check_out_folder(cfg: &Config, out: &Path) -> anyhow::Result<()> {
     if out.exists() {
         let empty = std::fs::read_dir(out)
             .map(|mut d| d.next().is_none())
@@ -236,39 +315,5 @@ fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyho
             }
         }
     }
-    let left_out = build::left_out(&src);
-    let skipped = build::copy_build(&src, out, &left_out)?;
-    for s in &skipped {
-        eprintln!(
-            "cpslim: warning: {} is a link or special file: not copied",
-            s.display()
-        );
-    }
-    let mut out_cfg = Config {
-        root: out.to_path_buf(),
-        cluster_size: Some(src.cluster_size),
-        ..cfg.clone()
-    };
-    out_cfg.compile.sources_kept_in = Some(cfg.root.clone());
-    let inv = scan_root(&out_cfg)?;
-    let plan = make_plan(&inv, &out_cfg, ui)?;
-    let flag = interrupt_flag();
-    let bar = progress_bar(ui, plan.change_count());
-    let progress = |done: usize, _total: usize, _path: &Path| bar.set_position(done as u64);
-    let outcome = apply::apply(
-        &plan,
-        &ApplyOptions {
-            root: out,
-            cluster_size: inv.cluster_size,
-            backup_root: None,
-            interrupt: &flag,
-            progress: &progress,
-        },
-    )?;
-    bar.finish_and_clear();
-    let found = format!("{} → {}", found_line(&src, cfg), out.display());
-    let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
-    r.out = Some(crate::report::display_path(out));
-    r.left_out = left_out;
-    finish(&out_cfg, &inv, r, budget, ui, &found)
+    Ok(())
 }

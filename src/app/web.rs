@@ -3,18 +3,20 @@
 //! through `web::remote`.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 
 use super::optimize::{interrupt_flag, progress_bar};
 use super::{config, make_plan, print_report, scan_root, usage};
+use crate::apply::Outcome;
 use crate::backup;
 use crate::cli::{AuditArgs, OptimizeArgs, RestoreArgs, StageArgs, WebArgs};
 use crate::config::Config;
 use crate::exit::Exit;
 use crate::plan::{ActionKind, Plan};
 use crate::report::{self, Report};
+use crate::scan::Inventory;
 use crate::ui::Ui;
 use crate::units::format_size;
 use crate::web::api::Api;
@@ -103,7 +105,7 @@ pub(super) fn audit(a: &AuditArgs, t: &Target, ui: &Ui) -> anyhow::Result<Exit> 
         super::emit(&crate::stages::deadweight::why(&inv, &cfg, path, &plan)?)?;
         return Ok(Exit::Success);
     }
-    let mut r = Report::new("audit", &inv, cfg.cluster_source, &plan, None);
+    let mut r = Report::audit(&inv, cfg.cluster_source, &plan);
     r.path = format!("{}/", api.client.base_url());
     r.free_before = Some(m.free_bytes);
     r.largest = report::advice::largest(&inv, &plan, &cfg, 10);
@@ -171,29 +173,55 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
             return Ok(Exit::Success);
         }
     }
-    let writes: Vec<_> = plan.actions().filter(|a| a.writes()).collect();
-    let mut backup_dir = None;
-    if !writes.is_empty() {
-        let backup_root = match &o.backup_dir {
-            Some(d) => d.clone(),
-            None => backup::default_root().ok_or_else(|| {
-                usage("no folder for backups: neither XDG_STATE_HOME nor HOME is set\nhint: pass --backup-dir DIR")
-            })?,
-        };
-        // The backup copies the originals from the mirror, so they must be real, not placeholders.
-        for a in writes.iter().filter(|a| a.kind != ActionKind::Create) {
-            m.fetch_under(&api, &a.path)?;
-        }
-        let b = backup::prepare(&m.root, &backup_root, &writes)?;
-        if let Some((_, e)) = b.failed.first() {
-            bail!(usage(format!(
-                "backing up the board's files failed ({e}); nothing was changed on the board\nhint: free space in {} or pass --backup-dir DIR",
-                backup_root.display()
-            )));
-        }
-        crate::web::restore::label_backup(&b.dir, &api.client.base_url())?;
-        backup_dir = Some(b.dir);
+    let backup_dir = back_up(&api, &mut m, &plan, o)?;
+    let (outcome, stopped) = apply_shown(&mut api, &plan, &m, backup_dir, ui);
+    let mut r = Report::applied(&inv, cfg.cluster_source, &plan, &outcome);
+    r.path = url;
+    r.free_before = Some(m.free_bytes);
+    measure(&api, &cfg, &inv, &mut r)?;
+    if let Some(b) = budget {
+        r.set_budget(b);
     }
+    print_report(&r, ui, &found)?;
+    Ok(exit_code(&r, stopped))
+}
+
+/// Copy the originals of every planned write into a new host backup (fetched into the mirror
+/// first); `None` when nothing is written.
+fn back_up(
+    api: &Api,
+    m: &mut Mirror,
+    plan: &Plan,
+    o: &OptimizeArgs,
+) -> anyhow::Result<Option<PathBuf>> {
+    let writes: Vec<_> = plan.actions().filter(|a| a.writes()).collect();
+    if writes.is_empty() {
+        return Ok(None);
+    }
+    let backup_root = super::optimize::backup_root(o)?;
+    // The backup copies the originals from the mirror, so they must be real, not placeholders.
+    for a in writes.iter().filter(|a| a.kind() != ActionKind::Create) {
+        m.fetch_under(api, &a.path)?;
+    }
+    let b = backup::prepare(&m.root, &backup_root, &writes)?;
+    if let Some((_, e)) = b.failed.first() {
+        bail!(usage(format!(
+            "backing up the board's files failed ({e}); nothing was changed on the board\nhint: free space in {} or pass --backup-dir DIR",
+            backup_root.display()
+        )));
+    }
+    crate::web::restore::label_backup(&b.dir, &api.client.base_url())?;
+    Ok(Some(b.dir))
+}
+
+/// Apply `plan` to the board with a progress bar that also shows each upload's progress.
+fn apply_shown(
+    api: &mut Api,
+    plan: &Plan,
+    m: &Mirror,
+    backup_dir: Option<PathBuf>,
+    ui: &Ui,
+) -> (Outcome, Option<WebError>) {
     let flag = interrupt_flag();
     let bar = progress_bar(ui, plan.change_count());
     if ui.progress {
@@ -211,33 +239,36 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
         bar.set_position(done as u64);
         bar.set_message(path.display().to_string());
     };
-    let (outcome, stopped) = remote::apply(&api, &plan, &m.root, backup_dir, &flag, &progress);
+    let result = remote::apply(api, plan, &m.root, backup_dir, &flag, &progress);
     bar.finish_and_clear();
-    let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
+    result
+}
+
+/// Measure the result in the mirror (kept in step with the board) and the board's free space.
+fn measure(api: &Api, cfg: &Config, inv: &Inventory, r: &mut Report) -> anyhow::Result<()> {
     let after = scan_root(&Config {
         cluster_size: Some(inv.cluster_size),
         ..cfg.clone()
     })?;
-    r.path = url;
     r.after = report::Totals::of(&after);
-    r.free_before = Some(m.free_bytes);
     r.free_after = api
         .list(Path::new(""))
         .ok()
         .map(|l| l.free.saturating_mul(l.block_size));
-    r.largest = report::advice::largest(&after, &Plan { stages: Vec::new() }, &cfg, 10);
-    if let Some(b) = budget {
-        r.set_budget(b);
-    }
-    print_report(&r, ui, &found)?;
+    r.largest = report::advice::largest(&after, &Plan { stages: Vec::new() }, cfg, 10);
+    Ok(())
+}
+
+/// The exit code; a board that refused every write from `stopped` on is said on stderr.
+fn exit_code(r: &Report, stopped: Option<WebError>) -> Exit {
     let mut code = Exit::Success;
-    if outcome.interrupted {
+    if r.interrupted {
         code = code.merge(Exit::Interrupted);
     }
     if !r.errors.is_empty() {
         code = code.merge(Exit::Failed);
     }
-    if budget.is_some_and(|b| r.after.allocated > b) {
+    if r.budget.is_some_and(|b| !b.fits) {
         code = code.merge(Exit::Budget);
     }
     if let Some(e) = stopped {
@@ -250,7 +281,7 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
         }
         code = code.merge(Exit::Usage);
     }
-    Ok(code)
+    code
 }
 
 pub(super) fn restore(r: &RestoreArgs, t: &Target, ui: &Ui) -> anyhow::Result<Exit> {

@@ -9,11 +9,11 @@ mod room;
 
 use std::collections::HashMap;
 
-use crate::backup;
+use crate::backup::{self, Original};
 use crate::error::{Error, Result};
 use crate::fsinfo;
 use crate::fsops;
-use crate::plan::{Action, ActionKind, Plan};
+use crate::plan::{Action, ActionKind, Effect, Plan, Stamp, Write, WriteMode};
 use crate::scan::is_protected;
 use crate::units::allocated;
 
@@ -59,7 +59,11 @@ fn apply_order(plan: &Plan) -> Vec<(usize, usize)> {
             .iter()
             .map(|a| (a.saved_alloc(), a.saved_bytes()))
             .collect();
-        for d in part.actions.iter().filter(|d| d.kind == ActionKind::Delete) {
+        for d in part
+            .actions
+            .iter()
+            .filter(|d| d.kind() == ActionKind::Delete)
+        {
             for &r in &d.requires {
                 if let Some(g) = group.get_mut(r) {
                     g.0 += d.saved_alloc();
@@ -69,7 +73,7 @@ fn apply_order(plan: &Plan) -> Vec<(usize, usize)> {
         }
         for (i, a) in part.actions.iter().enumerate() {
             if a.writes() {
-                let class = u8::from(a.kind != ActionKind::Delete);
+                let class = u8::from(a.kind() != ActionKind::Delete);
                 order.push(((class, -group[i].0, -group[i].1), (s, i)));
             }
         }
@@ -125,37 +129,19 @@ fn skip_blocked(plan: &Plan, status: &mut [Vec<Option<Status>>]) {
     }
 }
 
+/// Per stage, per action: `None` until the action has run or been ruled out.
+type Progress = Vec<Vec<Option<Status>>>;
+
 pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
-    let mut status: Vec<Vec<Option<Status>>> = plan
+    let mut status: Progress = plan
         .stages
         .iter()
         .map(|(_, p)| vec![None; p.actions.len()])
         .collect();
     let mut errors = Vec::new();
-    let flat: Vec<(usize, usize, &Action)> = plan
-        .stages
-        .iter()
-        .enumerate()
-        .flat_map(|(s, (_, p))| p.actions.iter().enumerate().map(move |(i, a)| (s, i, a)))
-        .filter(|(_, _, a)| a.writes())
-        .collect();
-    let total = flat.len();
-
-    let mut backup_dir = None;
-    let mut originals = HashMap::new();
-    if let Some(root) = opts.backup_root.filter(|_| total > 0) {
-        let actions: Vec<&Action> = flat.iter().map(|(_, _, a)| *a).collect();
-        let b = backup::prepare(opts.root, root, &actions)?;
-        for (k, e) in b.failed {
-            let (s, i, a) = flat[k];
-            status[s][i] = Some(Status::Failed);
-            errors.push((a.path.clone(), format!("not changed: backup failed: {e}")));
-        }
-        backup_dir = Some(b.dir);
-        originals = b.originals;
-    }
+    let total = plan.change_count();
+    let (backup_dir, originals) = back_up(plan, opts, &mut status, &mut errors)?;
     let mut made_room = Vec::new();
-
     let mut done = 0;
     let mut interrupted = false;
     let order = apply_order(plan);
@@ -199,16 +185,16 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
         (opts.progress)(done, total, &a.path);
     }
     fsinfo::sync_all();
-    let status = status
-        .into_iter()
-        .map(|v| {
-            v.into_iter()
-                .map(|s| s.unwrap_or(Status::Skipped))
-                .collect()
-        })
-        .collect();
     Ok(Outcome {
-        status,
+        // What never ran was skipped.
+        status: status
+            .into_iter()
+            .map(|v| {
+                v.into_iter()
+                    .map(|s| s.unwrap_or(Status::Skipped))
+                    .collect()
+            })
+            .collect(),
         errors,
         backup: backup_dir,
         interrupted,
@@ -216,10 +202,36 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
     })
 }
 
-fn check_unchanged(abs: &Path, a: &Action) -> Result<()> {
-    let Some(expect) = &a.expect else {
-        return Ok(());
+/// Copy every original the plan changes into a new backup, when the run makes one: the backup
+/// folder and where it holds each original. An action whose original could not be copied
+/// fails here and never runs.
+fn back_up(
+    plan: &Plan,
+    opts: &ApplyOptions,
+    status: &mut Progress,
+    errors: &mut Vec<(PathBuf, String)>,
+) -> Result<(Option<PathBuf>, HashMap<PathBuf, Original>)> {
+    let writes: Vec<(usize, usize, &Action)> = plan
+        .stages
+        .iter()
+        .enumerate()
+        .flat_map(|(s, (_, p))| p.actions.iter().enumerate().map(move |(i, a)| (s, i, a)))
+        .filter(|(_, _, a)| a.writes())
+        .collect();
+    let Some(root) = opts.backup_root.filter(|_| !writes.is_empty()) else {
+        return Ok((None, HashMap::new()));
     };
+    let actions: Vec<&Action> = writes.iter().map(|(_, _, a)| *a).collect();
+    let b = backup::prepare(opts.root, root, &actions)?;
+    for (k, e) in b.failed {
+        let (s, i, a) = writes[k];
+        status[s][i] = Some(Status::Failed);
+        errors.push((a.path.clone(), format!("not changed: backup failed: {e}")));
+    }
+    Ok((Some(b.dir), b.originals))
+}
+
+fn check_unchanged(abs: &Path, expect: &Stamp) -> Result<()> {
     let meta = fs::symlink_metadata(abs).map_err(|e| Error::read(abs, e))?;
     if !meta.is_file()
         || meta.len() != expect.size
@@ -250,59 +262,62 @@ fn check_space(abs: &Path, need: u64, cluster: u64) -> Result<()> {
 
 fn apply_one(a: &Action, opts: &ApplyOptions) -> Result<()> {
     let abs = fsops::resolve(opts.root, &a.path)?;
-    if is_protected(&a.path) && a.kind != ActionKind::Edit {
+    if is_protected(&a.path) && a.kind() != ActionKind::Edit {
         return Err(Error::Refused {
             path: abs,
             reason: "CircuitPython runs or reads this file; cpslim never changes it".into(),
         });
     }
-    match a.kind {
-        ActionKind::Report => Ok(()),
-        ActionKind::Delete => {
-            if !a.dir {
-                check_unchanged(&abs, a)?;
-            }
+    match &a.effect {
+        Effect::Note { .. } => Ok(()),
+        Effect::DeleteDir => fsops::remove(&abs),
+        Effect::DeleteFile { expect } => {
+            check_unchanged(&abs, expect)?;
             fsops::remove(&abs)
         }
-        ActionKind::Replace | ActionKind::Edit => {
-            let content = a.content.as_deref().unwrap_or_default();
-            check_unchanged(&abs, a)?;
-            if a.kind == ActionKind::Edit && a.path.extension().is_none_or(|e| e != "py") {
-                return Err(Error::Refused {
-                    path: abs,
-                    reason: "only .py code files are ever edited".into(),
-                });
+        Effect::Write(w) => match &w.mode {
+            WriteMode::Replace { expect, .. } | WriteMode::Edit { expect, .. } => {
+                check_unchanged(&abs, expect)?;
+                rewrite(a, w, abs, opts)
             }
-            let grows = if a.kind == ActionKind::Edit {
-                content.len() as u64 > a.bytes_before
-            } else {
-                content.len() as u64 >= a.bytes_before
-            };
-            if grows && !a.force {
-                return Err(Error::Refused {
-                    path: abs,
-                    reason: "the result is not smaller; left as it is".into(),
-                });
-            }
-            check_space(&abs, content.len() as u64, opts.cluster_size)?;
-            fsops::write_atomic(&abs, content)
-        }
-        ActionKind::Create => {
-            let content = a.content.as_deref().unwrap_or_default();
-            if let Some(parent) = a.path.parent() {
-                fsops::create_dirs(opts.root, parent)?;
-            }
-            if fs::symlink_metadata(&abs).is_ok_and(|m| !m.is_file()) {
-                return Err(Error::Refused {
-                    path: abs,
-                    reason: "exists and is not a file".into(),
-                });
-            }
-            refuse_case_twin(&abs)?;
-            check_space(&abs, content.len() as u64, opts.cluster_size)?;
-            fsops::write_atomic(&abs, content)
-        }
+            WriteMode::Create => create(a, w, abs, opts),
+        },
     }
+}
+
+/// Write over a file checked unchanged: only `.py` files are edited, and only smaller
+/// results land unless the plan forces them.
+fn rewrite(a: &Action, w: &Write, abs: PathBuf, opts: &ApplyOptions) -> Result<()> {
+    if a.kind() == ActionKind::Edit && a.path.extension().is_none_or(|e| e != "py") {
+        return Err(Error::Refused {
+            path: abs,
+            reason: "only .py code files are ever edited".into(),
+        });
+    }
+    if w.refused_as_larger(a.bytes_before) {
+        return Err(Error::Refused {
+            path: abs,
+            reason: "the result is not smaller; left as it is".into(),
+        });
+    }
+    check_space(&abs, w.bytes.len() as u64, opts.cluster_size)?;
+    fsops::write_atomic(&abs, &w.bytes)
+}
+
+/// Write a new file, its folders first; never over a folder, a link or a FAT case twin.
+fn create(a: &Action, w: &Write, abs: PathBuf, opts: &ApplyOptions) -> Result<()> {
+    if let Some(parent) = a.path.parent() {
+        fsops::create_dirs(opts.root, parent)?;
+    }
+    if fs::symlink_metadata(&abs).is_ok_and(|m| !m.is_file()) {
+        return Err(Error::Refused {
+            path: abs,
+            reason: "exists and is not a file".into(),
+        });
+    }
+    refuse_case_twin(&abs)?;
+    check_space(&abs, w.bytes.len() as u64, opts.cluster_size)?;
+    fsops::write_atomic(&abs, &w.bytes)
 }
 
 /// On FAT, creating `neopixel.mpy` beside `NEOPIXEL.MPY` overwrites it: a plan replaces such a

@@ -128,8 +128,8 @@ fn may_touch(stage: StageName, rel: &Path, ext: &str) -> bool {
 /// its folder): the action's saving plus that of the actions it needs (a swap's new `.mpy`).
 fn saving_for(plan: &StagePlan, rel: &Path) -> Option<(i64, String)> {
     plan.actions.iter().find_map(|a| {
-        let hit = match a.kind {
-            ActionKind::Delete if a.dir => rel.starts_with(&a.path),
+        let hit = match a.kind() {
+            ActionKind::Delete if a.deletes_dir() => rel.starts_with(&a.path),
             ActionKind::Delete | ActionKind::Replace => a.path == rel,
             _ => false,
         };
@@ -142,8 +142,8 @@ fn saving_for(plan: &StagePlan, rel: &Path) -> Option<(i64, String)> {
                 .filter_map(|&i| plan.actions.get(i))
                 .map(|r| r.saved_alloc())
                 .sum::<i64>();
-        let what = match a.kind {
-            ActionKind::Delete if a.dir && a.path != rel => {
+        let what = match a.kind() {
+            ActionKind::Delete if a.deletes_dir() && a.path != rel => {
                 format!("deletes it with {}", a.path.display())
             }
             ActionKind::Delete if !a.requires.is_empty() => "replaces it".to_string(),
@@ -157,61 +157,8 @@ fn saving_for(plan: &StagePlan, rel: &Path) -> Option<(i64, String)> {
 /// The `n` largest files that remain when `plan` is carried out (for an applied run, pass the
 /// re-scanned inventory and an empty plan), with advice computed from `cfg`'s alternatives.
 pub fn largest(inv: &Inventory, plan: &Plan, cfg: &Config, n: usize) -> Vec<LargeFile> {
-    let mut gone: HashSet<&Path> = HashSet::new();
-    let mut gone_dirs: Vec<&Path> = Vec::new();
-    let mut resized: Vec<(&Path, u64)> = Vec::new();
-    for a in plan.actions() {
-        match a.kind {
-            ActionKind::Delete if a.dir => gone_dirs.push(&a.path),
-            ActionKind::Delete => {
-                gone.insert(&a.path);
-            }
-            ActionKind::Replace | ActionKind::Edit => resized.push((&a.path, a.bytes_after)),
-            _ => {}
-        }
-    }
-    let mut files: Vec<LargeFile> = inv
-        .files()
-        .filter(|e| {
-            !gone.contains(e.rel.as_path()) && !gone_dirs.iter().any(|d| e.rel.starts_with(d))
-        })
-        .map(|e| {
-            let bytes = resized
-                .iter()
-                .find(|(p, _)| *p == e.rel)
-                .map_or(e.size, |(_, b)| *b);
-            LargeFile {
-                path: e.rel.clone(),
-                bytes,
-                advice: Vec::new(),
-            }
-        })
-        .collect();
-    files.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
-    files.truncate(n);
-    // Only files the plan leaves as they are get advice: the plan already decided the rest.
-    let untouched: Vec<usize> = (0..files.len())
-        .filter(|&i| !resized.iter().any(|(p, _)| *p == files[i].path))
-        .collect();
-    // Plan each variant that could touch a candidate, in parallel: they are independent and pure.
-    let todo: Vec<(Variant, Vec<usize>)> = variants(cfg)
-        .into_iter()
-        .filter_map(|v| {
-            let relevant: Vec<usize> = untouched
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    let p = &files[i].path;
-                    let ext = p
-                        .extension()
-                        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                        .unwrap_or_default();
-                    may_touch(v.stage, p, &ext)
-                })
-                .collect();
-            (!relevant.is_empty()).then_some((v, relevant))
-        })
-        .collect();
+    let (mut files, untouched) = remaining(inv, plan, n);
+    let todo = relevant_variants(cfg, &files, &untouched);
     let plans: Vec<Option<StagePlan>> = std::thread::scope(|scope| {
         let handles: Vec<_> = todo
             .iter()
@@ -242,4 +189,72 @@ pub fn largest(inv: &Inventory, plan: &Plan, cfg: &Config, n: usize) -> Vec<Larg
         }
     }
     files
+}
+
+/// The `n` largest files `plan` leaves (at their planned size), and which of them it leaves
+/// as they are (only those get advice: the plan already decided the rest).
+fn remaining(inv: &Inventory, plan: &Plan, n: usize) -> (Vec<LargeFile>, Vec<usize>) {
+    let mut gone: HashSet<&Path> = HashSet::new();
+    let mut gone_dirs: Vec<&Path> = Vec::new();
+    let mut resized: Vec<(&Path, u64)> = Vec::new();
+    for a in plan.actions() {
+        match a.kind() {
+            ActionKind::Delete if a.deletes_dir() => gone_dirs.push(&a.path),
+            ActionKind::Delete => {
+                gone.insert(&a.path);
+            }
+            ActionKind::Replace | ActionKind::Edit => resized.push((&a.path, a.bytes_after())),
+            _ => {}
+        }
+    }
+    let mut files: Vec<LargeFile> = inv
+        .files()
+        .filter(|e| {
+            !gone.contains(e.rel.as_path()) && !gone_dirs.iter().any(|d| e.rel.starts_with(d))
+        })
+        .map(|e| {
+            let bytes = resized
+                .iter()
+                .find(|(p, _)| *p == e.rel)
+                .map_or(e.size, |(_, b)| *b);
+            LargeFile {
+                path: e.rel.clone(),
+                bytes,
+                advice: Vec::new(),
+            }
+        })
+        .collect();
+    files.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
+    files.truncate(n);
+    let untouched: Vec<usize> = (0..files.len())
+        .filter(|&i| !resized.iter().any(|(p, _)| *p == files[i].path))
+        .collect();
+    (files, untouched)
+}
+
+/// Each variant that could touch one of the `untouched` files, with those files: each is
+/// planned (in parallel: they are independent and pure) to see what it would save.
+fn relevant_variants(
+    cfg: &Config,
+    files: &[LargeFile],
+    untouched: &[usize],
+) -> Vec<(Variant, Vec<usize>)> {
+    variants(cfg)
+        .into_iter()
+        .filter_map(|v| {
+            let relevant: Vec<usize> = untouched
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let p = &files[i].path;
+                    let ext = p
+                        .extension()
+                        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                        .unwrap_or_default();
+                    may_touch(v.stage, p, &ext)
+                })
+                .collect();
+            (!relevant.is_empty()).then_some((v, relevant))
+        })
+        .collect()
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{ActionStatus, Report, StageReport};
+use super::{ActionStatus, BudgetReport, Report, ReportMode, StageReport};
 use crate::plan::{ActionKind, Level};
 use crate::units::{format_delta, format_size, group_thousands};
 
@@ -75,10 +75,11 @@ fn size_and_bytes(n: i64) -> String {
     format!("{} ({} bytes)", format_delta(n), signed_group(n))
 }
 
+/// The whole report: what each action does, the stage table, the headline, then what else
+/// the run has to say; wrapped to the terminal's width.
 pub fn render(r: &Report, style: &Style) -> String {
     let mut out = String::new();
-    let applied = r.applied;
-    let heading = if applied {
+    let heading = if r.mode == ReportMode::Applied {
         "Changes"
     } else {
         "Plan (nothing has been changed)"
@@ -86,6 +87,18 @@ pub fn render(r: &Report, style: &Style) -> String {
     let _ = writeln!(out, "{}", style.paint("1", heading));
     actions(&mut out, r, style);
     let _ = writeln!(out);
+    stage_table(&mut out, r, style);
+    let _ = writeln!(out);
+    headline(&mut out, r, style);
+    trailer(&mut out, r, style);
+    match style.width {
+        Some(w) => super::width::wrap_all(&out, w),
+        None => out,
+    }
+}
+
+/// One row per stage (RAM figures have their own section) and the total.
+fn stage_table(out: &mut String, r: &Report, style: &Style) {
     let [files, size, saved, board] = TABLE_HEAD;
     let head = format!(
         "{:<11} {files:^13}  {size:^23}  {saved:>10}  {board:>12}",
@@ -104,13 +117,6 @@ pub fn render(r: &Report, style: &Style) -> String {
         r.saved.allocated,
     );
     let _ = writeln!(out, "{total}");
-    let _ = writeln!(out);
-    headline(&mut out, r, style);
-    trailer(&mut out, r, style);
-    match style.width {
-        Some(w) => super::width::wrap_all(&out, w),
-        None => out,
-    }
 }
 
 fn actions(out: &mut String, r: &Report, style: &Style) {
@@ -160,7 +166,11 @@ fn actions(out: &mut String, r: &Report, style: &Style) {
 /// The one figure (space on the board, in whole clusters) with the exact bytes, and why that
 /// cluster size.
 fn headline(out: &mut String, r: &Report, style: &Style) {
-    let verb = if r.applied { "Freed" } else { "Would free" };
+    let verb = if r.mode == ReportMode::Applied {
+        "Freed"
+    } else {
+        "Would free"
+    };
     let text = format!(
         "{verb} {} on the board; the files themselves shrink by {}",
         size_and_bytes(r.saved.allocated),
@@ -183,6 +193,14 @@ fn headline(out: &mut String, r: &Report, style: &Style) {
         format_size(r.after.allocated),
         group_thousands(r.after.allocated),
     );
+    free_space(out, r);
+    if let Some(b) = r.budget {
+        budget(out, b, style);
+    }
+}
+
+/// Free space on the drive: measured before and after, or now.
+fn free_space(out: &mut String, r: &Report) {
     match (r.free_before, r.free_after) {
         (Some(b), Some(a)) => {
             let _ = writeln!(
@@ -203,35 +221,40 @@ fn headline(out: &mut String, r: &Report, style: &Style) {
         }
         _ => {}
     }
-    if let Some(b) = r.budget {
-        let text = if b.fits {
-            format!(
-                "Within budget: {} used of {} ({} bytes to spare)",
-                format_size(b.used),
-                format_size(b.limit),
-                group_thousands(b.limit - b.used)
-            )
-        } else {
-            format!(
-                "Over budget: {} used of {} ({} bytes too many)",
-                format_size(b.used),
-                format_size(b.limit),
-                group_thousands(b.used - b.limit)
-            )
-        };
-        let _ = writeln!(
-            out,
-            "{}",
-            if b.fits {
-                text
-            } else {
-                style.paint("31", &text)
-            }
+}
+
+/// `--budget`: within it, or over (in red).
+fn budget(out: &mut String, b: BudgetReport, style: &Style) {
+    if b.fits {
+        let text = format!(
+            "Within budget: {} used of {} ({} bytes to spare)",
+            format_size(b.used),
+            format_size(b.limit),
+            group_thousands(b.limit - b.used)
         );
+        let _ = writeln!(out, "{text}");
+    } else {
+        let text = format!(
+            "Over budget: {} used of {} ({} bytes too many)",
+            format_size(b.used),
+            format_size(b.limit),
+            group_thousands(b.used - b.limit)
+        );
+        let _ = writeln!(out, "{}", style.paint("31", &text));
     }
 }
 
+/// After the headline: where the run's output and backup went, what went wrong, the RAM
+/// section, and the largest files left.
 fn trailer(out: &mut String, r: &Report, style: &Style) {
+    where_it_went(out, r, style);
+    problems(out, r, style);
+    super::ram::render(out, r, style);
+    largest(out, r, style);
+}
+
+/// The `--out` copy and what it left out, the backup, an interruption.
+fn where_it_went(out: &mut String, r: &Report, style: &Style) {
     if let Some(dir) = &r.out {
         let _ = writeln!(out, "Optimized copy written to {}", sanitize(dir));
     }
@@ -267,6 +290,9 @@ fn trailer(out: &mut String, r: &Report, style: &Style) {
             )
         );
     }
+}
+
+fn problems(out: &mut String, r: &Report, style: &Style) {
     if !r.errors.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(
@@ -278,7 +304,9 @@ fn trailer(out: &mut String, r: &Report, style: &Style) {
             let _ = writeln!(out, "  {}: {}", sanitize(&e.path), sanitize(&e.message));
         }
     }
-    super::ram::render(out, r, style);
+}
+
+fn largest(out: &mut String, r: &Report, style: &Style) {
     if !r.largest.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", style.paint("1", "Largest remaining files"));

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::apply::{Outcome, Status};
 use crate::cluster::ClusterSource;
-use crate::plan::{ActionKind, Level, Plan};
+use crate::plan::{Action, ActionKind, Level, Plan, StagePlan};
 use crate::scan::Inventory;
 use crate::stages::StageName;
 
@@ -149,10 +149,39 @@ pub struct BoardReport {
     pub board_id: Option<String>,
 }
 
+/// Which run a report describes. It names the JSON `command` and decides whether the human
+/// report speaks of a plan or of changes made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportMode {
+    /// `audit`: the plan only.
+    Audit,
+    /// `optimize` before it asks: the plan it is about to carry out.
+    Preview,
+    /// `optimize` after carrying out the plan.
+    Applied,
+}
+
+impl ReportMode {
+    /// The command, as the JSON document names it.
+    pub fn command(self) -> &'static str {
+        match self {
+            ReportMode::Audit => "audit",
+            ReportMode::Preview | ReportMode::Applied => "optimize",
+        }
+    }
+}
+
+impl Serialize for ReportMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.command())
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema: u32,
-    pub command: &'static str,
+    #[serde(rename = "command")]
+    pub mode: ReportMode,
     pub path: String,
     pub board: Option<BoardReport>,
     pub cluster_size: u64,
@@ -170,9 +199,6 @@ pub struct Report {
     pub backup: Option<String>,
     pub interrupted: bool,
     pub largest: Vec<advice::LargeFile>,
-    /// The plan was carried out (the result of `optimize`), not only shown.
-    #[serde(skip)]
-    pub applied: bool,
 }
 
 /// The JSON document's version; docs/json.md describes it field by field.
@@ -183,76 +209,56 @@ pub fn display_path(p: &Path) -> String {
 }
 
 impl Report {
-    /// The plan as a report (`audit`, and `optimize` before it asks). With an outcome, only
-    /// actions that succeeded count as saved.
-    pub fn new(
-        command: &'static str,
+    /// The plan of an `audit`.
+    pub fn audit(inv: &Inventory, cluster_source: ClusterSource, plan: &Plan) -> Report {
+        Report::build(ReportMode::Audit, inv, cluster_source, plan, None)
+    }
+
+    /// The plan `optimize` shows before it asks.
+    pub fn preview(inv: &Inventory, cluster_source: ClusterSource, plan: &Plan) -> Report {
+        Report::build(ReportMode::Preview, inv, cluster_source, plan, None)
+    }
+
+    /// The plan as carried out: only actions that succeeded count as saved.
+    pub fn applied(
+        inv: &Inventory,
+        cluster_source: ClusterSource,
+        plan: &Plan,
+        outcome: &Outcome,
+    ) -> Report {
+        Report::build(
+            ReportMode::Applied,
+            inv,
+            cluster_source,
+            plan,
+            Some(outcome),
+        )
+    }
+
+    fn build(
+        mode: ReportMode,
         inv: &Inventory,
         cluster_source: ClusterSource,
         plan: &Plan,
         outcome: Option<&Outcome>,
     ) -> Report {
-        let mut stages = Vec::new();
         let mut after = Totals::of(inv);
-        for (s, (name, part)) in plan.stages.iter().enumerate() {
-            let mut actions = Vec::new();
-            let mut saved_alloc = 0i64;
-            for (i, a) in part.actions.iter().enumerate() {
-                let status = a.writes().then(|| {
-                    outcome
-                        .and_then(|o| o.status.get(s).and_then(|v| v.get(i)).copied())
-                        .map_or(ActionStatus::Planned, ActionStatus::from)
-                });
-                let (files_before, files_after) = match a.kind {
-                    ActionKind::Delete if a.dir => (inv.file_count(&a.path) as u64, 0),
-                    ActionKind::Delete => (1, 0),
-                    ActionKind::Create if a.expect.is_none() => (0, 1),
-                    ActionKind::Report => (0, 0),
-                    _ => (1, 1),
-                };
-                let report = ActionReport {
-                    action: a.kind,
-                    level: a.level,
-                    status,
-                    path: display_path(&a.path),
-                    bytes_before: a.bytes_before,
-                    bytes_after: a.bytes_after,
-                    files_before,
-                    files_after,
-                    note: a.note.clone(),
-                };
-                if report.counts() {
-                    saved_alloc += a.saved_alloc();
-                    after.bytes = (after.bytes + a.bytes_after).saturating_sub(a.bytes_before);
-                    after.allocated =
-                        (after.allocated + a.alloc_after).saturating_sub(a.alloc_before);
-                    after.files = (after.files + files_after).saturating_sub(files_before);
-                }
-                actions.push(report);
-            }
-            stages.push(StageReport::from_actions(*name, actions, saved_alloc));
-        }
-        let mut errors: Vec<ErrorReport> = inv
-            .issues
+        let stages = plan
+            .stages
             .iter()
-            .map(|i| ErrorReport {
-                path: display_path(&i.path),
-                message: i.message.clone(),
+            .enumerate()
+            .map(|(s, (name, part))| {
+                let status = |i: usize| outcome.and_then(|o| o.status.get(s)?.get(i).copied());
+                stage_report(*name, part, inv, status, &mut after)
             })
-            .collect();
-        if let Some(o) = outcome {
-            errors.extend(o.errors.iter().map(|(p, m)| ErrorReport {
-                path: display_path(p),
-                message: m.clone(),
-            }));
-        }
+            .collect::<Vec<_>>();
         let saved = Saved {
             bytes: stages.iter().map(|s| s.saved_bytes).sum(),
             allocated: stages.iter().map(|s| s.saved_allocated).sum(),
         };
         Report {
             schema: SCHEMA,
-            command,
+            mode,
             path: display_path(&inv.root),
             board: inv.board.as_ref().map(|b| BoardReport {
                 version: b.version.clone(),
@@ -269,11 +275,10 @@ impl Report {
             out: None,
             left_out: Vec::new(),
             stages,
-            errors,
+            errors: errors(inv, outcome),
             backup: outcome.and_then(|o| o.backup.as_deref()).map(display_path),
             interrupted: outcome.is_some_and(|o| o.interrupted),
             largest: Vec::new(),
-            applied: false,
         }
     }
 
@@ -291,4 +296,66 @@ impl Report {
         serde_json::to_string_pretty(self)
             .unwrap_or_else(|e| format!("{{\"schema\":{SCHEMA},\"error\":\"{e}\"}}"))
     }
+}
+
+/// One stage's actions as reported, with `status(i)` the outcome of action `i` (`None` while
+/// planned); what counts is added to `after`.
+fn stage_report(
+    name: StageName,
+    part: &StagePlan,
+    inv: &Inventory,
+    status: impl Fn(usize) -> Option<Status>,
+    after: &mut Totals,
+) -> StageReport {
+    let mut actions = Vec::new();
+    let mut saved_alloc = 0i64;
+    for (i, a) in part.actions.iter().enumerate() {
+        let status = a
+            .writes()
+            .then(|| status(i).map_or(ActionStatus::Planned, ActionStatus::from));
+        let report = action_report(a, status, inv);
+        if report.counts() {
+            saved_alloc += a.saved_alloc();
+            after.bytes = (after.bytes + a.bytes_after()).saturating_sub(a.bytes_before);
+            after.allocated = (after.allocated + a.alloc_after()).saturating_sub(a.alloc_before);
+            after.files = (after.files + report.files_after).saturating_sub(report.files_before);
+        }
+        actions.push(report);
+    }
+    StageReport::from_actions(name, actions, saved_alloc)
+}
+
+fn action_report(a: &Action, status: Option<ActionStatus>, inv: &Inventory) -> ActionReport {
+    let (files_before, files_after) = match a.kind() {
+        ActionKind::Delete if a.deletes_dir() => (inv.file_count(&a.path) as u64, 0),
+        ActionKind::Delete => (1, 0),
+        ActionKind::Create => (0, 1),
+        ActionKind::Report => (0, 0),
+        ActionKind::Replace | ActionKind::Edit => (1, 1),
+    };
+    ActionReport {
+        action: a.kind(),
+        level: a.level,
+        status,
+        path: display_path(&a.path),
+        bytes_before: a.bytes_before,
+        bytes_after: a.bytes_after(),
+        files_before,
+        files_after,
+        note: a.note.clone(),
+    }
+}
+
+/// What the scan could not read, then what failed when the plan was carried out.
+fn errors(inv: &Inventory, outcome: Option<&Outcome>) -> Vec<ErrorReport> {
+    let scan = inv.issues.iter().map(|i| ErrorReport {
+        path: display_path(&i.path),
+        message: i.message.clone(),
+    });
+    let apply = outcome.into_iter().flat_map(|o| &o.errors);
+    scan.chain(apply.map(|(p, m)| ErrorReport {
+        path: display_path(p),
+        message: m.clone(),
+    }))
+    .collect()
 }

@@ -10,7 +10,7 @@ use super::api::{Api, Listing};
 use super::{WebError, WebResult};
 use crate::apply::{Outcome, Status};
 use crate::fsops;
-use crate::plan::{Action, ActionKind, Plan};
+use crate::plan::{Action, ActionKind, Effect, Plan, Stamp};
 use crate::scan::is_protected;
 
 /// Uploads up to this size are read back in full; larger ones are checked by their listed size.
@@ -102,7 +102,7 @@ fn next_ready(plan: &Plan, status: &[Vec<Option<Status>>]) -> Option<(usize, usi
             if blocked {
                 continue;
             }
-            let key = (u8::from(a.kind != ActionKind::Delete), -a.saved_alloc());
+            let key = (u8::from(a.kind() != ActionKind::Delete), -a.saved_alloc());
             if best.as_ref().is_none_or(|(k, _)| key < *k) {
                 best = Some((key, (s, i)));
             }
@@ -192,11 +192,9 @@ fn refused(a: &Action, reason: &str) -> WebError {
 fn check_unchanged(
     api: &Api,
     a: &Action,
+    want: &Stamp,
     listed: &mut HashMap<PathBuf, Option<Listing>>,
 ) -> WebResult<()> {
-    let Some(want) = &a.expect else {
-        return Ok(());
-    };
     let parent = a.path.parent().unwrap_or(Path::new("")).to_path_buf();
     if !listed.contains_key(&parent) {
         listed.insert(parent.clone(), api.try_list(&parent)?);
@@ -226,45 +224,42 @@ fn apply_one(
     mirror: &Path,
     listed: &mut HashMap<PathBuf, Option<Listing>>,
 ) -> WebResult<()> {
-    if is_protected(&a.path) && a.kind != ActionKind::Edit {
+    if is_protected(&a.path) && a.kind() != ActionKind::Edit {
         return Err(refused(
             a,
             "CircuitPython runs or reads this file; cpslim never changes it",
         ));
     }
     let local = mirror.join(&a.path);
-    match a.kind {
-        ActionKind::Report => Ok(()),
-        ActionKind::Delete => {
-            if !a.dir {
-                check_unchanged(api, a, listed)?;
-            }
-            api.delete(&a.path, a.dir)?;
+    match &a.effect {
+        Effect::Note { .. } => Ok(()),
+        Effect::DeleteFile { expect } => {
+            check_unchanged(api, a, expect, listed)?;
+            api.delete(&a.path, false)?;
             let _ = fsops::remove(&local);
             Ok(())
         }
-        ActionKind::Replace | ActionKind::Edit | ActionKind::Create => {
-            let content = a.content.as_deref().unwrap_or_default();
-            if a.kind == ActionKind::Edit && a.path.extension().is_none_or(|e| e != "py") {
+        Effect::DeleteDir => {
+            api.delete(&a.path, true)?;
+            let _ = fsops::remove(&local);
+            Ok(())
+        }
+        Effect::Write(w) => {
+            if a.kind() == ActionKind::Edit && a.path.extension().is_none_or(|e| e != "py") {
                 return Err(refused(a, "only .py code files are ever edited"));
             }
-            let grows = match a.kind {
-                ActionKind::Create => false,
-                ActionKind::Edit => content.len() as u64 > a.bytes_before,
-                _ => content.len() as u64 >= a.bytes_before,
-            };
-            if grows && !a.force {
+            if w.refused_as_larger(a.bytes_before) {
                 return Err(refused(a, "the result is not smaller; left as it is"));
             }
-            if a.kind == ActionKind::Create {
+            if a.kind() == ActionKind::Create {
                 if let Some(parent) = a.path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     api.mkdir(parent)?;
                     let _ = fsops::create_dirs(mirror, parent);
                 }
             }
-            let expect = a.expect.as_ref().map(|st| st.size);
-            safe_upload(api, &a.path, content, expect, None)?;
-            let _ = fsops::write_atomic(&local, content);
+            let expect = w.expect().map(|st| st.size);
+            safe_upload(api, &a.path, &w.bytes, expect, None)?;
+            let _ = fsops::write_atomic(&local, &w.bytes);
             Ok(())
         }
     }

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::plan::{Action, ActionKind, Plan, StagePlan, Stamp};
+use crate::plan::{Action, ActionKind, Effect, Plan, StagePlan, Stamp};
 use crate::scan::{Entry, Inventory};
 use crate::stages::mpy::{cache, header, Bundle, MEASURED_RATIO};
 use crate::units::format_size;
@@ -112,9 +112,10 @@ fn estimate_of(files: &[&Entry], major: u32, what: &str, why: &str) -> Option<Ac
     } else {
         names.join(", ")
     };
-    let mut a = Action::report(
+    let a = Action::estimate(
         Path::new(""),
         py,
+        est,
         format!(
             "estimate, not measured: {what} ({list}: {}) would take about {} compiled to .mpy (the bundle's measured .mpy/.py ratio is ~{MEASURED_RATIO}); {why}. Run with --compile; {}",
             format_size(py),
@@ -122,7 +123,6 @@ fn estimate_of(files: &[&Entry], major: u32, what: &str, why: &str) -> Option<Ac
             how_to_get(major)
         ),
     );
-    a.bytes_after = est;
     Some(a)
 }
 
@@ -176,7 +176,10 @@ fn planned_source(inv: &Inventory, prior: &Plan, py: &Entry) -> Option<Result<Pl
         [] => Some(inv.read(&py.rel).map(|b| (b, None))),
         [(s, j)] => {
             let a = prior.stages.get(*s)?.1.actions.get(*j)?;
-            let content = a.content.clone().filter(|_| a.kind == ActionKind::Edit)?;
+            let content = a
+                .content()
+                .filter(|_| a.kind() == ActionKind::Edit)?
+                .to_vec();
             Some(Ok((content, Some((*s, *j)))))
         }
         _ => None,
@@ -241,10 +244,8 @@ fn compile_one(
         None => out.push(Action::create(inv, &cand.mpy_rel, bytes, note)),
         // A stale .mpy the .py beside it shadows: the compiled source replaces it.
         Some(e) if e.is_file() => {
-            let mut a = Action::replace(inv, e, bytes, note).forced();
             // The mpy stage deletes such a .mpy; writing over it does that job too.
-            a.takes_over = true;
-            out.push(a)
+            out.push(Action::replace(inv, e, bytes, note).forced().taking_over())
         }
         Some(e) => {
             let why = format!(
@@ -264,10 +265,12 @@ fn compile_one(
     if let Some(at) = edit {
         // Delete the source only once the earlier stage's edit (compiled here) has landed.
         delete.after.push(at);
-        delete.expect = Some(Stamp {
-            size: source.len() as u64,
-            mtime: None,
-        });
+        delete.effect = Effect::DeleteFile {
+            expect: Stamp {
+                size: source.len() as u64,
+                mtime: None,
+            },
+        };
     }
     out.push(delete);
 }

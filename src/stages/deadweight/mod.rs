@@ -237,8 +237,6 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
             // A warning, so a plain `audit` shows it (info notes need -v).
             let mut r = Action::report(&f.path, bytes, note).warning();
             r.alloc_before = alloc;
-            r.alloc_after = alloc;
-            r.dir = e.is_dir();
             r
         };
         plan.push(action);

@@ -128,7 +128,7 @@ fn plan_lines(plan: &Plan, rel: &Path, out: &mut Lines) {
                 continue;
             }
             shown += 1;
-            let what = match act.kind {
+            let what = match act.kind() {
                 ActionKind::Delete => "deletes",
                 ActionKind::Replace => "replaces",
                 ActionKind::Create => "creates",

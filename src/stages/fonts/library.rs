@@ -67,12 +67,15 @@ fn files_after_mpy(inv: &Inventory, cfg: &Config) -> BTreeMap<String, Vec<u8>> {
         // The mpy stage's own plan (its errors are reported by that stage).
         if let Ok(p) = crate::stages::mpy::plan(inv, cfg) {
             for a in p.actions.iter().filter(|a| in_package(&a.path)) {
-                match a.kind {
+                match a.kind() {
                     ActionKind::Delete => {
                         files.remove(&name(&a.path));
                     }
                     ActionKind::Create | ActionKind::Replace => {
-                        files.insert(name(&a.path), (a.path.clone(), a.content.clone()));
+                        files.insert(
+                            name(&a.path),
+                            (a.path.clone(), a.content().map(<[u8]>::to_vec)),
+                        );
                     }
                     _ => {}
                 }

@@ -48,7 +48,7 @@ fn lv() -> FontOptions {
 fn create(p: &StagePlan) -> &Action {
     p.actions
         .iter()
-        .find(|a| a.kind == ActionKind::Create)
+        .find(|a| a.kind() == ActionKind::Create)
         .expect("create")
 }
 
@@ -67,20 +67,20 @@ fn lvfontbin_from_bdf_and_pcf_follows_the_code() {
     let made: Vec<&str> = p
         .actions
         .iter()
-        .filter(|a| a.kind == ActionKind::Create)
+        .filter(|a| a.kind() == ActionKind::Create)
         .filter_map(|a| a.path.to_str())
         .collect();
     assert_eq!(made, vec!["fonts/6x13.lvfontbin", "fonts/j.lvfontbin"]);
     let edit = p
         .actions
         .iter()
-        .find(|a| a.kind == ActionKind::Edit)
+        .find(|a| a.kind() == ActionKind::Edit)
         .expect("edit");
     assert_eq!(
-        edit.content.as_deref(),
+        edit.content(),
         Some(&b"a = '/fonts/6x13.lvfontbin'\nb = \"fonts/j.lvfontbin\"\n"[..])
     );
-    let lv = lvfont::check(create(&p).content.as_deref().expect("bytes")).expect("valid");
+    let lv = lvfont::check(create(&p).content().expect("bytes")).expect("valid");
     assert_eq!(lv.glyphs.len(), 223);
     // No library on this drive: the note says which version the board needs.
     assert!(create(&p).note.contains("2.2.0"), "{}", create(&p).note);
@@ -88,7 +88,7 @@ fn lvfontbin_from_bdf_and_pcf_follows_the_code() {
         assert!(p
             .actions
             .iter()
-            .any(|a| a.kind == ActionKind::Delete && a.path.to_str() == Some(path)));
+            .any(|a| a.kind() == ActionKind::Delete && a.path.to_str() == Some(path)));
     }
 }
 
@@ -209,9 +209,9 @@ fn auto_charset_adds_the_codes_non_ascii_characters() {
     let create = p
         .actions
         .iter()
-        .find(|a| a.kind == ActionKind::Create)
+        .find(|a| a.kind() == ActionKind::Create)
         .expect("create");
-    let f = pcf::read(create.content.as_deref().expect("content")).expect("read");
+    let f = pcf::read(create.content().expect("content")).expect("read");
     assert!(f.glyph(0xB0).is_some() && f.glyph(0xB1).is_some() && f.glyph(0x41).is_some());
     assert!(f.glyph(0xE9).is_none(), "comments are not literals");
     assert_eq!(f.glyphs.len(), 95 + 2 + 1, "ascii, ° ±, DEFAULT_CHAR 0");
@@ -227,7 +227,7 @@ fn delete_waits_for_the_pcf_and_the_code_edit() {
         ],
         None,
     );
-    let kinds: Vec<ActionKind> = p.actions.iter().map(|a| a.kind).collect();
+    let kinds: Vec<ActionKind> = p.actions.iter().map(|a| a.kind()).collect();
     assert_eq!(
         kinds,
         vec![ActionKind::Create, ActionKind::Edit, ActionKind::Delete]
@@ -235,7 +235,7 @@ fn delete_waits_for_the_pcf_and_the_code_edit() {
     assert_eq!(p.actions[1].requires, vec![0]);
     assert_eq!(p.actions[2].requires, vec![0, 1]);
     assert_eq!(
-        p.actions[1].content.as_deref(),
+        p.actions[1].content(),
         Some(&b"f = load_font('/fonts/6x13.pcf')\n"[..])
     );
 }
@@ -250,7 +250,7 @@ fn a_literal_we_cannot_rewrite_blocks_the_conversion() {
         ],
         None,
     );
-    assert!(p.actions.iter().all(|a| a.kind == ActionKind::Report));
+    assert!(p.actions.iter().all(|a| a.kind() == ActionKind::Report));
     assert!(p.actions.iter().any(|a| a.note.contains("by hand")));
 }
 
@@ -327,7 +327,7 @@ fn run_time_font_paths_are_warned_about() {
     let warn = p
         .actions
         .iter()
-        .find(|a| a.kind == ActionKind::Report)
+        .find(|a| a.kind() == ActionKind::Report)
         .expect("report");
     assert!(warn.note.contains("code.py:2"), "{}", warn.note);
     assert_eq!(warn.level, crate::plan::Level::Warning);

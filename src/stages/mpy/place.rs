@@ -23,7 +23,7 @@ pub(super) fn grows_library(actions: &[Action]) -> bool {
         .iter()
         .filter(|a| a.writes())
         .fold((0u64, 0u64), |(b, a), x| {
-            (b + x.bytes_before, a + x.bytes_after)
+            (b + x.bytes_before, a + x.bytes_after())
         });
     after > before
 }

@@ -98,9 +98,10 @@ pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
         }
     }
     if ctx.bundles.is_empty() && estimate_total.0 > 0 {
-        let mut a = Action::report(
+        let a = Action::estimate(
             Path::new("lib"),
             estimate_total.0,
+            estimate_total.1,
             format!(
                 "estimate, not measured: the .py libraries in lib/ ({}) would take about {} as the bundle's .mpy files; download {} and run with --bundle PATH",
                 format_size(estimate_total.0),
@@ -108,7 +109,6 @@ pub(super) fn plan_lib(ctx: &mut Ctx) -> Result<()> {
                 bundle_file_for(ADAFRUIT_PREFIX, ctx.major)
             ),
         );
-        a.bytes_after = estimate_total.1;
         // Shown without -v: it is the one thing the user must do for this stage to work.
         ctx.out.push(a.warning());
     }
@@ -266,7 +266,7 @@ fn in_bundle(ctx: &mut Ctx, bi: usize, name: &str, dm: &DriveModule) -> Result<(
         .iter()
         .filter(|a| a.writes())
         .fold((0u64, 0u64), |(b, a), x| {
-            (b + x.bytes_before, a + x.bytes_after)
+            (b + x.bytes_before, a + x.bytes_after())
         });
     let writes: Vec<usize> = actions
         .iter()

@@ -64,19 +64,19 @@ fn uses_circups_cache_when_no_bundle_is_given_and_says_so() {
     let mut cfg = with_bundles(vec![]);
     cfg.mpy.circup_cache = Some(cache.path().to_path_buf());
     let p = plan_for(drive.path(), &cfg).expect("plan");
-    assert!(p.actions.iter().any(|a| a.kind == ActionKind::Report
+    assert!(p.actions.iter().any(|a| a.kind() == ActionKind::Report
         && a.note.contains("from circup's cache")
         && a.note
             .contains("adafruit-circuitpython-bundle-10.x-mpy-20261120")));
     let create = p
         .actions
         .iter()
-        .position(|a| a.kind == ActionKind::Create && a.path == Path::new("lib/neopixel.mpy"))
+        .position(|a| a.kind() == ActionKind::Create && a.path == Path::new("lib/neopixel.mpy"))
         .expect("create");
     let delete = p
         .actions
         .iter()
-        .find(|a| a.kind == ActionKind::Delete && a.path == Path::new("lib/neopixel.py"))
+        .find(|a| a.kind() == ActionKind::Delete && a.path == Path::new("lib/neopixel.py"))
         .expect("delete");
     assert_eq!(delete.requires, vec![create]);
 }
@@ -91,7 +91,7 @@ fn root_modules_are_only_reported_and_kind_mismatch_is_left_alone() {
     put(r, "lib/adafruit_ticks/__init__.py", b"x = 1\n");
     let p = plan_for(r, &with_bundles(vec![extracted()])).expect("plan");
     assert!(
-        p.actions.iter().all(|a| a.kind == ActionKind::Report),
+        p.actions.iter().all(|a| a.kind() == ActionKind::Report),
         "{:#?}",
         p.actions
     );

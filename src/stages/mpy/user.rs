@@ -99,9 +99,10 @@ pub(super) fn user_module(ctx: &mut Ctx, name: &str, dm: &DriveModule) -> (u64, 
             return (0, 0);
         }
         let est = (py_bytes as f64 * MEASURED_RATIO).round() as u64;
-        let mut a = Action::report(
+        let a = Action::estimate(
             &path,
             py_bytes,
+            est,
             format!(
                 "estimate, not measured: if {name} is a bundle library, its .mpy form would take about {} instead of {} of .py (measured ratio ~{MEASURED_RATIO}); download {} and run with --bundle PATH",
                 format_size(est),
@@ -109,7 +110,6 @@ pub(super) fn user_module(ctx: &mut Ctx, name: &str, dm: &DriveModule) -> (u64, 
                 bundle_file_for(ADAFRUIT_PREFIX, ctx.major)
             ),
         );
-        a.bytes_after = est;
         ctx.out.push(a);
         return (py_bytes, est);
     }

@@ -57,7 +57,7 @@ fn after_plan<'a>(
 ) -> Option<Asset> {
     let actions = || prior.iter().flat_map(|(_, p)| p.actions.iter());
     let mine = actions().find(|a| a.writes() && a.path == e.rel);
-    match mine.map(|a| a.kind) {
+    match mine.map(Action::kind) {
         None => Some(Asset {
             rel: e.rel.clone(),
             bytes: inv.read(&e.rel).ok()?,
@@ -65,16 +65,16 @@ fn after_plan<'a>(
         }),
         Some(ActionKind::Replace) => Some(Asset {
             rel: e.rel.clone(),
-            bytes: mine?.content.clone()?,
+            bytes: mine?.content()?.to_vec(),
             original: None,
         }),
         Some(ActionKind::Delete) => {
             // A converted font: the BDF goes, a PCF of the same name is created.
             let pcf = e.rel.with_extension("pcf");
-            let create = actions().find(|a| a.kind == ActionKind::Create && a.path == pcf)?;
+            let create = actions().find(|a| a.kind() == ActionKind::Create && a.path == pcf)?;
             Some(Asset {
                 rel: pcf,
-                bytes: create.content.clone()?,
+                bytes: create.content()?.to_vec(),
                 original: inv.read(&e.rel).ok(),
             })
         }

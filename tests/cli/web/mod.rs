@@ -191,6 +191,23 @@ fn human_report_names_the_board() {
 }
 
 #[test]
+fn human_report_of_optimize_host_says_what_was_done() {
+    let served = board();
+    let s = StandIn::start(served.path(), Options::default());
+    let backups = tempfile::tempdir().unwrap();
+    let dir = backups.path().to_str().unwrap();
+    let o = host_cmd("optimize", &s, &["--yes", "--backup-dir", dir]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(out.lines().any(|l| l == "Changes"), "{out}");
+    assert!(
+        out.contains("\nFreed ") && !out.contains("Would free"),
+        "{out}"
+    );
+    assert!(!out.contains("nothing has been changed"), "{out}");
+}
+
+#[test]
 fn audit_host_matches_with_a_bundle_lossy_flags_and_larger_clusters() {
     let served = board();
     let local = board();

@@ -106,7 +106,7 @@ fn bitmap_figures_follow_the_allocation_rules() {
     assert!(p
         .actions
         .iter()
-        .all(|a| a.kind == ActionKind::Report && a.level == Level::Info));
+        .all(|a| a.kind() == ActionKind::Report && a.level == Level::Info));
 }
 
 #[test]
