@@ -29,9 +29,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Files that belong to another module than their name says (`#[path]` children).
-const PATH_CHILDREN: &[(&str, &str)] = &[("plan_merge", "plan"), ("plan_tests", "plan")];
-
 fn layer_of(module: &str) -> Option<usize> {
     let top = module.split("::").next().unwrap_or(module);
     LAYERS.iter().position(|(_, mods)| mods.contains(&top))
@@ -49,7 +46,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The module a file belongs to: its top-level module, or `stages::<stage>` inside `src/stages/`.
-fn module_of(rel: &Path) -> Option<String> {
+/// `children` maps files included with `#[path]` to the file that includes them.
+fn module_of(rel: &Path, children: &BTreeMap<PathBuf, PathBuf>) -> Option<String> {
+    if let Some(parent) = children.get(rel) {
+        return module_of(parent, children);
+    }
     let parts: Vec<String> = rel
         .iter()
         .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_string())
@@ -58,10 +59,6 @@ fn module_of(rel: &Path) -> Option<String> {
     if matches!(top, "lib" | "main" | "architecture_tests") {
         return None;
     }
-    let top = PATH_CHILDREN
-        .iter()
-        .find(|(child, _)| *child == top)
-        .map_or(top, |(_, parent)| parent);
     if top == "stages" && parts.len() > 1 && parts[1] != "mod" {
         return Some(format!("stages::{}", parts[1]));
     }
@@ -109,20 +106,41 @@ fn uses(text: &str, stages: &BTreeSet<String>) -> BTreeSet<String> {
     out
 }
 
+/// Files a `#[path = "…"]` attribute includes, mapped to the file that includes them.
+fn path_children(texts: &[(PathBuf, String)]) -> BTreeMap<PathBuf, PathBuf> {
+    let mut out = BTreeMap::new();
+    for (rel, text) in texts {
+        for line in text.lines() {
+            let Some(rest) = line.trim().strip_prefix("#[path = \"") else {
+                continue;
+            };
+            let name = rest.split('"').next().unwrap_or_default();
+            out.insert(rel.with_file_name(name), rel.clone());
+        }
+    }
+    out
+}
+
 fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let stages = stage_names(&src);
     let mut files = Vec::new();
     rust_files(&src, &mut files);
+    let texts: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|f| {
+            let rel = f.strip_prefix(&src).unwrap().to_path_buf();
+            (rel, std::fs::read_to_string(f).expect("read source"))
+        })
+        .collect();
+    let children = path_children(&texts);
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for file in files {
-        let rel = file.strip_prefix(&src).unwrap();
-        let Some(module) = module_of(rel) else {
+    for (rel, text) in &texts {
+        let Some(module) = module_of(rel, &children) else {
             continue;
         };
-        let text = std::fs::read_to_string(&file).expect("read source");
         let deps = graph.entry(module.clone()).or_default();
-        deps.extend(uses(&text, &stages).into_iter().filter(|d| *d != module));
+        deps.extend(uses(text, &stages).into_iter().filter(|d| *d != module));
     }
     graph
 }

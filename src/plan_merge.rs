@@ -4,9 +4,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{Action, Effect, Plan, StagePlan, Stamp, Write, WriteMode};
+use crate::config::StageName;
 use crate::fatname;
 use crate::pysrc::paths::LiteralEdit;
-use crate::config::StageName;
 
 /// Where an earlier stage's action sits: (position in [`Plan::stages`], index).
 type At = (usize, usize);
