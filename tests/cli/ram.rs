@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use cpslim_testkit::images::png;
 use serde_json::Value;
 
 use crate::util::{assert_code, cpslim, fixture, run, run_interop, snapshot, stderr, stdout};
@@ -219,45 +220,6 @@ fn figures_match_what_the_real_loaders_build() {
 }
 
 /// A PNG with an IHDR, a PLTE of `colors` entries (mode 3), one IDAT of `rows` and an IEND.
-fn png(w: u32, h: u32, depth: u8, mode: u8, colors: usize, rows: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut c = 0xffff_ffffu32;
-        for &b in bytes {
-            c ^= u32::from(b);
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xedb8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-        }
-        !c
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], body: &[u8]| {
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        let typed: Vec<u8> = kind.iter().chain(body).copied().collect();
-        out.extend_from_slice(&typed);
-        out.extend_from_slice(&crc32(&typed).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[depth, mode, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    if mode == 3 {
-        let pal: Vec<u8> = (0..colors * 3).map(|i| (i * 40) as u8).collect();
-        chunk(b"PLTE", &pal);
-    }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(rows).expect("deflate");
-    chunk(b"IDAT", &z.finish().expect("deflate"));
-    chunk(b"IEND", &[]);
-    out
-}
-
 #[test]
 fn png_figures_match_what_the_real_imageload_builds() {
     let d = tempfile::tempdir().expect("tempdir");

@@ -1,24 +1,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use cpslim_testkit::{copy_tree, write};
+
 use super::*;
 use crate::scan::{scan, ScanOptions};
 
 pub(super) fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deadweight")
-}
-
-fn copy_tree(src: &Path, dst: &Path) {
-    fs::create_dir_all(dst).expect("mkdir");
-    for e in fs::read_dir(src).expect("read_dir") {
-        let e = e.expect("entry");
-        let to = dst.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_tree(&e.path(), &to);
-        } else {
-            fs::copy(e.path(), &to).expect("copy");
-        }
-    }
+    cpslim_testkit::fixture("deadweight")
 }
 
 const TFT: &str = "Adafruit CircuitPython 10.2.1 on 2026-05-12; Adafruit Feather ESP32-S3 TFT with ESP32S3\nBoard ID:adafruit_feather_esp32s3_tft\n";
@@ -48,11 +37,7 @@ pub(super) fn bundle_drive(extra: &[(&str, &[u8])]) -> tempfile::TempDir {
         ("boot_out.txt", TFT.as_bytes()),
     ];
     for (p, c) in base.iter().chain(extra) {
-        let path = dir.path().join(p);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("mkdir");
-        }
-        fs::write(path, c).expect("write");
+        write(dir.path(), p, c);
     }
     dir
 }
