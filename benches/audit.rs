@@ -82,7 +82,7 @@ fn generate(root: &Path) {
 }
 
 fn main() {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-drive");
+    let demo = cpslim_testkit::asset("demo-drive");
     let big = std::env::temp_dir().join(format!("cpslim-bench-{}", std::process::id()));
     std::fs::create_dir_all(&big).expect("mkdir");
     generate(&big);

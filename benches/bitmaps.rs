@@ -8,22 +8,11 @@ use cpslim::config::{BitmapOptions, Config};
 use cpslim::scan::{scan, ScanOptions};
 use cpslim::stages::bitmaps::encode::{encode_indexed, encode_rgb24};
 use cpslim::stages::{plan, StageName};
+use cpslim_testkit::Lcg;
 
 const W: usize = 320;
 const H: usize = 240;
 const FILES: usize = 200;
-
-/// Small deterministic generator (no rand dependency for a bench).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as u32
-    }
-}
 
 fn make(i: usize, rng: &mut Lcg) -> Vec<u8> {
     match i % 3 {
@@ -49,7 +38,7 @@ fn make(i: usize, rng: &mut Lcg) -> Vec<u8> {
             let px: Vec<[u8; 3]> = (0..W * H)
                 .map(|p| {
                     let (x, y) = (p % W, p / W);
-                    let n = (rng.next() % 25) as i32 - 12;
+                    let n = (rng.next_u64() % 25) as i32 - 12;
                     let c = |v: i32| (v + n).clamp(0, 255) as u8;
                     [
                         c((x * 255 / W) as i32),

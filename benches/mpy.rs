@@ -13,11 +13,12 @@ use cpslim::config::{Config, MpyOptions};
 use cpslim::scan::{scan, ScanOptions};
 use cpslim::stages::mpy::{self, Bundle};
 use cpslim::stages::StageName;
+use cpslim_testkit::{copy_tree, write};
 
 const TAG: &str = "20261120";
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mpy")
+    cpslim_testkit::fixture("mpy")
 }
 
 /// Every `lib/` file of a fixture zip.
@@ -98,24 +99,10 @@ fn make_drive(dir: &Path) -> PathBuf {
         "bundles/adafruit-circuitpython-bundle-py-{TAG}.zip"
     ))) {
         if wanted.contains(&rel.split('/').next().unwrap_or_default()) {
-            let p = root.join("lib").join(&rel);
-            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            fs::write(p, bytes).expect("write");
+            write(&root.join("lib"), &rel, &bytes);
         }
     }
     root
-}
-
-fn copy_tree(src: &Path, dst: &Path) {
-    fs::create_dir_all(dst).expect("mkdir");
-    for e in fs::read_dir(src).expect("read_dir").flatten() {
-        let to = dst.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_tree(&e.path(), &to);
-        } else {
-            fs::copy(e.path(), to).expect("copy");
-        }
-    }
 }
 
 /// Median of `n` runs.

@@ -1,5 +1,5 @@
 //! Test support for cpslim, in one place: folder trees (copy, write, snapshot, compare), paths
-//! into the repository's fixtures, drive builders and small image files.
+//! into the repository's fixtures, drive builders, small image files and deterministic noise.
 //!
 //! Why a crate of its own: the same helpers serve three kinds of code that cannot share a module
 //! otherwise — unit tests inside `src/` (compiled into the library), the integration tests in
@@ -12,8 +12,10 @@
 //! Helpers panic with what failed instead of returning errors: they are for tests.
 
 pub mod images;
+pub mod noise;
 pub mod tree;
 
+pub use noise::Lcg;
 pub use tree::{
     assert_same_tree, copy_tree, drive_with, only_child, snapshot, temp_copy, write, Snapshot,
 };

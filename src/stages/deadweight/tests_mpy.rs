@@ -7,6 +7,7 @@ use std::path::Path;
 use super::tests::{analyze_dir, bundle_drive, cfg, fixtures, found, has};
 use super::*;
 use crate::scan::{scan, ScanOptions};
+use cpslim_testkit::Lcg;
 
 #[test]
 fn mpy_opcode_walk_equals_cpython_ast() {
@@ -57,18 +58,6 @@ fn truncated_mpy_is_reported_and_keeps_everything() {
             && a.level == crate::plan::Level::Warning));
 }
 
-/// Deterministic byte noise (no rand dependency).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-}
-
 #[test]
 fn mpy_reader_survives_corruption() {
     let mut rng = Lcg(7);
@@ -79,10 +68,10 @@ fn mpy_reader_survives_corruption() {
         let good = fs::read(&f).expect("fixture");
         for _ in 0..300 {
             let mut b = good.clone();
-            for _ in 0..(rng.next() % 8 + 1) {
-                let i = (rng.next() as usize) % b.len();
+            for _ in 0..(rng.next_u64() % 8 + 1) {
+                let i = (rng.next_u64() as usize) % b.len();
                 if let Some(x) = b.get_mut(i) {
-                    *x = rng.next() as u8;
+                    *x = rng.next_u64() as u8;
                 }
             }
             let _ = read_mpy(&b);
@@ -95,9 +84,9 @@ fn pysrc_survives_noise() {
     let mut rng = Lcg(11);
     let alphabet: Vec<char> = "abfrFRB_ ()[]{}:;,.\\'\"#\n\t\r=!*0x9é{}".chars().collect();
     for _ in 0..2000 {
-        let len = (rng.next() % 80) as usize;
+        let len = (rng.next_u64() % 80) as usize;
         let s: String = (0..len)
-            .map(|_| alphabet[(rng.next() as usize) % alphabet.len()])
+            .map(|_| alphabet[(rng.next_u64() as usize) % alphabet.len()])
             .collect();
         let _ = crate::pysrc::string_literals(&s);
         let _ = crate::pysrc::imports(&s);
