@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use cpslim_testkit::{copy_tree, write};
 
 use super::*;
-use crate::scan::{scan, ScanOptions};
+use crate::pipeline::scan_test_folder;
 
 pub(super) fn fixtures() -> PathBuf {
     cpslim_testkit::fixture("deadweight")
@@ -48,15 +48,7 @@ pub(super) fn analyze_dir(
     board: Option<&str>,
     cfg: &Config,
 ) -> Analysis {
-    let inv = scan(
-        dir,
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: version.map(str::to_string),
-            board_id: board.map(str::to_string),
-        },
-    )
-    .expect("scan");
+    let inv = scan_test_folder(dir, version, board);
     analyze(&inv, cfg)
 }
 

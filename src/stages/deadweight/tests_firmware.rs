@@ -3,7 +3,7 @@
 
 use super::tests::{analyze_dir, bundle_drive, cfg, found, has};
 use super::*;
-use crate::scan::{scan, ScanOptions};
+use crate::pipeline::scan_test_folder;
 
 #[test]
 fn board_without_builtin_bus_device_keeps_it() {
@@ -53,15 +53,7 @@ fn unknown_board_skips_kind_one() {
     assert!(!found(&a).iter().any(|f| f.0 == Kind::Firmware));
     // Without a firmware list, bus_device is a library like any other, and it is used.
     assert!(!found(&a).iter().any(|f| f.1 == "lib/adafruit_bus_device"));
-    let inv = scan(
-        d.path(),
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: Some("8.2.0".into()),
-            board_id: Some("pyportal".into()),
-        },
-    )
-    .expect("scan");
+    let inv = scan_test_folder(d.path(), Some("8.2.0"), Some("pyportal"));
     let p = plan(&inv, &cfg()).expect("plan");
     assert!(p
         .actions
@@ -99,15 +91,7 @@ fn builtin_names_at_the_root_are_reported_not_deleted() {
 #[test]
 fn a_frozen_module_without_data_keeps_every_library_and_says_why() {
     let d = bundle_drive(&[]);
-    let inv = scan(
-        d.path(),
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: Some("10.2.1".into()),
-            board_id: Some("pyportal".into()),
-        },
-    )
-    .expect("scan");
+    let inv = scan_test_folder(d.path(), Some("10.2.1"), Some("pyportal"));
     let prune = Config {
         deadweight: crate::config::DeadweightOptions {
             prune: true,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::tests::{analyze_dir, bundle_drive, cfg, fixtures, found, has};
 use super::*;
-use crate::scan::{scan, ScanOptions};
+use crate::pipeline::scan_test_folder;
 use cpslim_testkit::Lcg;
 
 #[test]
@@ -41,15 +41,7 @@ fn truncated_mpy_is_reported_and_keeps_everything() {
     let a = analyze_dir(d.path(), None, None, &cfg());
     assert!(a.unsure);
     assert!(!found(&a).iter().any(|f| f.0 == Kind::Unused));
-    let inv = scan(
-        d.path(),
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: None,
-            board_id: None,
-        },
-    )
-    .expect("scan");
+    let inv = scan_test_folder(d.path(), None, None);
     let p = plan(&inv, &cfg()).expect("plan");
     assert!(p
         .actions

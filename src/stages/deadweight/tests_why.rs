@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::tests::{bundle_drive, cfg, CODE};
 use super::*;
-use crate::scan::{scan, ScanOptions};
+use crate::pipeline::scan_test_folder;
 
 /// `why` against the plan `audit --only deadweight` makes.
 fn why_of(inv: &crate::scan::Inventory, target: &Path) -> crate::error::Result<String> {
@@ -16,15 +16,7 @@ fn why_of(inv: &crate::scan::Inventory, target: &Path) -> crate::error::Result<S
 #[test]
 fn why_prints_the_chain_or_the_reason() {
     let d = bundle_drive(&[]);
-    let inv = scan(
-        d.path(),
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: None,
-            board_id: None,
-        },
-    )
-    .expect("scan");
+    let inv = scan_test_folder(d.path(), None, None);
     let text = why_of(&inv, Path::new("lib/adafruit_bme280/basic.mpy")).expect("why");
     assert!(text.contains("code.py line 6: import my_sensors"), "{text}");
     assert!(
@@ -48,15 +40,7 @@ fn why_on_assets_and_other_files() {
         ("images/b.bmp", b"BM"),
         ("images/a.bmp", b"BM"),
     ]);
-    let inv = scan(
-        d.path(),
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: None,
-            board_id: None,
-        },
-    )
-    .expect("scan");
+    let inv = scan_test_folder(d.path(), None, None);
     let text = why_of(&inv, Path::new("images/b.bmp")).expect("why");
     assert!(text.contains("unreferenced asset"), "{text}");
     assert!(!text.contains("imports 'images'"), "{text}");

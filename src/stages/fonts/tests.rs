@@ -1,7 +1,7 @@
 use super::*;
 use crate::config::FontOptions;
+use crate::pipeline::scan_test_folder;
 use crate::plan::ActionKind;
-use crate::scan::{scan, ScanOptions};
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(cpslim_testkit::fixture("fonts").join(name)).expect("fixture")
@@ -17,12 +17,7 @@ fn plan_for(files: &[(&str, &[u8])], charset: Option<&str>) -> StagePlan {
 
 fn plan_with(files: &[(&str, &[u8])], fonts: FontOptions) -> StagePlan {
     let t = cpslim_testkit::drive_with(files);
-    let opts = ScanOptions {
-        cluster_size: Some(512),
-        cp_version: None,
-        board_id: None,
-    };
-    let inv = scan(t.path(), &opts).expect("scan");
+    let inv = scan_test_folder(t.path(), None, None);
     let cfg = Config {
         fonts,
         ..Config::default()

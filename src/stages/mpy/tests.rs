@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use cpslim_testkit::write;
 
 use super::*;
+use crate::pipeline::scan_test_folder;
 use crate::plan::{ActionKind, Level};
-use crate::scan::{scan, ScanOptions};
 
 const BOOT_OUT: &str = "Adafruit CircuitPython 10.2.1 on 2026-05-12; Adafruit Feather ESP32-S3 TFT with ESP32S3\r\nBoard ID:adafruit_feather_esp32s3_tft\r\n";
 
@@ -20,14 +20,7 @@ fn extracted() -> PathBuf {
 }
 
 fn plan_for(root: &Path, cfg: &Config) -> Result<StagePlan> {
-    let inv = scan(
-        root,
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: cfg.cp_version.clone(),
-            board_id: None,
-        },
-    )?;
+    let inv = scan_test_folder(root, cfg.cp_version.as_deref(), None);
     plan(&inv, cfg)
 }
 
@@ -188,15 +181,7 @@ fn a_library_taken_by_an_earlier_stage_drops_the_whole_swap_and_its_summary() {
         "lib/adafruit_ticks.py",
         b"__version__ = \"1.1.7\"\n# source\n",
     );
-    let inv = scan(
-        r,
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: None,
-            board_id: None,
-        },
-    )
-    .expect("scan");
+    let inv = scan_test_folder(r, None, None);
     let mpy_plan = plan(&inv, &with_bundles(vec![extracted()])).expect("plan");
     let mut earlier = StagePlan::default();
     let e = inv.get(Path::new("lib/neopixel.py")).expect("entry");

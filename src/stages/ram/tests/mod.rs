@@ -7,19 +7,15 @@ use std::path::Path;
 use cpslim_testkit::images::png;
 
 use super::{plan, ADVICE, FIGURE};
+use crate::pipeline::scan_test_folder;
 use crate::plan::{ActionKind, Level, StagePlan};
-use crate::scan::{scan, Inventory, ScanOptions};
+use crate::scan::Inventory;
 use crate::stages::bitmaps::encode::encode_indexed;
 use crate::stages::StageName;
 
 pub(super) fn drive(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, Inventory) {
     let d = cpslim_testkit::drive_with(files);
-    let opts = ScanOptions {
-        cluster_size: Some(512),
-        cp_version: None,
-        board_id: None,
-    };
-    let inv = scan(d.path(), &opts).expect("scan");
+    let inv = scan_test_folder(d.path(), None, None);
     (d, inv)
 }
 
