@@ -31,6 +31,7 @@ mod kills;
 mod lvfont;
 mod mpy;
 mod mpy_bundles;
+mod pipeline;
 #[cfg(target_os = "linux")]
 mod platform;
 mod ram;
