@@ -158,6 +158,15 @@ pub fn restore_only_backup(root: &Path, backups: &Path, extra: &[&str]) -> Outpu
         .args(extra))
 }
 
+/// Run tests/interop/check_bmp.py on a manifest of original and rewritten images: the real
+/// adafruit_imageload must load each rewritten file as it loads the original.
+pub fn check_bmp(manifest: &impl serde::Serialize) -> Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("manifest.json");
+    fs::write(&path, serde_json::to_vec(manifest).expect("json")).expect("write");
+    run_interop("check_bmp.py", &[path.as_os_str()])
+}
+
 /// Set by `.ci/run`: a test that cannot run here (no root, a missing tool) fails instead of
 /// skipping, so CI never passes on a test it did not run.
 pub const REQUIRE_ALL_VAR: &str = "CPSLIM_TEST_REQUIRE_ALL";
