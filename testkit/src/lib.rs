@@ -1,5 +1,6 @@
 //! Test support for cpslim, in one place: folder trees (copy, write, snapshot, compare), paths
-//! into the repository's fixtures, drive builders, small image files and deterministic noise.
+//! into the repository's fixtures, drive builders, bundle zips, small image files and
+//! deterministic noise.
 //!
 //! Why a crate of its own: the same helpers serve three kinds of code that cannot share a module
 //! otherwise — unit tests inside `src/` (compiled into the library), the integration tests in
@@ -11,6 +12,7 @@
 //!
 //! Helpers panic with what failed instead of returning errors: they are for tests.
 
+pub mod bundle;
 pub mod images;
 pub mod noise;
 pub mod tree;

@@ -197,15 +197,7 @@ fn uses_circups_cached_bundle_when_no_bundle_is_given() {
         .path()
         .join("circup/adafruit/adafruit-circuitpython-bundle-10mpy/adafruit-circuitpython-bundle-10.x-mpy-20261120");
     let zip_path = asset("adafruit-circuitpython-bundle-10.x-mpy-20261120.zip");
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(zip_path).unwrap()).unwrap();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let name = f.enclosed_name().unwrap();
-        let rel = name.components().skip(1).collect::<std::path::PathBuf>();
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
-        write(&dest, rel.to_str().unwrap(), &bytes);
-    }
+    extract_without_top(&zip_path, &dest);
     let o = run(cpslim()
         .arg("audit")
         .arg(t.path())

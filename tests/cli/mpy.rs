@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
+
+pub(crate) use cpslim_testkit::bundle::lib_entries;
 
 use crate::util::*;
 
@@ -19,29 +20,13 @@ pub(crate) fn b10() -> PathBuf {
 }
 
 /// lib-relative path → bytes, for every file under `lib/` of a bundle zip.
-pub(crate) fn zip_lib(path: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut z = zip::ZipArchive::new(fs::File::open(path).expect("open zip")).expect("zip");
-    let mut out = BTreeMap::new();
-    for i in 0..z.len() {
-        let mut f = z.by_index(i).expect("entry");
-        let name = f.name().to_string();
-        let Some((_, rel)) = name.split_once("/lib/") else {
-            continue;
-        };
-        let mut buf = Vec::new();
-        f.read_to_end(&mut buf).expect("read entry");
-        out.insert(rel.to_string(), buf);
-    }
-    out
-}
-
 /// The make_bundle_fixture drive: the committed skeleton plus the .py libraries, which are
 /// byte-identical to the py bundle's.
 pub(crate) fn mpy_drive() -> tempfile::TempDir {
     let t = temp_copy(&fixture("mpy/drive"));
     let wanted = fs::read_to_string(fixture("mpy/drive-from-py.txt")).expect("list");
     let wanted: Vec<&str> = wanted.lines().collect();
-    for (rel, bytes) in zip_lib(&bundle(&format!(
+    for (rel, bytes) in lib_entries(&bundle(&format!(
         "adafruit-circuitpython-bundle-py-{TAG}.zip"
     ))) {
         let top = rel.split('/').next().unwrap_or_default();
@@ -126,7 +111,7 @@ fn optimize_swaps_every_library_for_the_bundle_bytes_and_restore_undoes_it() {
     let (o, backups) = optimize(root, &["--bundle", s(&b10())]);
     assert_code(&o, 0);
 
-    let bundle = zip_lib(&b10());
+    let bundle = lib_entries(&b10());
     let after = lib_files(root);
     let swapped: Vec<String> = before_lib
         .keys()
@@ -252,7 +237,7 @@ fn stale_c5_and_micropython_files_are_replaced_or_reported() {
 
     let (o, _b) = optimize(root, &["--bundle", s(&b10())]);
     assert_code(&o, 0);
-    let b = zip_lib(&b10());
+    let b = lib_entries(&b10());
     for m in ["adafruit_ticks.mpy", "neopixel.mpy"] {
         assert_eq!(
             fs::read(root.join("lib").join(m)).ok().as_ref(),

@@ -64,7 +64,7 @@ fn a_9x_bundle_on_a_10x_board_warns_and_still_swaps() {
     );
     let (o, _b) = optimize(drive.path(), &["--bundle", s(&b9)]);
     assert_code(&o, 0);
-    let b = zip_lib(&b9);
+    let b = lib_entries(&b9);
     assert_eq!(
         fs::read(drive.path().join("lib/neopixel.mpy"))
             .ok()
@@ -170,7 +170,7 @@ fn extracted_bundle_folder_and_community_bundle_work_together() {
         fs::read(root.join("lib/community_blinker.mpy"))
             .ok()
             .as_ref(),
-        zip_lib(&community).get("community_blinker.mpy")
+        lib_entries(&community).get("community_blinker.mpy")
     );
     assert!(!root.join("lib/community_blinker.py").exists());
     // Not in the partial extracted bundle: left as .py.

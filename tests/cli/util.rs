@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub use cpslim_testkit::bundle::extract_without_top;
 pub use cpslim_testkit::{
     assert_same_tree, asset, copy_tree, fixture, only_child, snapshot, temp_copy, write,
 };
