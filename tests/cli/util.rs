@@ -168,6 +168,32 @@ pub fn check_bmp(manifest: &impl serde::Serialize) -> Output {
     run_interop("check_bmp.py", &[path.as_os_str()])
 }
 
+/// Run tests/interop/check_font.py on `OUT=SOURCE[=PCF]` items (each a list of paths joined
+/// with `=`) after the `extra` flags: adafruit_bitmap_font must load what cpslim wrote and draw
+/// it as it draws the source.
+#[track_caller]
+pub fn check_font<P: AsRef<Path>>(extra: &[&str], items: &[Vec<P>]) {
+    let mut args: Vec<std::ffi::OsString> = extra.iter().map(std::ffi::OsString::from).collect();
+    for parts in items {
+        let mut a = std::ffi::OsString::new();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                a.push("=");
+            }
+            a.push(p.as_ref().as_os_str());
+        }
+        args.push(a);
+    }
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let o = run_interop("check_font.py", &refs);
+    assert!(
+        o.status.success(),
+        "adafruit_bitmap_font check failed\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
 /// Set by `.ci/run`: a test that cannot run here (no root, a missing tool) fails instead of
 /// skipping, so CI never passes on a test it did not run.
 pub const REQUIRE_ALL_VAR: &str = "CPSLIM_TEST_REQUIRE_ALL";
