@@ -1,6 +1,81 @@
-//! Small image files built byte by byte, for inputs cpslim's own writers would never produce.
+//! Small image files built byte by byte (BMP, PNG), for inputs cpslim's own writers would never
+//! produce.
 
 use std::io::Write as _;
+
+/// A BMP with any header values (BITMAPINFOHEADER or larger), for inputs cpslim's own writer
+/// would never produce: set the fields, then take [`RawBmp::bytes`].
+pub struct RawBmp {
+    pub header_size: u32,
+    pub width: i32,
+    pub height: i32,
+    pub bpp: u16,
+    pub compression: u32,
+    pub pixels_per_metre: u32,
+    pub clr_used: u32,
+    /// RGB entries, written as BGRX.
+    pub palette: Vec<[u8; 3]>,
+    /// Bit masks: inside a header larger than 40 bytes, after a 40-byte one.
+    pub masks: Option<[u32; 3]>,
+    /// The pixel data as stored (rows bottom-up, padded, or an RLE stream).
+    pub data: Vec<u8>,
+}
+
+impl RawBmp {
+    pub fn new(width: i32, height: i32, bpp: u16) -> RawBmp {
+        RawBmp {
+            header_size: 40,
+            width,
+            height,
+            bpp,
+            compression: 0,
+            pixels_per_metre: 0,
+            clr_used: 0,
+            palette: Vec::new(),
+            masks: None,
+            data: Vec::new(),
+        }
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut h = Vec::new();
+        h.extend_from_slice(&self.header_size.to_le_bytes());
+        h.extend_from_slice(&self.width.to_le_bytes());
+        h.extend_from_slice(&self.height.to_le_bytes());
+        h.extend_from_slice(&1u16.to_le_bytes());
+        h.extend_from_slice(&self.bpp.to_le_bytes());
+        h.extend_from_slice(&self.compression.to_le_bytes());
+        h.extend_from_slice(&(self.data.len() as u32).to_le_bytes());
+        h.extend_from_slice(&self.pixels_per_metre.to_le_bytes());
+        h.extend_from_slice(&self.pixels_per_metre.to_le_bytes());
+        h.extend_from_slice(&self.clr_used.to_le_bytes());
+        h.extend_from_slice(&0u32.to_le_bytes());
+        let mut masks_after = Vec::new();
+        if let Some(m) = self.masks {
+            let target = if self.header_size == 40 {
+                &mut masks_after
+            } else {
+                &mut h
+            };
+            for v in m {
+                target.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        h.resize(self.header_size as usize, 0);
+        h.extend_from_slice(&masks_after);
+        for c in &self.palette {
+            h.extend_from_slice(&[c[2], c[1], c[0], 0]);
+        }
+        let off = 14 + h.len();
+        let mut out = b"BM".to_vec();
+        out.extend_from_slice(&((off + self.data.len()) as u32).to_le_bytes());
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&(off as u32).to_le_bytes());
+        out.extend_from_slice(&h);
+        out.extend_from_slice(&self.data);
+        out
+    }
+}
 
 /// A PNG: IHDR (`mode` is the colour type, `depth` the bit depth), a PLTE of `colors` entries
 /// for mode 3, and `rows` (each starting with its filter byte) deflated into one IDAT.

@@ -3,45 +3,32 @@
 use std::fs;
 use std::path::Path;
 
-use cpslim_testkit::images::png;
+use cpslim_testkit::images::{png, RawBmp};
 use serde_json::Value;
 
 use crate::util::{assert_code, cpslim, fixture, run, run_interop, snapshot, stderr, stdout};
 
 /// 100×50, 4 bpp, biClrUsed = 5 (bottom-up, rows padded to 4 bytes).
 fn five_colour_bmp() -> Vec<u8> {
-    let (w, h, n) = (100u32, 50u32, 5u32);
+    let (w, h) = (100u32, 50u32);
     let stride = (w * 4).div_ceil(32) * 4;
-    let offset = 14 + 40 + 4 * n;
-    let mut b = Vec::new();
-    b.extend_from_slice(b"BM");
-    b.extend_from_slice(&(offset + stride * h).to_le_bytes());
-    b.extend_from_slice(&[0; 4]);
-    b.extend_from_slice(&offset.to_le_bytes());
-    for v in [40u32, w, h] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    b.extend_from_slice(&1u16.to_le_bytes());
-    b.extend_from_slice(&4u16.to_le_bytes());
-    for v in [0u32, stride * h, 0, 0, n, 0] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    for c in [
-        [0u8, 0, 0],
+    let mut bmp = RawBmp::new(w as i32, h as i32, 4);
+    bmp.clr_used = 5;
+    bmp.palette = vec![
+        [0, 0, 0],
         [255, 0, 0],
         [0, 255, 0],
         [0, 0, 255],
         [255, 255, 255],
-    ] {
-        b.extend_from_slice(&[c[2], c[1], c[0], 0]);
-    }
+    ];
     for y in 0..h {
         for x in 0..stride {
             let (a, c) = ((x * 2 + y) % 5, (x * 2 + 1 + y) % 5);
-            b.push(if x * 2 < w { ((a << 4) | c) as u8 } else { 0 });
+            bmp.data
+                .push(if x * 2 < w { ((a << 4) | c) as u8 } else { 0 });
         }
     }
-    b
+    bmp.bytes()
 }
 
 const CODE: &str = "import displayio\nimport adafruit_imageload\nfrom adafruit_bitmap_font import bitmap_font\n\

@@ -1,75 +1,11 @@
 use std::path::Path;
 
+use cpslim_testkit::images::RawBmp;
+
 use super::decode::{decode, Pixels};
 use super::encode::{bitmap_ram, encode_indexed, MIN_FILE_LEN};
 use super::guard::palette_user;
 use super::*;
-
-/// A raw BMP with any header values, for inputs our own writer would never produce.
-pub(super) struct Raw {
-    pub header_size: u32,
-    pub width: i32,
-    pub height: i32,
-    pub bpp: u16,
-    pub compression: u32,
-    pub clr_used: u32,
-    pub palette: Vec<Rgb>,
-    pub masks: Option<[u32; 3]>,
-    pub data: Vec<u8>,
-}
-
-impl Raw {
-    pub fn new(width: i32, height: i32, bpp: u16) -> Raw {
-        Raw {
-            header_size: 40,
-            width,
-            height,
-            bpp,
-            compression: 0,
-            clr_used: 0,
-            palette: Vec::new(),
-            masks: None,
-            data: Vec::new(),
-        }
-    }
-    pub fn bytes(&self) -> Vec<u8> {
-        let mut h = Vec::new();
-        h.extend_from_slice(&self.header_size.to_le_bytes());
-        h.extend_from_slice(&self.width.to_le_bytes());
-        h.extend_from_slice(&self.height.to_le_bytes());
-        h.extend_from_slice(&1u16.to_le_bytes());
-        h.extend_from_slice(&self.bpp.to_le_bytes());
-        h.extend_from_slice(&self.compression.to_le_bytes());
-        h.extend_from_slice(&(self.data.len() as u32).to_le_bytes());
-        h.extend_from_slice(&[0; 8]);
-        h.extend_from_slice(&self.clr_used.to_le_bytes());
-        h.extend_from_slice(&0u32.to_le_bytes());
-        let mut masks_after = Vec::new();
-        if let Some(m) = self.masks {
-            let target = if self.header_size == 40 {
-                &mut masks_after
-            } else {
-                &mut h
-            };
-            for v in m {
-                target.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-        h.resize(self.header_size as usize, 0);
-        h.extend_from_slice(&masks_after);
-        for c in &self.palette {
-            h.extend_from_slice(&[c[2], c[1], c[0], 0]);
-        }
-        let off = 14 + h.len();
-        let mut out = b"BM".to_vec();
-        out.extend_from_slice(&((off + self.data.len()) as u32).to_le_bytes());
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&(off as u32).to_le_bytes());
-        out.extend_from_slice(&h);
-        out.extend_from_slice(&self.data);
-        out
-    }
-}
 
 pub(super) fn gray(n: usize) -> Vec<Rgb> {
     (0..n).map(|i| [i as u8, (i * 3) as u8, 200]).collect()
@@ -78,7 +14,7 @@ pub(super) fn gray(n: usize) -> Vec<Rgb> {
 /// 8-bit file, 256-entry palette, pixels cycling through `used` indices.
 pub(super) fn pal8(w: usize, h: usize, used: &[u8]) -> Vec<u8> {
     let stride = w.div_ceil(4) * 4;
-    let mut r = Raw::new(w as i32, h as i32, 8);
+    let mut r = RawBmp::new(w as i32, h as i32, 8);
     r.palette = gray(256);
     r.data = vec![0; stride * h];
     for y in 0..h {
@@ -191,7 +127,7 @@ fn one_colour_image_gets_a_two_entry_palette() {
 fn truecolour_with_few_colours_becomes_indexed_background_first() {
     let (w, h) = (17usize, 9usize);
     let stride = (w * 3).div_ceil(4) * 4;
-    let mut r = Raw::new(w as i32, h as i32, 24);
+    let mut r = RawBmp::new(w as i32, h as i32, 24);
     r.data = vec![0; stride * h];
     for y in 0..h {
         for x in 0..w {
@@ -218,7 +154,7 @@ fn truecolour_with_few_colours_becomes_indexed_background_first() {
 
 #[test]
 fn rgb565_and_555_sixteen_bit_decode_by_masks() {
-    let mut r = Raw::new(2, 1, 16);
+    let mut r = RawBmp::new(2, 1, 16);
     r.compression = 3;
     r.header_size = 108;
     r.masks = Some([0xf800, 0x07e0, 0x001f]);
@@ -229,7 +165,7 @@ fn rgb565_and_555_sixteen_bit_decode_by_masks() {
     let d = decode(&r.bytes()).expect("565");
     assert_eq!(d.color(0), [255, 255, 255]);
     assert_eq!(d.color(1), [0, 255, 0]);
-    let mut r = Raw::new(1, 1, 16);
+    let mut r = RawBmp::new(1, 1, 16);
     r.data = 0x7c00u16
         .to_le_bytes()
         .iter()
@@ -241,7 +177,7 @@ fn rgb565_and_555_sixteen_bit_decode_by_masks() {
 
 #[test]
 fn top_down_is_read_right_way_up_and_rewritten_bottom_up() {
-    let mut r = Raw::new(40, 2, 8);
+    let mut r = RawBmp::new(40, 2, 8);
     r.height = -2;
     r.palette = gray(4);
     r.clr_used = 4;
@@ -256,7 +192,7 @@ fn top_down_is_read_right_way_up_and_rewritten_bottom_up() {
 }
 
 pub(super) fn rle8(w: i32, h: i32, stream: &[u8]) -> Vec<u8> {
-    let mut r = Raw::new(w, h, 8);
+    let mut r = RawBmp::new(w, h, 8);
     r.compression = 1;
     r.palette = gray(256);
     r.data = stream.to_vec();
@@ -287,7 +223,7 @@ fn tiny_output_is_padded_and_tiny_input_reported() {
     let out = encode_indexed(15, 17, &gray(2), &vec![1; 15 * 17], 1);
     assert_eq!(out.len(), MIN_FILE_LEN);
     assert_board_safe(&out);
-    let mut tiny = Raw::new(2, 2, 1);
+    let mut tiny = RawBmp::new(2, 2, 1);
     tiny.clr_used = 2;
     tiny.palette = gray(2);
     tiny.data = vec![0x80, 0, 0, 0, 0x40, 0, 0, 0];
@@ -297,7 +233,7 @@ fn tiny_output_is_padded_and_tiny_input_reported() {
 #[test]
 fn thirty_two_bit_many_colours_becomes_24_bit() {
     let (w, h) = (20usize, 20usize);
-    let mut r = Raw::new(w as i32, h as i32, 32);
+    let mut r = RawBmp::new(w as i32, h as i32, 32);
     r.data = (0..w * h)
         .flat_map(|i| {
             [
@@ -349,7 +285,7 @@ fn palette_users_block_remap() {
 #[test]
 fn truecolour_indexing_that_costs_ram_is_not_done() {
     // 8×8, 64 distinct colours: 8-bit pixels + 64×16 B palette > 16-bit truecolour bitmap.
-    let mut r = Raw::new(8, 8, 24);
+    let mut r = RawBmp::new(8, 8, 24);
     r.data = (0..64u8)
         .flat_map(|i| [i, 255 - i, i.wrapping_mul(3)])
         .collect();
@@ -362,7 +298,7 @@ fn truecolour_indexing_that_costs_ram_is_not_done() {
         other => panic!("{other:?}"),
     }
     // 32-bit: still rewritten, as 24-bit (same RAM, smaller file).
-    let mut r = Raw::new(8, 8, 32);
+    let mut r = RawBmp::new(8, 8, 32);
     r.data = (0..64u8)
         .flat_map(|i| [i, 255 - i, i.wrapping_mul(3), 0])
         .collect();

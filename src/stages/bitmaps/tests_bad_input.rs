@@ -1,16 +1,18 @@
 //! Broken or oversized BMPs are reported with what is wrong, never decoded past their end and
 //! never a panic.
 
+use cpslim_testkit::images::RawBmp;
+
 use super::decode::{decode, BmpError};
-use super::tests::{expect_warning, gray, pal8, rle8, Raw};
+use super::tests::{expect_warning, gray, pal8, rle8};
 use super::*;
 
 #[test]
 fn bad_inputs_are_reported_not_decoded() {
-    let mut huge = Raw::new(60000, 60000, 24);
+    let mut huge = RawBmp::new(60000, 60000, 24);
     huge.data = vec![0; 146];
     expect_warning(&huge.bytes(), "pixels");
-    let mut huge_rle = Raw::new(4000, 4000, 8);
+    let mut huge_rle = RawBmp::new(4000, 4000, 8);
     huge_rle.compression = 1;
     huge_rle.palette = gray(2);
     huge_rle.clr_used = 2;
@@ -21,18 +23,18 @@ fn bad_inputs_are_reported_not_decoded() {
     let mut off = good.clone();
     off[10..14].copy_from_slice(&5000u32.to_le_bytes());
     expect_warning(&off, "offset");
-    let mut many = Raw::new(2, 2, 8);
+    let mut many = RawBmp::new(2, 2, 8);
     many.clr_used = 300;
     many.palette = gray(256);
     many.data = vec![0; 8];
     expect_warning(&many.bytes(), "over 256");
-    let mut comp = Raw::new(2, 2, 8);
+    let mut comp = RawBmp::new(2, 2, 8);
     comp.compression = 4;
     comp.palette = gray(2);
     comp.data = vec![0; 8];
     expect_warning(&comp.bytes(), "compression");
     expect_warning(b"GIF89a", "not a BMP");
-    let mut oob = Raw::new(4, 1, 8);
+    let mut oob = RawBmp::new(4, 1, 8);
     oob.clr_used = 2;
     oob.palette = gray(2);
     oob.data = vec![0, 1, 5, 0];
@@ -46,7 +48,7 @@ fn no_input_panics() {
         pal8(9, 5, &[0, 3, 7]),
         rle8(6, 2, &[3, 5, 0, 3, 7, 8, 9, 0, 0, 0, 1]),
     ];
-    let mut r = Raw::new(3, 3, 16);
+    let mut r = RawBmp::new(3, 3, 16);
     r.header_size = 124;
     r.compression = 3;
     r.masks = Some([0xf800, 0x07e0, 0x001f]);

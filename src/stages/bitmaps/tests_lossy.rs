@@ -1,8 +1,10 @@
 //! `--colors N` uses all N colours when the image has more, and reserves palette entry 0's
 //! colour only when asked to (code makes a palette entry transparent).
 
+use cpslim_testkit::images::RawBmp;
+
 use super::decode::decode;
-use super::tests::{assert_board_safe, pal8, rewrite, Raw};
+use super::tests::{assert_board_safe, pal8, rewrite};
 use super::*;
 
 fn quantised(src: &[u8], k: u16, dither: bool, keep0: bool) -> Vec<[u8; 3]> {
@@ -75,7 +77,7 @@ fn entry_zero_is_kept_only_when_asked() {
 
 pub(super) fn photo(w: usize, h: usize) -> Vec<u8> {
     let stride = (w * 3).div_ceil(4) * 4;
-    let mut r = Raw::new(w as i32, h as i32, 24);
+    let mut r = RawBmp::new(w as i32, h as i32, 24);
     r.data = vec![0; stride * h];
     for y in 0..h {
         for x in 0..w {
