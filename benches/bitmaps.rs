@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use cpslim::config::{BitmapOptions, Config};
-use cpslim::scan::{scan, ScanOptions};
+use cpslim::pipeline;
 use cpslim::stages::bitmaps::encode::{encode_indexed, encode_rgb24};
 use cpslim::stages::{plan, StageName};
 use cpslim_testkit::Lcg;
@@ -61,12 +61,12 @@ fn main() {
         total += b.len() as u64;
         std::fs::write(dir.path().join(format!("img{i:03}.bmp")), b).expect("write");
     }
-    let opts = ScanOptions {
+    let inv = pipeline::scan(&Config {
+        root: dir.path().to_path_buf(),
         cluster_size: Some(512),
-        cp_version: None,
-        board_id: None,
-    };
-    let inv = scan(dir.path(), &opts).expect("scan");
+        ..Config::default()
+    })
+    .expect("scan");
     println!("{FILES} BMPs of {W}x{H}, {total} bytes in total");
     println!(
         "{:<14} {:>10} {:>10} {:>12} {:>14}",

@@ -10,7 +10,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cpslim::config::Config;
-use cpslim::scan::{scan, Inventory, ScanOptions};
+use cpslim::pipeline;
+use cpslim::scan::Inventory;
 use cpslim::stages::{plan, StageName};
 use cpslim_testkit::copy_tree;
 
@@ -109,14 +110,11 @@ fn main() {
         let dir = tempfile::tempdir().expect("tempdir");
         make_drive(dir.path(), imported);
         let t = Instant::now();
-        let inv = scan(
-            dir.path(),
-            &ScanOptions {
-                cluster_size: Some(512),
-                cp_version: None,
-                board_id: None,
-            },
-        )
+        let inv = pipeline::scan(&Config {
+            root: dir.path().to_path_buf(),
+            cluster_size: Some(512),
+            ..cfg.clone()
+        })
         .expect("scan");
         let scan_ms = t.elapsed();
         let files = inv.files().count();

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use cpslim::config::{Config, MpyOptions};
-use cpslim::scan::{scan, ScanOptions};
+use cpslim::pipeline;
 use cpslim::stages::mpy::{self, Bundle};
 use cpslim::stages::StageName;
 use cpslim_testkit::bundle::lib_entries;
@@ -133,21 +133,14 @@ fn main() {
         let cfg = Config {
             root: drive.clone(),
             stages: vec![StageName::Mpy],
+            cluster_size: Some(512),
             mpy: MpyOptions {
                 bundles: vec![zip.clone()],
                 circup_cache: None,
             },
             ..Config::default()
         };
-        let inv = scan(
-            &drive,
-            &ScanOptions {
-                cluster_size: Some(512),
-                cp_version: None,
-                board_id: None,
-            },
-        )
-        .expect("scan");
+        let inv = pipeline::scan(&cfg).expect("scan");
         let (t_plan, plan) = time(9, || mpy::plan(&inv, &cfg).expect("plan"));
         let saved: i64 = plan
             .actions
