@@ -6,36 +6,35 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cpslim::config::Config;
-use cpslim::plan::Plan;
+use cpslim::pipeline;
+use cpslim::plan::StagePlan;
 use cpslim::report::Report;
-use cpslim::scan::{scan, ScanOptions};
-use cpslim::stages::{self, StageName};
+use cpslim::stages::StageName;
+use cpslim::Planned;
 
 fn audit(root: &Path) -> (usize, usize) {
-    let cfg = Config {
-        root: root.to_path_buf(),
-        stages: StageName::ALL
-            .into_iter()
-            .filter(|s| s.is_available())
-            .collect(),
-        ..Config::default()
-    };
-    let opts = ScanOptions {
-        cluster_size: Some(1024),
-        cp_version: None,
-        board_id: None,
-    };
-    let inv = scan(root, &opts).expect("scan");
-    let parts = cfg
-        .stages
-        .iter()
-        .map(|&s| (s, stages::plan(s, &inv, &cfg).unwrap_or_default()))
-        .collect();
-    let plan = Plan::merge(parts);
+    let cfg = config(root);
+    let Planned {
+        inventory: inv,
+        plan,
+    } = cpslim::plan(&cfg).expect("plan");
     let mut report = Report::audit(&inv, cfg.cluster_source, &plan);
     // Advice plans alternative runs, so it is part of what an audit costs.
     report.largest = cpslim::report::advice::largest(&inv, &plan, &cfg, 10);
     (inv.entries.len(), report.to_json().len())
+}
+
+/// Every stage the command line runs without `--compile`, on 1 KiB clusters.
+fn config(root: &Path) -> Config {
+    Config {
+        root: root.to_path_buf(),
+        stages: StageName::ALL
+            .into_iter()
+            .filter(|s| s.is_available() && *s != StageName::Compile)
+            .collect(),
+        cluster_size: Some(1024),
+        ..Config::default()
+    }
 }
 
 fn time(root: &Path, runs: usize) -> (Duration, Duration, usize) {
@@ -83,7 +82,7 @@ fn generate(root: &Path) {
 }
 
 fn main() {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-drive");
+    let demo = cpslim_testkit::asset("demo-drive");
     let big = std::env::temp_dir().join(format!("cpslim-bench-{}", std::process::id()));
     std::fs::create_dir_all(&big).expect("mkdir");
     generate(&big);
@@ -104,22 +103,14 @@ fn main() {
     );
     println!();
     println!("{:<28} {:>12}", "phase (10,000 files)", "time");
-    let opts = ScanOptions {
-        cluster_size: Some(1024),
-        cp_version: None,
-        board_id: None,
-    };
+    let cfg = config(&big);
     let t = Instant::now();
-    let inv = scan(&big, &opts).expect("scan");
+    let inv = pipeline::scan(&cfg).expect("scan");
     println!("{:<28} {:>12?}", "scan", t.elapsed());
-    let cfg = Config {
-        root: big.clone(),
-        ..Config::default()
+    let mut print_stage = |s: StageName, _: &StagePlan, took: Duration| {
+        println!("{:<28} {:>12?}", format!("stage {s}"), took);
     };
-    for s in StageName::ALL.into_iter().filter(|s| s.is_available()) {
-        let t = Instant::now();
-        let _ = std::hint::black_box(stages::plan(s, &inv, &cfg));
-        println!("{:<28} {:>12?}", format!("stage {s}"), t.elapsed());
-    }
+    let plan = pipeline::plan_inventory(&inv, &cfg, &mut print_stage).expect("plan");
+    std::hint::black_box(plan);
     let _ = std::fs::remove_dir_all(&big);
 }

@@ -5,25 +5,14 @@
 use std::time::Instant;
 
 use cpslim::config::{BitmapOptions, Config};
-use cpslim::scan::{scan, ScanOptions};
+use cpslim::pipeline;
 use cpslim::stages::bitmaps::encode::{encode_indexed, encode_rgb24};
 use cpslim::stages::{plan, StageName};
+use cpslim_testkit::Lcg;
 
 const W: usize = 320;
 const H: usize = 240;
 const FILES: usize = 200;
-
-/// Small deterministic generator (no rand dependency for a bench).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as u32
-    }
-}
 
 fn make(i: usize, rng: &mut Lcg) -> Vec<u8> {
     match i % 3 {
@@ -49,7 +38,7 @@ fn make(i: usize, rng: &mut Lcg) -> Vec<u8> {
             let px: Vec<[u8; 3]> = (0..W * H)
                 .map(|p| {
                     let (x, y) = (p % W, p / W);
-                    let n = (rng.next() % 25) as i32 - 12;
+                    let n = (rng.next_u64() % 25) as i32 - 12;
                     let c = |v: i32| (v + n).clamp(0, 255) as u8;
                     [
                         c((x * 255 / W) as i32),
@@ -72,12 +61,12 @@ fn main() {
         total += b.len() as u64;
         std::fs::write(dir.path().join(format!("img{i:03}.bmp")), b).expect("write");
     }
-    let opts = ScanOptions {
+    let inv = pipeline::scan(&Config {
+        root: dir.path().to_path_buf(),
         cluster_size: Some(512),
-        cp_version: None,
-        board_id: None,
-    };
-    let inv = scan(dir.path(), &opts).expect("scan");
+        ..Config::default()
+    })
+    .expect("scan");
     println!("{FILES} BMPs of {W}x{H}, {total} bytes in total");
     println!(
         "{:<14} {:>10} {:>10} {:>12} {:>14}",

@@ -10,23 +10,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cpslim::config::Config;
-use cpslim::scan::{scan, Inventory, ScanOptions};
+use cpslim::pipeline;
+use cpslim::scan::Inventory;
 use cpslim::stages::{plan, StageName};
+use cpslim_testkit::copy_tree;
 
 const LIBS: usize = 400;
 const RUNS: usize = 15;
-
-fn copy_dir(src: &Path, dst: &Path) {
-    fs::create_dir_all(dst).expect("mkdir");
-    for e in fs::read_dir(src).expect("read_dir").flatten() {
-        let to = dst.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            fs::copy(e.path(), &to).expect("copy");
-        }
-    }
-}
 
 /// About 2,000 lines of ordinary CircuitPython: imports, functions, strings of every kind.
 fn code_py(imported: usize) -> String {
@@ -47,8 +37,7 @@ fn code_py(imported: usize) -> String {
 }
 
 fn make_drive(root: &Path, imported: usize) {
-    let bundle =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deadweight/bundle10/lib");
+    let bundle = cpslim_testkit::fixture("deadweight/bundle10/lib");
     let lib = root.join("lib");
     fs::create_dir_all(&lib).expect("mkdir");
     let modules = [
@@ -66,7 +55,7 @@ fn make_drive(root: &Path, imported: usize) {
     ];
     for i in 0..LIBS {
         if i % 4 == 0 {
-            copy_dir(
+            copy_tree(
                 &bundle.join(packages[i / 4 % packages.len()]),
                 &lib.join(format!("adafruit_lib{i:03}")),
             );
@@ -78,7 +67,7 @@ fn make_drive(root: &Path, imported: usize) {
             .expect("copy");
         }
     }
-    copy_dir(&bundle, &lib);
+    copy_tree(&bundle, &lib);
     fs::write(root.join("code.py"), code_py(imported)).expect("write");
     fs::write(
         root.join("boot_out.txt"),
@@ -121,14 +110,11 @@ fn main() {
         let dir = tempfile::tempdir().expect("tempdir");
         make_drive(dir.path(), imported);
         let t = Instant::now();
-        let inv = scan(
-            dir.path(),
-            &ScanOptions {
-                cluster_size: Some(512),
-                cp_version: None,
-                board_id: None,
-            },
-        )
+        let inv = pipeline::scan(&Config {
+            root: dir.path().to_path_buf(),
+            cluster_size: Some(512),
+            ..cfg.clone()
+        })
         .expect("scan");
         let scan_ms = t.elapsed();
         let files = inv.files().count();

@@ -5,35 +5,21 @@
 //! Run: `cargo bench --bench mpy`
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use cpslim::config::{Config, MpyOptions};
-use cpslim::scan::{scan, ScanOptions};
+use cpslim::pipeline;
 use cpslim::stages::mpy::{self, Bundle};
 use cpslim::stages::StageName;
+use cpslim_testkit::bundle::lib_entries;
+use cpslim_testkit::{copy_tree, write};
 
 const TAG: &str = "20261120";
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mpy")
-}
-
-/// Every `lib/` file of a fixture zip.
-fn lib_of(zip_path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(fs::File::open(zip_path).expect("zip")).expect("zip");
-    let mut out = Vec::new();
-    for i in 0..z.len() {
-        let mut f = z.by_index(i).expect("entry");
-        let name = f.name().to_string();
-        if let Some((_, rel)) = name.split_once("/lib/") {
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).expect("read");
-            out.push((rel.to_string(), b));
-        }
-    }
-    out
+    cpslim_testkit::fixture("mpy")
 }
 
 /// The real 12 libraries plus `extra` synthetic ones (a third packages of 6 files), each with
@@ -41,12 +27,8 @@ fn lib_of(zip_path: &Path) -> Vec<(String, Vec<u8>)> {
 fn make_bundle(dir: &Path, extra: usize) -> (PathBuf, usize, usize) {
     let top = format!("adafruit-circuitpython-bundle-10.x-mpy-{TAG}");
     let path = dir.join(format!("{top}.zip"));
-    let real = lib_of(&fixtures().join(format!("bundles/{top}.zip")));
-    let sample = real
-        .iter()
-        .find(|(n, _)| n == "neopixel.mpy")
-        .map(|(_, b)| b.clone())
-        .expect("neopixel.mpy");
+    let real = lib_entries(&fixtures().join(format!("bundles/{top}.zip")));
+    let sample = real.get("neopixel.mpy").cloned().expect("neopixel.mpy");
     let mut w = zip::ZipWriter::new(fs::File::create(&path).expect("create"));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -94,28 +76,14 @@ fn make_drive(dir: &Path) -> PathBuf {
     copy_tree(&fixtures().join("drive"), &root);
     let wanted = fs::read_to_string(fixtures().join("drive-from-py.txt")).expect("list");
     let wanted: Vec<&str> = wanted.lines().collect();
-    for (rel, bytes) in lib_of(&fixtures().join(format!(
+    for (rel, bytes) in lib_entries(&fixtures().join(format!(
         "bundles/adafruit-circuitpython-bundle-py-{TAG}.zip"
     ))) {
         if wanted.contains(&rel.split('/').next().unwrap_or_default()) {
-            let p = root.join("lib").join(&rel);
-            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            fs::write(p, bytes).expect("write");
+            write(&root.join("lib"), &rel, &bytes);
         }
     }
     root
-}
-
-fn copy_tree(src: &Path, dst: &Path) {
-    fs::create_dir_all(dst).expect("mkdir");
-    for e in fs::read_dir(src).expect("read_dir").flatten() {
-        let to = dst.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_tree(&e.path(), &to);
-        } else {
-            fs::copy(e.path(), to).expect("copy");
-        }
-    }
 }
 
 /// Median of `n` runs.
@@ -165,21 +133,14 @@ fn main() {
         let cfg = Config {
             root: drive.clone(),
             stages: vec![StageName::Mpy],
+            cluster_size: Some(512),
             mpy: MpyOptions {
                 bundles: vec![zip.clone()],
                 circup_cache: None,
             },
             ..Config::default()
         };
-        let inv = scan(
-            &drive,
-            &ScanOptions {
-                cluster_size: Some(512),
-                cp_version: None,
-                board_id: None,
-            },
-        )
-        .expect("scan");
+        let inv = pipeline::scan(&cfg).expect("scan");
         let (t_plan, plan) = time(9, || mpy::plan(&inv, &cfg).expect("plan"));
         let saved: i64 = plan
             .actions

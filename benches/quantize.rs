@@ -4,7 +4,6 @@
 //! rest are exact for both). Needs Debian's `pngquant` on PATH; without it the bench says so
 //! and prints cpslim's column alone. Prints a table; asserts nothing.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -13,6 +12,8 @@ use cpslim::stages::bitmaps::decode::{decode, Image};
 use cpslim::stages::bitmaps::encode::encode_rgb24;
 use cpslim::stages::bitmaps::png::decode_indexed;
 use cpslim::stages::bitmaps::{optimize_with, Outcome};
+use cpslim_testkit::images::{png_chunk, zlib, PNG_SIGNATURE};
+use cpslim_testkit::Lcg;
 
 type Rgb = [u8; 3];
 
@@ -135,15 +136,6 @@ fn cpslim(bytes: &[u8], n: u16, dither: bool) -> Option<Vec<Rgb>> {
 
 /// A truecolour PNG for pngquant's input (colour type 2, filter 0).
 fn rgb_png(w: usize, h: usize, px: &[Rgb]) -> Vec<u8> {
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        out.extend_from_slice(&crc.sum().to_be_bytes());
-    }
     let mut raw = Vec::new();
     for y in 0..h {
         raw.push(0);
@@ -151,15 +143,13 @@ fn rgb_png(w: usize, h: usize, px: &[Rgb]) -> Vec<u8> {
             .iter()
             .for_each(|c| raw.extend_from_slice(c));
     }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-    z.write_all(&raw).expect("deflate");
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut out = PNG_SIGNATURE.to_vec();
     let mut ihdr = (w as u32).to_be_bytes().to_vec();
     ihdr.extend_from_slice(&(h as u32).to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &z.finish().expect("deflate"));
-    chunk(&mut out, b"IEND", &[]);
+    png_chunk(&mut out, b"IHDR", &ihdr);
+    png_chunk(&mut out, b"IDAT", &zlib(&raw, flate2::Compression::fast()));
+    png_chunk(&mut out, b"IEND", &[]);
     out
 }
 
@@ -182,17 +172,6 @@ fn pngquant(dir: &Path, w: usize, h: usize, px: &[Rgb], n: u16, dither: bool) ->
         .collect()
 }
 
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u8 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 56) as u8
-    }
-}
-
 fn generated() -> Vec<(String, Vec<u8>)> {
     let mut rng = Lcg(7);
     let mut out = Vec::new();
@@ -203,7 +182,7 @@ fn generated() -> Vec<(String, Vec<u8>)> {
         let photo: Vec<Rgb> = (0..w * h)
             .map(|i| {
                 let (x, y) = (i % w, i / w);
-                let n = rng.next() / 16;
+                let n = rng.next_byte() / 16;
                 [
                     ((x * 200 / w) as u8).wrapping_add(n),
                     ((y * 180 / h + k * 30) as u8).wrapping_add(n / 2),
@@ -230,10 +209,9 @@ fn generated() -> Vec<(String, Vec<u8>)> {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut images: Vec<(String, Vec<u8>)> = Vec::new();
     for dir in ["tests/fixtures/bitmaps/corpus", "assets/demo-drive/images"] {
-        let Ok(rd) = std::fs::read_dir(root.join(dir)) else {
+        let Ok(rd) = std::fs::read_dir(cpslim_testkit::repo(dir)) else {
             continue;
         };
         let mut names: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();

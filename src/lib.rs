@@ -1,8 +1,8 @@
 //! cpslim: make room on a CircuitPython board.
 //!
 //! The pipeline: [`scan`] the tree into an [`scan::Inventory`], let each stage in [`stages`]
-//! plan actions ([`plan`]), [`apply`] them through [`fsops`], the one module that writes, and
-//! [`report`] what happened. [`app`] and [`cli`] are the command-line edge.
+//! plan actions ([`mod@plan`]), [`apply`] them through [`fsops`], the one module that writes, and
+//! [`report`] what happened. [`plan()`] ([`pipeline`]) scans and plans in one call, as `audit` does. [`app`] and [`cli`] are the command-line edge.
 
 pub mod app;
 pub mod apply;
@@ -18,6 +18,7 @@ pub mod fatname;
 pub mod fsinfo;
 pub mod fsops;
 pub mod layout;
+pub mod pipeline;
 pub mod plan;
 pub mod platform;
 pub mod project_settings;
@@ -31,6 +32,7 @@ pub mod units;
 pub mod web;
 
 pub use error::{Error, Result};
+pub use pipeline::{plan, Planned};
 
 #[cfg(test)]
 mod architecture_tests;

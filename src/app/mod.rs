@@ -3,8 +3,9 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
 mod build;
 mod optimize;
@@ -19,9 +20,10 @@ use crate::detect;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::fsinfo;
-use crate::plan::Plan;
+use crate::pipeline::{self, PipelineError, Planned};
+use crate::plan::StagePlan;
 use crate::report::{self, human, Report};
-use crate::scan::{self, Inventory, ScanOptions};
+use crate::scan::Inventory;
 use crate::stages::{self, StageName};
 use crate::ui::{ColorChoice, Terminal, Ui};
 use crate::units::parse_size;
@@ -195,30 +197,26 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
 }
 
 fn scan_root(cfg: &Config) -> anyhow::Result<Inventory> {
-    let opts = ScanOptions {
-        cluster_size: cfg.cluster_size,
-        cp_version: cfg.cp_version.clone(),
-        board_id: cfg.board_id.clone(),
-    };
-    Ok(scan::scan(&cfg.root, &opts)?)
+    Ok(pipeline::scan(cfg)?)
 }
 
-fn make_plan(inv: &Inventory, cfg: &Config, ui: &Ui) -> anyhow::Result<Plan> {
-    let mut plan = Plan::merge(Vec::new());
-    for &name in &cfg.stages {
-        let start = std::time::Instant::now();
-        let part =
-            stages::plan_after(name, inv, cfg, &plan).with_context(|| format!("{name} stage"))?;
+/// Scan and plan through the library's pipeline; `-vv` prints each stage's count and time.
+fn plan_drive(cfg: &Config, ui: &Ui) -> anyhow::Result<Planned> {
+    let mut observe = |stage: StageName, part: &StagePlan, took: Duration| {
         if ui.verbose >= 2 {
             eprintln!(
-                "cpslim: {name} stage planned {} action(s) in {} ms",
+                "cpslim: {stage} stage planned {} action(s) in {} ms",
                 part.actions.len(),
-                start.elapsed().as_millis()
+                took.as_millis()
             );
         }
-        plan.add(name, part);
-    }
-    Ok(plan)
+    };
+    pipeline::plan_observed(cfg, &mut observe).map_err(|e| match e {
+        PipelineError::Scan(e) => e.into(),
+        PipelineError::Stage { stage, error } => {
+            anyhow::Error::from(error).context(format!("{stage} stage"))
+        }
+    })
 }
 
 /// circup's start-up line, adapted: what was found and what it runs, and a bundle taken from
@@ -305,8 +303,10 @@ fn audit(mut a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
     settings::apply(given.then_some(root.as_path()), &mut a.stages, None, ui)?;
     let cfg = config(&root, &a.stages, false)?;
     if let Some(path) = &a.why {
-        let inv = scan_root(&cfg)?;
-        let plan = make_plan(&inv, &cfg, ui)?;
+        let Planned {
+            inventory: inv,
+            plan,
+        } = plan_drive(&cfg, ui)?;
         let text = stages::deadweight::why(&inv, &cfg, path, &plan)?;
         if ui.json {
             emit(&format!(
@@ -322,8 +322,10 @@ fn audit(mut a: AuditArgs, ui: &Ui) -> anyhow::Result<Exit> {
 }
 
 fn audit_with(cfg: &Config, ui: &Ui) -> anyhow::Result<Exit> {
-    let inv = scan_root(cfg)?;
-    let plan = make_plan(&inv, cfg, ui)?;
+    let Planned {
+        inventory: inv,
+        plan,
+    } = plan_drive(cfg, ui)?;
     let mut r = Report::audit(&inv, cfg.cluster_source, &plan);
     r.free_before = free_space(&inv.root);
     r.largest = report::advice::largest(&inv, &plan, cfg, 10);

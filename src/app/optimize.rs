@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 
 use super::{
-    audit_with, build, config, found_line, free_space, make_plan, print_report, resolve_root,
+    audit_with, build, config, found_line, free_space, plan_drive, print_report, resolve_root,
     scan_root, usage,
 };
 use crate::apply::{self, ApplyOptions};
@@ -16,6 +16,7 @@ use crate::backup;
 use crate::cli::OptimizeArgs;
 use crate::config::Config;
 use crate::exit::Exit;
+use crate::pipeline::Planned;
 use crate::plan::Plan;
 use crate::report::{self, human, Report};
 use crate::scan::Inventory;
@@ -108,8 +109,10 @@ fn optimize_in_place(
             path: cfg.root.clone()
         });
     }
-    let inv = scan_root(cfg)?;
-    let plan = make_plan(&inv, cfg, ui)?;
+    let Planned {
+        inventory: inv,
+        plan,
+    } = plan_drive(cfg, ui)?;
     let found = found_line(&inv, cfg);
     let free_before = free_space(&inv.root);
     if plan.change_count() > 0 {
@@ -271,8 +274,10 @@ fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyho
         ..cfg.clone()
     };
     out_cfg.compile.sources_kept_in = Some(cfg.root.clone());
-    let inv = scan_root(&out_cfg)?;
-    let plan = make_plan(&inv, &out_cfg, ui)?;
+    let Planned {
+        inventory: inv,
+        plan,
+    } = plan_drive(&out_cfg, ui)?;
     let outcome = apply_shown(&plan, &inv, None, ui)?;
     let mut report = Report::applied(&inv, cfg.cluster_source, &plan, &outcome);
     report.out = Some(crate::report::display_path(out));

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 use super::optimize::{interrupt_flag, progress_bar};
-use super::{config, make_plan, print_report, scan_root, usage};
+use super::{config, plan_drive, print_report, scan_root, usage};
 use crate::apply::Outcome;
 use crate::backup;
 use crate::cli::{AuditArgs, OptimizeArgs, RestoreArgs, StageArgs, WebArgs};
 use crate::config::Config;
 use crate::exit::Exit;
+use crate::pipeline::Planned;
 use crate::plan::{ActionKind, Plan};
 use crate::report::{self, Report};
 use crate::scan::Inventory;
@@ -99,8 +100,10 @@ fn found_line(api: &Api, m: &Mirror) -> String {
 pub(super) fn audit(a: &AuditArgs, t: &Target, ui: &Ui) -> anyhow::Result<Exit> {
     let api = connect(t);
     let (m, cfg) = mirror_and_config(&api, &a.stages, false, ui)?;
-    let inv = scan_root(&cfg)?;
-    let plan = make_plan(&inv, &cfg, ui)?;
+    let Planned {
+        inventory: inv,
+        plan,
+    } = plan_drive(&cfg, ui)?;
     if let Some(path) = &a.why {
         super::emit(&crate::stages::deadweight::why(&inv, &cfg, path, &plan)?)?;
         return Ok(Exit::Success);
@@ -161,8 +164,10 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
     let mut api = connect(t);
     let (mut m, cfg) = mirror_and_config(&api, &o.stages, o.yes, ui)?;
     let url = format!("{}/", api.client.base_url());
-    let inv = scan_root(&cfg)?;
-    let plan = make_plan(&inv, &cfg, ui)?;
+    let Planned {
+        inventory: inv,
+        plan,
+    } = plan_drive(&cfg, ui)?;
     let found = found_line(&api, &m);
     if plan.change_count() > 0 {
         if !m.writable {

@@ -5,9 +5,7 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     std::fs::create_dir_all(t.path().join(".git")).expect("mkdir");
     std::fs::create_dir_all(t.path().join("src/lib")).expect("mkdir");
     for (rel, text) in files {
-        let p = t.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
+        cpslim_testkit::write(t.path(), rel, text.as_bytes());
     }
     t
 }

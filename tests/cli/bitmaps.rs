@@ -67,10 +67,7 @@ fn interop(orig_root: &Path, new_root: &Path, report: &Value) -> usize {
             "max_err": max_err(note),
         }));
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("manifest.json");
-    fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
-    let out = run_interop("check_bmp.py", &[path.as_os_str()]);
+    let out = check_bmp(&manifest);
     assert!(
         out.status.success(),
         "the real loaders rejected cpslim's output:\n{}\n{}",
@@ -223,7 +220,6 @@ fn remap_palette_is_refused_when_code_changes_palette_entries() {
 fn checker_rejects_files_that_break_on_boards() {
     // The originals that need fixing, offered as if cpslim had written them: the interop check
     // must fail each one for the reason the C loader (or imageload) would.
-    let dir = tempfile::tempdir().expect("tempdir");
     let cases = [
         ("rle8_noisy_should_be_pal4.bmp", "compression 1"),
         ("pal8_topdown_should_be_pal4.bmp", "top-down"),
@@ -238,9 +234,7 @@ fn checker_rejects_files_that_break_on_boards() {
         .iter()
         .map(|(f, _)| serde_json::json!({"orig": corpus().join(f), "new": corpus().join(f)}))
         .collect();
-    let path = dir.path().join("manifest.json");
-    fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
-    let out = run_interop("check_bmp.py", &[path.as_os_str()]);
+    let out = check_bmp(&manifest);
     let text = stdout(&out);
     assert!(
         !out.status.success(),

@@ -1,5 +1,6 @@
-//! deadweight stage through the binary: audit groups and reasons, `--why`, `optimize --prune`
-//! checked by an independent import walk (tests/interop/deadweight_walk.py), restore.
+//! deadweight stage through the binary: audit groups and reasons, `optimize --prune`
+//! checked by an independent import walk (tests/interop/deadweight_walk.py), restore (`--why`:
+//! deadweight_why.rs).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -8,8 +9,8 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::util::{
-    assert_code, copy_tree, cpslim, fixture, python, restore_only_backup, run, snapshot, stderr,
-    stdout, write,
+    assert_code, copy_tree, cpslim, fixture, python, restore_only_backup, run, snapshot, stdout,
+    write,
 };
 
 pub(crate) const TFT: &str = "Adafruit CircuitPython 10.2.1 on 2026-05-12; Adafruit Feather ESP32-S3 TFT with ESP32S3\r\nBoard ID:adafruit_feather_esp32s3_tft\r\nUID:7CDFA1E2F3A4\r\n";
@@ -85,7 +86,7 @@ pub(crate) fn drive(boot_out: Option<&str>) -> tempfile::TempDir {
     t
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
@@ -110,7 +111,7 @@ pub(crate) fn mpy_table(dir: &Path) -> PathBuf {
     path
 }
 
-fn audit(root: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn audit(root: &Path, args: &[&str]) -> std::process::Output {
     run(cpslim()
         .arg("audit")
         .arg(root)
@@ -170,31 +171,6 @@ fn audit_reports_every_kind_with_reasons() {
         line.contains("built-in modules: adafruit_bus_device"),
         "{line}"
     );
-}
-
-#[test]
-fn why_explains_chains_and_dead_entries() {
-    let d = drive(Some(TFT));
-    let o = audit(d.path(), &["--why", "lib/adafruit_bme280"]);
-    assert_code(&o, 0);
-    let out = stdout(&o);
-    assert!(out.contains("code.py line 6: import my_sensors"), "{out}");
-    assert!(
-        out.contains("lib/my_sensors.py line 1: from adafruit_bme280 import basic"),
-        "{out}"
-    );
-    let out = stdout(&audit(d.path(), &["--why", "lib/adafruit_requests.mpy"]));
-    assert!(
-        out.contains("code.py line 7: from helpers import net"),
-        "{out}"
-    );
-    let out = stdout(&audit(d.path(), &["--why", "lib/adafruit_bus_device"]));
-    assert!(out.contains("built into"), "{out}");
-    let out = stdout(&audit(d.path(), &["--why", "lib/adafruit_imageload"]));
-    assert!(out.contains("no file reachable"), "{out}");
-    let o = audit(d.path(), &["--why", "lib/not_there"]);
-    assert_code(&o, 2);
-    assert!(stderr(&o).contains("lib/not_there"));
 }
 
 #[test]
@@ -327,109 +303,4 @@ fn optimize_without_prune_deletes_only_what_never_runs() {
     assert!(d.path().join("lib/adafruit_imageload").is_dir());
     assert!(d.path().join("lib/old_project.py").exists());
     let _ = s(d.path());
-}
-
-/// `--why` says what the plan does to every path the plan touches, never contradicts it, and
-/// prints each line once.
-#[test]
-fn why_agrees_with_the_plan_for_every_planned_path() {
-    let d = crate::util::temp_copy(&crate::util::asset("demo-drive"));
-    let bundle = crate::util::asset("adafruit-circuitpython-bundle-10.x-mpy-20261120.zip");
-    let flags = [
-        "--prune",
-        "--bundle",
-        s(&bundle),
-        "--charset",
-        "auto",
-        "--empty-trash",
-    ];
-    let o = run(cpslim()
-        .arg("audit")
-        .arg(d.path())
-        .args(flags)
-        .arg("--json"));
-    assert_code(&o, 0);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    let mut checked = 0;
-    for stage in json["stages"].as_array().expect("stages") {
-        let name = stage["name"].as_str().expect("name");
-        for a in stage["actions"].as_array().expect("actions") {
-            let kind = a["action"].as_str().expect("action");
-            let verb = match kind {
-                "delete" => "deletes",
-                "replace" => "replaces",
-                "create" => "creates",
-                "edit" => "edits",
-                _ => continue,
-            };
-            let path = a["path"].as_str().expect("path");
-            if kind == "create" {
-                continue; // not on the drive yet
-            }
-            let o = run(cpslim()
-                .arg("audit")
-                .arg(d.path())
-                .args(flags)
-                .args(["--why", path]));
-            assert_code(&o, 0);
-            let out = stdout(&o);
-            assert!(
-                out.contains(&format!("{path}: the {name} stage {verb} it")),
-                "--why {path} does not say the {name} stage {verb} it:\n{out}"
-            );
-            let swap = a["note"].as_str().unwrap_or("").starts_with("replaced by");
-            if kind == "delete" && (name == "deadweight" || name == "mpy") && !swap {
-                assert!(
-                    !out.lines().any(|l| l.ends_with("' is imported:")),
-                    "--why {path} calls a deleted file live:\n{out}"
-                );
-            }
-            let mut lines: Vec<&str> = out.lines().collect();
-            let n = lines.len();
-            lines.sort_unstable();
-            lines.dedup();
-            assert_eq!(lines.len(), n, "--why {path} repeats a line:\n{out}");
-            checked += 1;
-        }
-    }
-    assert!(checked >= 20, "only {checked} planned paths checked");
-}
-
-#[test]
-fn why_takes_a_module_name_or_a_path() {
-    let d = crate::util::temp_copy(&crate::util::asset("demo-drive"));
-    let out = stdout(&audit(d.path(), &["--why", "adafruit_debouncer"]));
-    assert!(
-        out.contains("code.py line 8: from adafruit_debouncer import Debouncer"),
-        "{out}"
-    );
-    // The shadowed .mpy is dead because the .py beside it runs.
-    let out = stdout(&run(cpslim()
-        .arg("audit")
-        .arg(d.path())
-        .args(["--why", "lib/adafruit_requests.mpy"])));
-    assert!(out.contains("the mpy stage deletes it"), "{out}");
-    assert!(
-        out.contains("loads lib/adafruit_requests.py first"),
-        "{out}"
-    );
-    // A module file that is not there (the drive has the .py) explains the module.
-    let o = audit(d.path(), &["--why", "lib/adafruit_ticks.mpy"]);
-    assert_code(&o, 0);
-    assert!(
-        stdout(&o).contains("explaining module 'adafruit_ticks'"),
-        "{}",
-        stdout(&o)
-    );
-    // Not on the drive: who answers it.
-    let out = stdout(&audit(
-        d.path(),
-        &["--why", "adafruit_bus_device.i2c_device"],
-    ));
-    assert!(out.contains("lib/adafruit_bus_device"), "{out}");
-    let out = stdout(&audit(d.path(), &["--why", "adafruit_lis3dh"]));
-    assert!(out.contains("not on the drive"), "{out}");
-    // The reason for an unused library is printed once.
-    let out = stdout(&audit(d.path(), &["--why", "lib/adafruit_imageload"]));
-    assert_eq!(out.matches("no file reachable").count(), 1, "{out}");
 }

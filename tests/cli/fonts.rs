@@ -2,7 +2,6 @@
 //! adafruit_bitmap_font (CPython + Blinka) loads every PCF it writes and draws the same glyphs
 //! as the source (checked by tests/interop/check_font.py with its own BDF reader).
 
-use std::ffi::OsString;
 use std::fs;
 use std::path::Path;
 
@@ -52,21 +51,8 @@ pub(crate) fn optimize(root: &Path, backup: &Path, extra: &[&str]) -> std::proce
 
 /// Run check_font.py; `pairs` are (written PCF, source font) under the two roots.
 fn interop(extra: &[&str], pairs: &[(&Path, &Path)]) {
-    let mut args: Vec<OsString> = extra.iter().map(OsString::from).collect();
-    for (out, src) in pairs {
-        let mut a = out.as_os_str().to_os_string();
-        a.push("=");
-        a.push(src.as_os_str());
-        args.push(a);
-    }
-    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-    let o = run_interop("check_font.py", &refs);
-    assert!(
-        o.status.success(),
-        "adafruit_bitmap_font check failed\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
+    let items: Vec<Vec<&Path>> = pairs.iter().map(|(out, src)| vec![*out, *src]).collect();
+    check_font(extra, &items);
 }
 
 #[test]

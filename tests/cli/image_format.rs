@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use cpslim::stages::bitmaps::encode::encode_indexed;
+use cpslim_testkit::images::RawBmp;
 use serde_json::{json, Value};
 
 use crate::util::*;
@@ -114,25 +115,13 @@ pub(crate) fn drive(board: Option<&str>) -> tempfile::TempDir {
 /// row's end, and a delta past the top. imageload clips all of it; so must cpslim.
 fn overrun_rle8() -> Vec<u8> {
     let data: [u8; 18] = [10, 1, 0, 0, 0, 3, 2, 1, 2, 0, 5, 2, 4, 1, 0, 0, 0, 2];
-    let data = [&data[..], &[0, 9, 0, 1]].concat();
-    let pal: [[u8; 3]; 3] = [[0, 0, 0], [250, 10, 10], [10, 250, 10]];
-    let off = 14 + 40 + 4 * pal.len();
-    let mut b = b"BM".to_vec();
-    b.extend_from_slice(&((off + data.len()) as u32).to_le_bytes());
-    b.extend_from_slice(&[0; 4]);
-    b.extend_from_slice(&(off as u32).to_le_bytes());
-    for v in [40u32, 6, 3] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    b.extend_from_slice(&[1, 0, 8, 0]);
-    for v in [1u32, data.len() as u32, 2835, 2835, 3, 0] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    for c in pal {
-        b.extend_from_slice(&[c[2], c[1], c[0], 0]);
-    }
-    b.extend_from_slice(&data);
-    b
+    let mut bmp = RawBmp::new(6, 3, 8);
+    bmp.compression = 1;
+    bmp.pixels_per_metre = 2835;
+    bmp.clr_used = 3;
+    bmp.palette = vec![[0, 0, 0], [250, 10, 10], [10, 250, 10]];
+    bmp.data = [&data[..], &[0, 9, 0, 1]].concat();
+    bmp.bytes()
 }
 
 pub(crate) fn run_json(cmd: &str, root: &Path, flags: &[&str]) -> Value {
@@ -188,10 +177,7 @@ fn check_interop(orig: &Path, new: &Path, ext: &str, names: &[&str]) {
             })
         })
         .collect();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("manifest.json");
-    fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
-    let out = run_interop("check_bmp.py", &[path.as_os_str()]);
+    let out = check_bmp(&manifest);
     assert!(
         out.status.success(),
         "adafruit_imageload does not load cpslim's {ext} files as the originals:\n{}\n{}",

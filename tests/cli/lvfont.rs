@@ -3,35 +3,11 @@
 //! size the formula in check_font.py derives from its glyphs, and labels (bitmap_label and
 //! label.Label) render pixel-identical to the PCF of the same font.
 
-use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::fonts::{drive, optimize};
 use crate::util::*;
-
-/// Run check_font.py on `OUT=SOURCE[=PCF]` items.
-fn interop(extra: &[&str], items: &[Vec<PathBuf>]) {
-    let mut args: Vec<OsString> = extra.iter().map(OsString::from).collect();
-    for parts in items {
-        let mut a = OsString::new();
-        for (i, p) in parts.iter().enumerate() {
-            if i > 0 {
-                a.push("=");
-            }
-            a.push(p.as_os_str());
-        }
-        args.push(a);
-    }
-    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-    let o = run_interop("check_font.py", &refs);
-    assert!(
-        o.status.success(),
-        "adafruit_bitmap_font check failed\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-}
 
 fn build(src: &Path, extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("tempdir");
@@ -78,7 +54,7 @@ fn lvfontbin_loads_draws_like_the_source_and_labels_match_pcf() {
             "{i:?}"
         );
     }
-    interop(&["--charset", "ascii", "--lv-formula"], &items);
+    check_font(&["--charset", "ascii", "--lv-formula"], &items);
     // PCFs in formats the loader rejects: compared with the BDF they were made from.
     let digits: Vec<Vec<PathBuf>> = ["digits-p1", "digits-p2"]
         .iter()
@@ -89,7 +65,7 @@ fn lvfontbin_loads_draws_like_the_source_and_labels_match_pcf() {
             ]
         })
         .collect();
-    interop(
+    check_font(
         &["--charset", "ascii", "--glyphs-only", "--lv-formula"],
         &digits,
     );
@@ -117,7 +93,7 @@ fn lvfontbin_whole_fonts_keep_code_points_above_u_ffff() {
     let lv = build(s, &["--font-format", "lvfontbin"]);
     let l = lv.path().join("b");
     // synth.bdf holds U+1F600, which PCF cannot address and LVGL keeps (check_font probes it).
-    interop(
+    check_font(
         &["--lv-formula"],
         &[
             vec![l.join("fonts/synth.lvfontbin"), s.join("fonts/synth.bdf")],
@@ -138,7 +114,7 @@ fn lvfontbin_whole_fonts_keep_code_points_above_u_ffff() {
         ],
     );
     // A PCF in a format the loader rejects, converted: the glyphs of the BDF it came from.
-    interop(
+    check_font(
         &["--glyphs-only"],
         &[
             vec![
@@ -273,7 +249,7 @@ fn lvfontbin_odd_fonts_get_a_note_and_only_loadable_files() {
     );
     assert!(!r.join("broken.lvfontbin").exists() && !r.join("broken.pcf").exists());
     let s = src.path();
-    interop(
+    check_font(
         &["--lv-formula"],
         &[
             vec![r.join("zero.lvfontbin"), s.join("zero.bdf")],
@@ -282,7 +258,7 @@ fn lvfontbin_odd_fonts_get_a_note_and_only_loadable_files() {
     );
     // Its two glyphs have one bitmap, stored once: the loader reads both through one offset
     // (--formula counts each distinct bitmap once).
-    interop(
+    check_font(
         &["--formula"],
         &[vec![r.join("negative.pcf"), s.join("negative.bdf")]],
     );
@@ -339,7 +315,7 @@ fn fontforge_bdf_2_2_is_read_and_converted() {
         optimize(t.path(), bk.path(), &["--font-format", format]);
         let out = t.path().join(format!("ff.{format}"));
         assert!(out.exists(), "{format} not written");
-        interop(&[], &[vec![out, src.path().join("ff.bdf")]]);
+        check_font(&[], &[vec![out, src.path().join("ff.bdf")]]);
     }
 }
 

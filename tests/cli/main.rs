@@ -7,7 +7,9 @@ mod charset;
 #[cfg(unix)]
 mod compile;
 mod contract;
+mod contract_writes;
 mod deadweight;
+mod deadweight_why;
 #[cfg(unix)]
 mod drives;
 mod edges;
@@ -23,8 +25,13 @@ mod image_format;
 mod image_format_more;
 mod json_doc;
 mod junk;
+// Signals: SIGKILL and SIGINT sent to a running optimize.
+#[cfg(unix)]
+mod kills;
 mod lvfont;
 mod mpy;
+mod mpy_bundles;
+mod pipeline;
 #[cfg(target_os = "linux")]
 mod platform;
 mod ram;

@@ -3,45 +3,30 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
+
+pub(crate) use cpslim_testkit::bundle::lib_entries;
 
 use crate::util::*;
 
-const TAG: &str = "20261120";
+pub(crate) const TAG: &str = "20261120";
 
-fn bundle(name: &str) -> PathBuf {
+pub(crate) fn bundle(name: &str) -> PathBuf {
     fixture(&format!("mpy/bundles/{name}"))
 }
 
-fn b10() -> PathBuf {
+pub(crate) fn b10() -> PathBuf {
     bundle(&format!("adafruit-circuitpython-bundle-10.x-mpy-{TAG}.zip"))
 }
 
 /// lib-relative path → bytes, for every file under `lib/` of a bundle zip.
-fn zip_lib(path: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut z = zip::ZipArchive::new(fs::File::open(path).expect("open zip")).expect("zip");
-    let mut out = BTreeMap::new();
-    for i in 0..z.len() {
-        let mut f = z.by_index(i).expect("entry");
-        let name = f.name().to_string();
-        let Some((_, rel)) = name.split_once("/lib/") else {
-            continue;
-        };
-        let mut buf = Vec::new();
-        f.read_to_end(&mut buf).expect("read entry");
-        out.insert(rel.to_string(), buf);
-    }
-    out
-}
-
 /// The make_bundle_fixture drive: the committed skeleton plus the .py libraries, which are
 /// byte-identical to the py bundle's.
-fn mpy_drive() -> tempfile::TempDir {
+pub(crate) fn mpy_drive() -> tempfile::TempDir {
     let t = temp_copy(&fixture("mpy/drive"));
     let wanted = fs::read_to_string(fixture("mpy/drive-from-py.txt")).expect("list");
     let wanted: Vec<&str> = wanted.lines().collect();
-    for (rel, bytes) in zip_lib(&bundle(&format!(
+    for (rel, bytes) in lib_entries(&bundle(&format!(
         "adafruit-circuitpython-bundle-py-{TAG}.zip"
     ))) {
         let top = rel.split('/').next().unwrap_or_default();
@@ -52,7 +37,7 @@ fn mpy_drive() -> tempfile::TempDir {
     t
 }
 
-fn lib_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn lib_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     snapshot(&root.join("lib"))
         .into_iter()
         .filter_map(|(p, b)| Some((p.to_string_lossy().replace('\\', "/"), b?)))
@@ -60,14 +45,14 @@ fn lib_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The module a lib-relative path belongs to (`neopixel.mpy` → `neopixel`).
-fn module_of(rel: &str) -> String {
+pub(crate) fn module_of(rel: &str) -> String {
     match rel.split_once('/') {
         Some((top, _)) => top.to_string(),
         None => rel.rsplit_once('.').map_or(rel, |(s, _)| s).to_string(),
     }
 }
 
-fn optimize(root: &Path, args: &[&str]) -> (std::process::Output, tempfile::TempDir) {
+pub(crate) fn optimize(root: &Path, args: &[&str]) -> (std::process::Output, tempfile::TempDir) {
     let backups = tempfile::tempdir().expect("backups");
     let mut c = cpslim();
     c.arg("optimize")
@@ -78,7 +63,7 @@ fn optimize(root: &Path, args: &[&str]) -> (std::process::Output, tempfile::Temp
     (run(&mut c), backups)
 }
 
-fn audit_json(root: &Path, args: &[&str]) -> (std::process::Output, serde_json::Value) {
+pub(crate) fn audit_json(root: &Path, args: &[&str]) -> (std::process::Output, serde_json::Value) {
     let mut c = cpslim();
     c.arg("audit")
         .arg(root)
@@ -89,14 +74,14 @@ fn audit_json(root: &Path, args: &[&str]) -> (std::process::Output, serde_json::
     (o, v)
 }
 
-fn audit_human(root: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn audit_human(root: &Path, args: &[&str]) -> std::process::Output {
     let mut c = cpslim();
     c.arg("audit").arg(root).args(["--only", "mpy"]).args(args);
     run(&mut c)
 }
 
 /// Plan lines the human report tags as warnings.
-fn warnings(o: &std::process::Output) -> Vec<String> {
+pub(crate) fn warnings(o: &std::process::Output) -> Vec<String> {
     stdout(o)
         .lines()
         .filter(|l| l.split_whitespace().nth(1) == Some("warning"))
@@ -104,7 +89,7 @@ fn warnings(o: &std::process::Output) -> Vec<String> {
         .collect()
 }
 
-fn actions(v: &serde_json::Value) -> Vec<serde_json::Value> {
+pub(crate) fn actions(v: &serde_json::Value) -> Vec<serde_json::Value> {
     v["stages"]
         .as_array()
         .into_iter()
@@ -113,7 +98,7 @@ fn actions(v: &serde_json::Value) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
@@ -126,7 +111,7 @@ fn optimize_swaps_every_library_for_the_bundle_bytes_and_restore_undoes_it() {
     let (o, backups) = optimize(root, &["--bundle", s(&b10())]);
     assert_code(&o, 0);
 
-    let bundle = zip_lib(&b10());
+    let bundle = lib_entries(&b10());
     let after = lib_files(root);
     let swapped: Vec<String> = before_lib
         .keys()
@@ -207,130 +192,6 @@ fn audit_plans_write_before_delete_and_reports_versions_and_user_modules() {
 }
 
 #[test]
-fn without_a_bundle_it_estimates_and_names_the_bundle_to_download() {
-    let drive = mpy_drive();
-    let before = snapshot(drive.path());
-    let (o, v) = audit_json(drive.path(), &[]);
-    assert_code(&o, 0);
-    let acts = actions(&v);
-    // Only the .mpy shadowed by its .py is deleted without a bundle; the rest are estimates.
-    let writes: Vec<_> = acts.iter().filter(|a| a["action"] != "report").collect();
-    assert_eq!(writes.len(), 1, "{writes:#?}");
-    assert_eq!(writes[0]["path"], "lib/adafruit_requests.mpy");
-    let neo = acts
-        .iter()
-        .find(|a| a["path"] == "lib/neopixel.py")
-        .expect("estimate for neopixel");
-    let note = neo["note"].as_str().unwrap_or_default();
-    assert!(note.contains("estimate"), "{note}");
-    assert!(
-        note.contains("adafruit-circuitpython-bundle-10.x-mpy-YYYYMMDD.zip"),
-        "{note}"
-    );
-    assert_eq!(neo["bytes_after"], 1254); // 5,014 × 0.25
-    let o = audit_human(drive.path(), &[]);
-    assert!(
-        warnings(&o).iter().any(|l| l.contains("estimate")
-            && l.contains("adafruit-circuitpython-bundle-10.x-mpy-YYYYMMDD.zip")),
-        "{}",
-        stdout(&o)
-    );
-    let (o, _b) = optimize(drive.path(), &[]);
-    assert_code(&o, 0);
-    let mut after = snapshot(drive.path());
-    // The shadowed adafruit_requests.mpy is the one change made without a bundle.
-    assert!(!drive.path().join("lib/adafruit_requests.mpy").exists());
-    after.insert(
-        PathBuf::from("lib/adafruit_requests.mpy"),
-        before[Path::new("lib/adafruit_requests.mpy")].clone(),
-    );
-    assert_eq!(after, before);
-}
-
-#[test]
-fn a_9x_bundle_on_a_10x_board_warns_and_still_swaps() {
-    let drive = mpy_drive();
-    let b9 = bundle(&format!("adafruit-circuitpython-bundle-9.x-mpy-{TAG}.zip"));
-    let o = audit_human(drive.path(), &["--bundle", s(&b9)]);
-    assert_code(&o, 0);
-    assert!(
-        warnings(&o)
-            .iter()
-            .any(|l| l.contains("built for CircuitPython 9.x") && l.contains("10.x-mpy")),
-        "{}",
-        stdout(&o)
-    );
-    let (o, _b) = optimize(drive.path(), &["--bundle", s(&b9)]);
-    assert_code(&o, 0);
-    let b = zip_lib(&b9);
-    assert_eq!(
-        fs::read(drive.path().join("lib/neopixel.mpy"))
-            .ok()
-            .as_ref(),
-        b.get("neopixel.mpy")
-    );
-    assert!(!drive.path().join("lib/neopixel.py").exists());
-}
-
-#[test]
-fn a_cp8_bundle_on_a_10x_board_is_a_usage_error() {
-    let drive = mpy_drive();
-    let before = snapshot(drive.path());
-    let b8 = bundle(&format!("adafruit-circuitpython-bundle-8.x-mpy-{TAG}.zip"));
-    let (o, _b) = optimize(drive.path(), &["--bundle", s(&b8)]);
-    assert_code(&o, 2);
-    let err = stderr(&o);
-    assert!(err.contains("8.x-mpy"), "{err}");
-    assert!(err.contains("10.2.1"), "{err}");
-    assert!(
-        err.contains("adafruit-circuitpython-bundle-10.x-mpy-YYYYMMDD.zip"),
-        "{err}"
-    );
-    assert_eq!(snapshot(drive.path()), before);
-}
-
-#[test]
-fn bad_bundles_are_clear_errors_and_change_nothing() {
-    let cases: [(PathBuf, &str); 5] = [
-        (
-            fixture(&format!(
-                "mpy/badzips/adafruit-circuitpython-bundle-9.x-mpy-{TAG}.zip"
-            )),
-            "not a readable zip",
-        ),
-        (
-            fixture(&format!(
-                "mpy/badzips/crc-adafruit-circuitpython-bundle-9.x-mpy-{TAG}.zip"
-            )),
-            "corrupt",
-        ),
-        (
-            fixture(&format!(
-                "mpy/badzips/evil-adafruit-circuitpython-bundle-10.x-mpy-{TAG}.zip"
-            )),
-            "`..`",
-        ),
-        (
-            fixture("mpy/badzips/holiday-photos.zip"),
-            "not a CircuitPython library bundle",
-        ),
-        (
-            bundle(&format!("adafruit-circuitpython-bundle-py-{TAG}.zip")),
-            "py bundle",
-        ),
-    ];
-    let drive = mpy_drive();
-    let before = snapshot(drive.path());
-    for (zip, want) in cases {
-        let (o, _b) = optimize(drive.path(), &["--bundle", s(&zip)]);
-        assert_code(&o, 2);
-        let err = stderr(&o);
-        assert!(err.contains(want), "{}: {err}", zip.display());
-        assert_eq!(snapshot(drive.path()), before, "{}", zip.display());
-    }
-}
-
-#[test]
 fn stale_c5_and_micropython_files_are_replaced_or_reported() {
     let drive = mpy_drive();
     let root = drive.path();
@@ -376,7 +237,7 @@ fn stale_c5_and_micropython_files_are_replaced_or_reported() {
 
     let (o, _b) = optimize(root, &["--bundle", s(&b10())]);
     assert_code(&o, 0);
-    let b = zip_lib(&b10());
+    let b = lib_entries(&b10());
     for m in ["adafruit_ticks.mpy", "neopixel.mpy"] {
         assert_eq!(
             fs::read(root.join("lib").join(m)).ok().as_ref(),
@@ -388,66 +249,6 @@ fn stale_c5_and_micropython_files_are_replaced_or_reported() {
         fs::read(root.join("lib/mp_helper.mpy")).ok(),
         fs::read(fixture("mpy/badmpy/mp_helper.mpy")).ok()
     );
-}
-
-#[test]
-fn extracted_bundle_folder_and_community_bundle_work_together() {
-    let drive = mpy_drive();
-    let root = drive.path();
-    fs::copy(
-        fixture("mpy/community_blinker.py"),
-        root.join("lib/community_blinker.py"),
-    )
-    .expect("blinker");
-    let community = bundle(&format!(
-        "circuitpython-community-bundle-10.x-mpy-{TAG}.zip"
-    ));
-    let extracted = bundle("extracted");
-    let (o, _b) = optimize(
-        root,
-        &["--bundle", s(&extracted), "--bundle", s(&community)],
-    );
-    assert_code(&o, 0);
-    let ex = bundle(&format!(
-        "extracted/adafruit-circuitpython-bundle-10.x-mpy-{TAG}/lib"
-    ));
-    for m in [
-        "neopixel.mpy",
-        "adafruit_ticks.mpy",
-        "adafruit_bme280/basic.mpy",
-        "adafruit_bme280/__init__.py",
-    ] {
-        assert_eq!(
-            fs::read(root.join("lib").join(m)).ok(),
-            fs::read(ex.join(m)).ok(),
-            "{m}"
-        );
-    }
-    assert!(!root.join("lib/adafruit_bme280/basic.py").exists());
-    assert_eq!(
-        fs::read(root.join("lib/community_blinker.mpy"))
-            .ok()
-            .as_ref(),
-        zip_lib(&community).get("community_blinker.mpy")
-    );
-    assert!(!root.join("lib/community_blinker.py").exists());
-    // Not in the partial extracted bundle: left as .py.
-    assert!(root.join("lib/adafruit_display_text/label.py").exists());
-}
-
-#[test]
-fn folder_without_boot_out_follows_the_bundle_or_cp_version() {
-    let drive = mpy_drive();
-    let root = drive.path();
-    fs::remove_file(root.join("boot_out.txt")).expect("rm");
-    let (o, v) = audit_json(root, &["--bundle", s(&b10())]);
-    assert_code(&o, 0);
-    assert!(actions(&v)
-        .iter()
-        .any(|a| a["action"] == "create" && a["path"] == "lib/neopixel.mpy"));
-    let (o, _) = audit_json(root, &["--bundle", s(&b10()), "--cp-version", "8.2.10"]);
-    assert_code(&o, 2);
-    assert!(stderr(&o).contains("8.x-mpy"), "{}", stderr(&o));
 }
 
 #[test]

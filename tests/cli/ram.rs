@@ -3,44 +3,32 @@
 use std::fs;
 use std::path::Path;
 
+use cpslim_testkit::images::{png, RawBmp};
 use serde_json::Value;
 
 use crate::util::{assert_code, cpslim, fixture, run, run_interop, snapshot, stderr, stdout};
 
 /// 100×50, 4 bpp, biClrUsed = 5 (bottom-up, rows padded to 4 bytes).
 fn five_colour_bmp() -> Vec<u8> {
-    let (w, h, n) = (100u32, 50u32, 5u32);
+    let (w, h) = (100u32, 50u32);
     let stride = (w * 4).div_ceil(32) * 4;
-    let offset = 14 + 40 + 4 * n;
-    let mut b = Vec::new();
-    b.extend_from_slice(b"BM");
-    b.extend_from_slice(&(offset + stride * h).to_le_bytes());
-    b.extend_from_slice(&[0; 4]);
-    b.extend_from_slice(&offset.to_le_bytes());
-    for v in [40u32, w, h] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    b.extend_from_slice(&1u16.to_le_bytes());
-    b.extend_from_slice(&4u16.to_le_bytes());
-    for v in [0u32, stride * h, 0, 0, n, 0] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    for c in [
-        [0u8, 0, 0],
+    let mut bmp = RawBmp::new(w as i32, h as i32, 4);
+    bmp.clr_used = 5;
+    bmp.palette = vec![
+        [0, 0, 0],
         [255, 0, 0],
         [0, 255, 0],
         [0, 0, 255],
         [255, 255, 255],
-    ] {
-        b.extend_from_slice(&[c[2], c[1], c[0], 0]);
-    }
+    ];
     for y in 0..h {
         for x in 0..stride {
             let (a, c) = ((x * 2 + y) % 5, (x * 2 + 1 + y) % 5);
-            b.push(if x * 2 < w { ((a << 4) | c) as u8 } else { 0 });
+            bmp.data
+                .push(if x * 2 < w { ((a << 4) | c) as u8 } else { 0 });
         }
     }
-    b
+    bmp.bytes()
 }
 
 const CODE: &str = "import displayio\nimport adafruit_imageload\nfrom adafruit_bitmap_font import bitmap_font\n\
@@ -219,45 +207,6 @@ fn figures_match_what_the_real_loaders_build() {
 }
 
 /// A PNG with an IHDR, a PLTE of `colors` entries (mode 3), one IDAT of `rows` and an IEND.
-fn png(w: u32, h: u32, depth: u8, mode: u8, colors: usize, rows: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut c = 0xffff_ffffu32;
-        for &b in bytes {
-            c ^= u32::from(b);
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xedb8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-        }
-        !c
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], body: &[u8]| {
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        let typed: Vec<u8> = kind.iter().chain(body).copied().collect();
-        out.extend_from_slice(&typed);
-        out.extend_from_slice(&crc32(&typed).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[depth, mode, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    if mode == 3 {
-        let pal: Vec<u8> = (0..colors * 3).map(|i| (i * 40) as u8).collect();
-        chunk(b"PLTE", &pal);
-    }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(rows).expect("deflate");
-    chunk(b"IDAT", &z.finish().expect("deflate"));
-    chunk(b"IEND", &[]);
-    out
-}
-
 #[test]
 fn png_figures_match_what_the_real_imageload_builds() {
     let d = tempfile::tempdir().expect("tempdir");

@@ -1,14 +1,19 @@
-//! Shared test harness: run the binary, copy fixture trees, snapshot trees, run the real
-//! Adafruit loaders under CPython.
+//! The integration tests' harness: run the binary, run the real Adafruit loaders under
+//! CPython, skip or fail a test that cannot run here. Trees and fixture paths come from the
+//! shared test-support crate (testkit/), re-exported so tests name them all through `util`.
 
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+pub use cpslim_testkit::bundle::extract_without_top;
+pub use cpslim_testkit::{
+    assert_same_tree, asset, copy_tree, fixture, only_child, snapshot, temp_copy, write,
+};
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_cpslim")
@@ -61,82 +66,6 @@ pub fn assert_code(o: &Output, code: i32) {
         stdout(o),
         stderr(o)
     );
-}
-
-pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
-}
-
-pub fn asset(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets")
-        .join(rel)
-}
-
-/// Copy a tree (files, folders; links are recreated as links) into a fresh temp dir.
-pub fn copy_tree(src: &Path, dst: &Path) {
-    fs::create_dir_all(dst).expect("mkdir");
-    for entry in fs::read_dir(src).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let ft = entry.file_type().expect("file type");
-        let to = dst.join(entry.file_name());
-        if ft.is_dir() {
-            copy_tree(&entry.path(), &to);
-        } else if ft.is_symlink() {
-            #[cfg(unix)]
-            std::os::unix::fs::symlink(fs::read_link(entry.path()).expect("link"), &to)
-                .expect("symlink");
-        } else {
-            fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-}
-
-pub fn temp_copy(src: &Path) -> tempfile::TempDir {
-    let t = tempfile::tempdir().expect("tempdir");
-    copy_tree(src, t.path());
-    t
-}
-
-/// Every file and folder under `root` with its bytes (folders: None), not following links.
-pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
-    let mut map = BTreeMap::new();
-    fn walk(root: &Path, dir: &Path, map: &mut BTreeMap<PathBuf, Option<Vec<u8>>>) {
-        for entry in fs::read_dir(dir).expect("read_dir") {
-            let entry = entry.expect("entry");
-            let p = entry.path();
-            let rel = p.strip_prefix(root).expect("prefix").to_path_buf();
-            let ft = entry.file_type().expect("ft");
-            if ft.is_dir() {
-                map.insert(rel, None);
-                walk(root, &p, map);
-            } else if ft.is_symlink() {
-                map.insert(
-                    rel,
-                    Some(
-                        fs::read_link(&p)
-                            .expect("link")
-                            .into_os_string()
-                            .into_encoded_bytes(),
-                    ),
-                );
-            } else {
-                map.insert(rel, Some(fs::read(&p).expect("read")));
-            }
-        }
-    }
-    walk(root, root, &mut map);
-    map
-}
-
-pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let p = root.join(rel);
-    if let Some(parent) = p.parent() {
-        fs::create_dir_all(parent).expect("mkdir");
-    }
-    fs::write(p, bytes).expect("write");
 }
 
 /// CPython with the real Adafruit loaders (tests/interop/requirements.txt), in a venv under the
@@ -220,42 +149,6 @@ pub fn run_interop(script: &str, args: &[&std::ffi::OsStr]) -> Output {
         .expect("run python")
 }
 
-/// Compare two snapshots and name the paths that differ (never dump file contents).
-#[track_caller]
-pub fn assert_same_tree(
-    got: &BTreeMap<PathBuf, Option<Vec<u8>>>,
-    want: &BTreeMap<PathBuf, Option<Vec<u8>>>,
-    what: &str,
-) {
-    let mut diffs = Vec::new();
-    for (p, v) in want {
-        match got.get(p) {
-            None => diffs.push(format!("missing {}", p.display())),
-            Some(g) if g != v => diffs.push(format!("differs {}", p.display())),
-            _ => {}
-        }
-    }
-    for p in got.keys().filter(|p| !want.contains_key(*p)) {
-        diffs.push(format!("extra {}", p.display()));
-    }
-    assert!(
-        diffs.is_empty(),
-        "{what}: {} difference(s):\n{}",
-        diffs.len(),
-        diffs.join("\n")
-    );
-}
-
-/// The single entry of a folder (a test's backup folder holds exactly one run).
-pub fn only_child(dir: &Path) -> PathBuf {
-    let mut items: Vec<_> = fs::read_dir(dir)
-        .expect("read_dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    assert_eq!(items.len(), 1, "{items:?}");
-    items.pop().expect("one item")
-}
-
 /// `cpslim restore ROOT --from <the one run in BACKUPS>`, plus `extra` flags.
 pub fn restore_only_backup(root: &Path, backups: &Path, extra: &[&str]) -> Output {
     run(cpslim()
@@ -264,6 +157,41 @@ pub fn restore_only_backup(root: &Path, backups: &Path, extra: &[&str]) -> Outpu
         .arg("--from")
         .arg(only_child(backups))
         .args(extra))
+}
+
+/// Run tests/interop/check_bmp.py on a manifest of original and rewritten images: the real
+/// adafruit_imageload must load each rewritten file as it loads the original.
+pub fn check_bmp(manifest: &impl serde::Serialize) -> Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("manifest.json");
+    fs::write(&path, serde_json::to_vec(manifest).expect("json")).expect("write");
+    run_interop("check_bmp.py", &[path.as_os_str()])
+}
+
+/// Run tests/interop/check_font.py on `OUT=SOURCE[=PCF]` items (each a list of paths joined
+/// with `=`) after the `extra` flags: adafruit_bitmap_font must load what cpslim wrote and draw
+/// it as it draws the source.
+#[track_caller]
+pub fn check_font<P: AsRef<Path>>(extra: &[&str], items: &[Vec<P>]) {
+    let mut args: Vec<std::ffi::OsString> = extra.iter().map(std::ffi::OsString::from).collect();
+    for parts in items {
+        let mut a = std::ffi::OsString::new();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                a.push("=");
+            }
+            a.push(p.as_ref().as_os_str());
+        }
+        args.push(a);
+    }
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let o = run_interop("check_font.py", &refs);
+    assert!(
+        o.status.success(),
+        "adafruit_bitmap_font check failed\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
 }
 
 /// Set by `.ci/run`: a test that cannot run here (no root, a missing tool) fails instead of

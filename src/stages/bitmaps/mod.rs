@@ -328,8 +328,12 @@ pub use stage::plan;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_bad_input;
+#[cfg(test)]
 mod tests_formats;
 #[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]
 mod tests_lossy;
+#[cfg(test)]
+mod tests_rle;

@@ -5,28 +5,18 @@
 use super::decode::{decode, Pixels};
 use super::png::{decode_indexed, encode_png};
 use super::rle::encode_rle;
-
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as u32
-    }
-}
+use cpslim_testkit::Lcg;
 
 fn shapes() -> Vec<(usize, usize, usize, Vec<u8>)> {
     let mut rng = Lcg(18);
     let mut out = Vec::new();
     for &n in &[2usize, 3, 5, 16, 17, 200, 256] {
         for &w in &[1usize, 2, 3, 7, 16, 33, 70, 300] {
-            let h = 1 + (rng.next() % 5) as usize;
+            let h = 1 + (rng.next_u64() % 5) as usize;
             for pattern in 0..5 {
                 let px: Vec<u8> = (0..w * h)
                     .map(|i| {
-                        let r = rng.next() as usize;
+                        let r = rng.next_u64() as usize;
                         (match pattern {
                             0 => 0,
                             1 => r % n,

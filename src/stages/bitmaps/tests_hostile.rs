@@ -1,8 +1,10 @@
 //! Hostile BMP headers (issue: a debug build panicked on a 16-bit mask of 0xFFFFFFFF): every
 //! one gets a clear error or a correct decode, never a panic, never a huge allocation.
 
+use cpslim_testkit::images::RawBmp;
+
 use super::decode::{decode, BmpError, Pixels};
-use super::tests::{gray, Raw};
+use super::tests::gray;
 use super::*;
 
 const EDGE_MASKS: [u32; 12] = [
@@ -21,7 +23,7 @@ const EDGE_MASKS: [u32; 12] = [
 ];
 
 fn bitfields(bpp: u16, header_size: u32, masks: [u32; 3]) -> Vec<u8> {
-    let mut r = Raw::new(3, 2, bpp);
+    let mut r = RawBmp::new(3, 2, bpp);
     r.header_size = header_size;
     r.compression = 3;
     r.masks = Some(masks);
@@ -67,7 +69,7 @@ fn full_width_sixteen_bit_mask_is_a_clear_error() {
 fn thirty_two_bit_is_read_as_the_loaders_read_it_whatever_the_masks() {
     // RGBA-ordered masks (SDL's RGBA8888): both CircuitPython loaders ignore them and read the
     // bytes as blue, green, red, so that is what a lossless rewrite must keep.
-    let mut r = Raw::new(2, 1, 32);
+    let mut r = RawBmp::new(2, 1, 32);
     r.header_size = 124;
     r.compression = 3;
     r.masks = Some([0xff00_0000, 0x00ff_0000, 0x0000_ff00]);
@@ -79,10 +81,10 @@ fn thirty_two_bit_is_read_as_the_loaders_read_it_whatever_the_masks() {
 
 #[test]
 fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
-    let cases: Vec<(Raw, &str)> = vec![
+    let cases: Vec<(RawBmp, &str)> = vec![
         (
             {
-                let mut r = Raw::new(i32::MAX, i32::MAX, 1);
+                let mut r = RawBmp::new(i32::MAX, i32::MAX, 1);
                 r.data = vec![0; 8];
                 r
             },
@@ -90,7 +92,7 @@ fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
         ),
         (
             {
-                let mut r = Raw::new(70000, -70000, 24);
+                let mut r = RawBmp::new(70000, -70000, 24);
                 r.data = vec![0; 8];
                 r
             },
@@ -98,7 +100,7 @@ fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
         ),
         (
             {
-                let mut r = Raw::new(1, i32::MIN, 24);
+                let mut r = RawBmp::new(1, i32::MIN, 24);
                 r.data = vec![0; 8];
                 r
             },
@@ -106,7 +108,7 @@ fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
         ),
         (
             {
-                let mut r = Raw::new(-5, 5, 24);
+                let mut r = RawBmp::new(-5, 5, 24);
                 r.data = vec![0; 8];
                 r
             },
@@ -114,7 +116,7 @@ fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
         ),
         (
             {
-                let mut r = Raw::new(4000, 4000, 24);
+                let mut r = RawBmp::new(4000, 4000, 24);
                 r.data = vec![0; 100];
                 r
             },
@@ -122,7 +124,7 @@ fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
         ),
         (
             {
-                let mut r = Raw::new(2, 2, 8);
+                let mut r = RawBmp::new(2, 2, 8);
                 r.clr_used = u32::MAX;
                 r.palette = gray(4);
                 r.data = vec![0; 8];
@@ -132,7 +134,7 @@ fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
         ),
         (
             {
-                let mut r = Raw::new(2, 2, 7);
+                let mut r = RawBmp::new(2, 2, 7);
                 r.data = vec![0; 8];
                 r
             },
@@ -144,7 +146,7 @@ fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
         assert!(err.contains(needle), "{err} lacks {needle}");
     }
     // Lying size and offset fields in the file header.
-    let mut r = Raw::new(2, 2, 8);
+    let mut r = RawBmp::new(2, 2, 8);
     r.palette = gray(2);
     r.clr_used = 2;
     r.data = vec![0; 8];
@@ -164,7 +166,7 @@ fn huge_dimensions_and_lying_counts_are_refused_before_allocating() {
 
 #[test]
 fn rle_that_runs_past_the_image_is_clipped_not_written_out_of_bounds() {
-    let mut r = Raw::new(4, 2, 8);
+    let mut r = RawBmp::new(4, 2, 8);
     r.compression = 1;
     r.palette = gray(3);
     r.clr_used = 3;
@@ -172,7 +174,7 @@ fn rle_that_runs_past_the_image_is_clipped_not_written_out_of_bounds() {
     r.data = vec![255, 1, 0, 0, 0, 2, 200, 200, 3, 2, 0, 5, 1, 2];
     let img = decode(&r.bytes()).expect("clipped");
     assert_eq!(img.pixels, Pixels::Indexed(vec![0, 0, 0, 0, 1, 1, 1, 1]));
-    let mut lit = Raw::new(4, 1, 8);
+    let mut lit = RawBmp::new(4, 1, 8);
     lit.compression = 1;
     lit.palette = gray(3);
     lit.clr_used = 3;

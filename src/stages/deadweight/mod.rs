@@ -246,3 +246,9 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_firmware;
+#[cfg(test)]
+mod tests_mpy;
+#[cfg(test)]
+mod tests_why;

@@ -1,13 +1,10 @@
 use super::*;
 use crate::config::FontOptions;
 use crate::plan::ActionKind;
-use crate::scan::{scan, ScanOptions};
+use crate::scan::scan_test_folder;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/fonts")
-        .join(name);
-    std::fs::read(p).expect("fixture")
+    std::fs::read(cpslim_testkit::fixture("fonts").join(name)).expect("fixture")
 }
 
 fn plan_for(files: &[(&str, &[u8])], charset: Option<&str>) -> StagePlan {
@@ -19,18 +16,8 @@ fn plan_for(files: &[(&str, &[u8])], charset: Option<&str>) -> StagePlan {
 }
 
 fn plan_with(files: &[(&str, &[u8])], fonts: FontOptions) -> StagePlan {
-    let t = tempfile::tempdir().expect("tempdir");
-    for (rel, bytes) in files {
-        let p = t.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, bytes).expect("write");
-    }
-    let opts = ScanOptions {
-        cluster_size: Some(512),
-        cp_version: None,
-        board_id: None,
-    };
-    let inv = scan(t.path(), &opts).expect("scan");
+    let t = cpslim_testkit::drive_with(files);
+    let inv = scan_test_folder(t.path(), None, None);
     let cfg = Config {
         fonts,
         ..Config::default()

@@ -3,37 +3,24 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use cpslim_testkit::write;
+
 use super::*;
 use crate::plan::{ActionKind, Level};
-use crate::scan::{scan, ScanOptions};
+use crate::scan::scan_test_folder;
 
 const BOOT_OUT: &str = "Adafruit CircuitPython 10.2.1 on 2026-05-12; Adafruit Feather ESP32-S3 TFT with ESP32S3\r\nBoard ID:adafruit_feather_esp32s3_tft\r\n";
 
 fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/mpy")
-        .join(rel)
+    cpslim_testkit::fixture("mpy").join(rel)
 }
 
 fn extracted() -> PathBuf {
     fixture("bundles/extracted/adafruit-circuitpython-bundle-10.x-mpy-20261120")
 }
 
-fn put(root: &Path, rel: &str, bytes: &[u8]) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-    fs::write(p, bytes).expect("write");
-}
-
 fn plan_for(root: &Path, cfg: &Config) -> Result<StagePlan> {
-    let inv = scan(
-        root,
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: cfg.cp_version.clone(),
-            board_id: None,
-        },
-    )?;
+    let inv = scan_test_folder(root, cfg.cp_version.as_deref(), None);
     plan(&inv, cfg)
 }
 
@@ -54,13 +41,13 @@ fn uses_circups_cache_when_no_bundle_is_given_and_says_so() {
         "adafruit/adafruit-circuitpython-bundle-10mpy/adafruit-circuitpython-bundle-10.x-mpy-20261120",
     );
     for f in ["lib/neopixel.mpy", "lib/adafruit_ticks.mpy"] {
-        put(&dst, f, &fs::read(extracted().join(f)).expect("read"));
+        write(&dst, f, &fs::read(extracted().join(f)).expect("read"));
     }
     let drive = tempfile::tempdir().expect("tmp");
-    put(drive.path(), "boot_out.txt", BOOT_OUT.as_bytes());
+    write(drive.path(), "boot_out.txt", BOOT_OUT.as_bytes());
     // Longer than the bundle's .mpy: a swap never makes a library bigger.
     let source = format!("__version__ = \"6.4.2\"\n{}", "# long source\n".repeat(400));
-    put(drive.path(), "lib/neopixel.py", source.as_bytes());
+    write(drive.path(), "lib/neopixel.py", source.as_bytes());
     let mut cfg = with_bundles(vec![]);
     cfg.mpy.circup_cache = Some(cache.path().to_path_buf());
     let p = plan_for(drive.path(), &cfg).expect("plan");
@@ -85,10 +72,10 @@ fn uses_circups_cache_when_no_bundle_is_given_and_says_so() {
 fn root_modules_are_only_reported_and_kind_mismatch_is_left_alone() {
     let drive = tempfile::tempdir().expect("tmp");
     let r = drive.path();
-    put(r, "boot_out.txt", BOOT_OUT.as_bytes());
-    put(r, "neopixel.py", b"# a copy at the root\n");
+    write(r, "boot_out.txt", BOOT_OUT.as_bytes());
+    write(r, "neopixel.py", b"# a copy at the root\n");
     // The bundle has adafruit_ticks as one file; the drive has a folder.
-    put(r, "lib/adafruit_ticks/__init__.py", b"x = 1\n");
+    write(r, "lib/adafruit_ticks/__init__.py", b"x = 1\n");
     let p = plan_for(r, &with_bundles(vec![extracted()])).expect("plan");
     assert!(
         p.actions.iter().all(|a| a.kind() == ActionKind::Report),
@@ -112,7 +99,7 @@ fn a_bundle_named_10x_holding_c5_files_is_refused() {
     let top = b
         .path()
         .join("adafruit-circuitpython-bundle-10.x-mpy-20261120");
-    put(
+    write(
         &top,
         "lib/adafruit_ticks.mpy",
         &fs::read(fixture("badmpy/adafruit_ticks.c5.mpy")).expect("c5"),
@@ -125,19 +112,19 @@ fn a_bundle_named_10x_holding_c5_files_is_refused() {
 fn shadowed_user_mpy_is_deleted_and_bad_user_mpy_reported() {
     let drive = tempfile::tempdir().expect("tmp");
     let r = drive.path();
-    put(r, "boot_out.txt", BOOT_OUT.as_bytes());
-    put(r, "lib/mine.py", b"def f():\n    return 1\n");
-    put(
+    write(r, "boot_out.txt", BOOT_OUT.as_bytes());
+    write(r, "lib/mine.py", b"def f():\n    return 1\n");
+    write(
         r,
         "lib/mine.mpy",
         &fs::read(fixture("badmpy/mp_helper.mpy")).expect("m"),
     );
-    put(
+    write(
         r,
         "lib/old.mpy",
         &fs::read(fixture("badmpy/adafruit_ticks.c5.mpy")).expect("c5"),
     );
-    put(r, "lib/text.mpy", b"print('not compiled')\n");
+    write(r, "lib/text.mpy", b"print('not compiled')\n");
     let p = plan_for(r, &with_bundles(vec![extracted()])).expect("plan");
     let del: Vec<&Path> = p
         .actions
@@ -160,9 +147,9 @@ fn shadowed_user_mpy_is_deleted_and_bad_user_mpy_reported() {
 fn newer_py_on_the_drive_and_working_mpy_are_not_downgraded() {
     let drive = tempfile::tempdir().expect("tmp");
     let r = drive.path();
-    put(r, "boot_out.txt", BOOT_OUT.as_bytes());
-    put(r, "lib/neopixel.py", b"__version__ = \"6.5.0\"\n");
-    put(
+    write(r, "boot_out.txt", BOOT_OUT.as_bytes());
+    write(r, "lib/neopixel.py", b"__version__ = \"6.5.0\"\n");
+    write(
         r,
         "lib/adafruit_ticks.mpy",
         b"C\x06\x00\x1f\x02other build 1.0.0\x00",
@@ -187,22 +174,14 @@ fn a_library_taken_by_an_earlier_stage_drops_the_whole_swap_and_its_summary() {
     use crate::plan::Plan;
     let drive = tempfile::tempdir().expect("tmp");
     let r = drive.path();
-    put(r, "boot_out.txt", BOOT_OUT.as_bytes());
-    put(r, "lib/neopixel.py", b"__version__ = \"6.4.2\"\n# source\n");
-    put(
+    write(r, "boot_out.txt", BOOT_OUT.as_bytes());
+    write(r, "lib/neopixel.py", b"__version__ = \"6.4.2\"\n# source\n");
+    write(
         r,
         "lib/adafruit_ticks.py",
         b"__version__ = \"1.1.7\"\n# source\n",
     );
-    let inv = scan(
-        r,
-        &ScanOptions {
-            cluster_size: Some(512),
-            cp_version: None,
-            board_id: None,
-        },
-    )
-    .expect("scan");
+    let inv = scan_test_folder(r, None, None);
     let mpy_plan = plan(&inv, &with_bundles(vec![extracted()])).expect("plan");
     let mut earlier = StagePlan::default();
     let e = inv.get(Path::new("lib/neopixel.py")).expect("entry");

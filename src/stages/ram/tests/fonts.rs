@@ -1,5 +1,4 @@
 use std::fs;
-use std::path::Path;
 
 use super::super::font::{face, glyph_ram, scale_for};
 use super::super::plan;
@@ -163,7 +162,7 @@ fn label_advice_only_when_text_changes_in_a_loop() {
 
 #[test]
 fn face_from_pcf_properties() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fonts");
+    let root = cpslim_testkit::fixture("fonts");
     let pcf = fs::read(root.join("6x13.pcf")).expect("fixture");
     let f = face(&pcf).expect("bdftopcf writes PROPERTIES");
     assert_eq!(

@@ -2,28 +2,20 @@ mod code;
 mod fonts;
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::Path;
+
+use cpslim_testkit::images::png;
 
 use super::{plan, ADVICE, FIGURE};
 use crate::config::StageName;
 use crate::plan::{ActionKind, Level, StagePlan};
-use crate::scan::{scan, Inventory, ScanOptions};
+use crate::scan::scan_test_folder;
+use crate::scan::Inventory;
 use crate::stages::bitmaps::encode::encode_indexed;
 
 pub(super) fn drive(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, Inventory) {
-    let d = tempfile::tempdir().expect("tempdir");
-    for (rel, bytes) in files {
-        let p = d.path().join(rel);
-        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        fs::write(p, bytes).expect("write");
-    }
-    let opts = ScanOptions {
-        cluster_size: Some(512),
-        cp_version: None,
-        board_id: None,
-    };
-    let inv = scan(d.path(), &opts).expect("scan");
+    let d = cpslim_testkit::drive_with(files);
+    let inv = scan_test_folder(d.path(), None, None);
     (d, inv)
 }
 
@@ -176,48 +168,6 @@ fn run_time_paths_and_library_code_get_no_figures() {
     assert_eq!(n.len(), 1, "{n:?}");
     assert!(n[0].contains("not estimated (the path is built at run time)"));
     assert_eq!(advice_containing(&p, ""), 0);
-}
-
-/// A PNG: IHDR (mode, depth), PLTE of `colors` entries for mode 3, and `rows` inflated.
-pub(crate) fn png(w: u32, h: u32, depth: u8, mode: u8, colors: usize, rows: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
-    fn chunk(out: &mut Vec<u8>, kind: &[u8], body: &[u8]) {
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        out.extend_from_slice(kind);
-        out.extend_from_slice(body);
-        // imageload never checks the CRC; a real one keeps other readers happy.
-        let crc = crc32(kind.iter().chain(body).copied());
-        out.extend_from_slice(&crc.to_be_bytes());
-    }
-    fn crc32(bytes: impl Iterator<Item = u8>) -> u32 {
-        let mut c = 0xffff_ffffu32;
-        for b in bytes {
-            c ^= u32::from(b);
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xedb8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-        }
-        !c
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[depth, mode, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    if mode == 3 {
-        let pal: Vec<u8> = (0..colors * 3).map(|i| (i * 40) as u8).collect();
-        chunk(&mut out, b"PLTE", &pal);
-    }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(rows).expect("deflate");
-    chunk(&mut out, b"IDAT", &z.finish().expect("deflate"));
-    chunk(&mut out, b"IEND", &[]);
-    out
 }
 
 #[test]
