@@ -369,6 +369,23 @@ pub fn open_nofollow(path: &Path) -> std::io::Result<fs::File> {
     crate::platform::open_nofollow(path)
 }
 
+/// For unit tests: scan a test folder on 512-byte clusters (FAT's smallest), with the version
+/// and board a command line would give. Here, not in testkit/, because it returns cpslim's own
+/// `Inventory` (testkit does not depend on cpslim).
+#[cfg(test)]
+pub(crate) fn scan_test_folder(
+    root: &std::path::Path,
+    cp_version: Option<&str>,
+    board_id: Option<&str>,
+) -> Inventory {
+    let opts = ScanOptions {
+        cluster_size: Some(512),
+        cp_version: cp_version.map(str::to_string),
+        board_id: board_id.map(str::to_string),
+    };
+    scan(root, &opts).expect("scan")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,21 +444,4 @@ mod tests {
         assert_eq!(i.descendants(Path::new("nope")).count(), 0);
         assert_eq!(i.tree_size(Path::new("lib")), (4, 512 * 7));
     }
-}
-
-/// For unit tests: scan a test folder on 512-byte clusters (FAT's smallest), with the version
-/// and board a command line would give. Here, not in testkit/, because it returns cpslim's own
-/// `Inventory` (testkit does not depend on cpslim).
-#[cfg(test)]
-pub(crate) fn scan_test_folder(
-    root: &std::path::Path,
-    cp_version: Option<&str>,
-    board_id: Option<&str>,
-) -> Inventory {
-    let opts = ScanOptions {
-        cluster_size: Some(512),
-        cp_version: cp_version.map(str::to_string),
-        board_id: board_id.map(str::to_string),
-    };
-    scan(root, &opts).expect("scan")
 }
