@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 
 use super::{
     audit_with, build, config, found_line, free_space, make_plan, print_report, resolve_root,
-    scan_root, usage,
+    scan_root, usage, usage_with_hint,
 };
 use crate::apply::{self, ApplyOptions};
 use crate::backup;
@@ -72,8 +72,9 @@ fn confirm(ui: &Ui, cfg: &Config, plan: &Plan, preview: &Report) -> anyhow::Resu
         return Ok(true);
     }
     if !interactive {
-        bail!(usage(
-            "optimize changes the drive and there is no terminal to confirm on\nhint: pass --yes to apply, or run `cpslim audit` to only see the plan"
+        bail!(usage_with_hint(
+            "optimize changes the drive and there is no terminal to confirm on",
+            "pass --yes to apply, or run `cpslim audit` to only see the plan"
         ));
     }
     let style = human::Style {
@@ -122,7 +123,10 @@ fn optimize_in_place(
     let backup_root = match &o.backup_dir {
         Some(d) => d.clone(),
         None => backup::default_root().ok_or_else(|| {
-            usage("no folder for backups: neither XDG_STATE_HOME nor HOME is set\nhint: pass --backup-dir DIR")
+            usage_with_hint(
+                "no folder for backups: neither XDG_STATE_HOME nor HOME is set",
+                "pass --backup-dir DIR",
+            )
         })?,
     };
     let flag = interrupt_flag();
@@ -215,10 +219,13 @@ fn optimize_out(cfg: &Config, out: &Path, budget: Option<u64>, ui: &Ui) -> anyho
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty {
-            bail!(usage(format!(
-                "--out {}: the folder exists and is not empty\nhint: pass a new folder",
-                out.display()
-            )));
+            bail!(usage_with_hint(
+                format!(
+                    "--out {}: the folder exists and is not empty",
+                    out.display()
+                ),
+                "pass a new folder"
+            ));
         }
     }
     let canon_src = cfg

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::bail;
 
 use super::optimize::{interrupt_flag, progress_bar};
-use super::{config, make_plan, print_report, scan_root, usage};
+use super::{config, make_plan, print_report, scan_root, usage, usage_with_hint};
 use crate::backup;
 use crate::cli::{AuditArgs, OptimizeArgs, RestoreArgs, StageArgs, WebArgs};
 use crate::config::Config;
@@ -120,8 +120,9 @@ fn confirm(cfg: &Config, plan: &Plan, url: &str) -> anyhow::Result<bool> {
         return Ok(true);
     }
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        bail!(usage(
-            "optimize changes the board and there is no terminal to confirm on\nhint: pass --yes to apply, or run `cpslim audit --host …` to only see the plan"
+        bail!(usage_with_hint(
+            "optimize changes the board and there is no terminal to confirm on",
+            "pass --yes to apply, or run `cpslim audit --host …` to only see the plan"
         ));
     }
     eprint!(
@@ -136,8 +137,9 @@ fn confirm(cfg: &Config, plan: &Plan, url: &str) -> anyhow::Result<bool> {
 
 pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<Exit> {
     if o.out.is_some() {
-        bail!(usage(
-            "--out works on a folder, not a board on Wi-Fi\nhint: drop --out, or pass the folder instead of --host"
+        bail!(usage_with_hint(
+            "--out works on a folder, not a board on Wi-Fi",
+            "drop --out, or pass the folder instead of --host"
         ));
     }
     if o.dry_run {
@@ -177,7 +179,10 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
         let backup_root = match &o.backup_dir {
             Some(d) => d.clone(),
             None => backup::default_root().ok_or_else(|| {
-                usage("no folder for backups: neither XDG_STATE_HOME nor HOME is set\nhint: pass --backup-dir DIR")
+                usage_with_hint(
+                    "no folder for backups: neither XDG_STATE_HOME nor HOME is set",
+                    "pass --backup-dir DIR",
+                )
             })?,
         };
         // The backup copies the originals from the mirror, so they must be real, not placeholders.
@@ -186,10 +191,15 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
         }
         let b = backup::prepare(&m.root, &backup_root, &writes)?;
         if let Some((_, e)) = b.failed.first() {
-            bail!(usage(format!(
-                "backing up the board's files failed ({e}); nothing was changed on the board\nhint: free space in {} or pass --backup-dir DIR",
-                backup_root.display()
-            )));
+            bail!(usage_with_hint(
+                format!(
+                    "backing up the board's files failed ({e}); nothing was changed on the board"
+                ),
+                format!(
+                    "free space in {} or pass --backup-dir DIR",
+                    backup_root.display()
+                )
+            ));
         }
         crate::web::restore::label_backup(&b.dir, &api.client.base_url())?;
         backup_dir = Some(b.dir);
@@ -242,12 +252,7 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
     }
     if let Some(e) = stopped {
         // The board refused every write from here on: say what to do there (exit 2).
-        let text = e.to_string();
-        let mut lines = text.splitn(2, "\nhint: ");
-        eprintln!("cpslim: error: {}", lines.next().unwrap_or_default());
-        if let Some(hint) = lines.next() {
-            eprintln!("hint: {hint}");
-        }
+        super::print_error(&e.to_string(), e.hint());
         code = code.merge(Exit::Usage);
     }
     Ok(code)
@@ -261,12 +266,15 @@ pub(super) fn restore(r: &RestoreArgs, t: &Target, ui: &Ui) -> anyhow::Result<Ex
         Some(f) => f.clone(),
         None => {
             let root = backup::default_root()
-                .ok_or_else(|| usage("no backup folder known\nhint: pass --from BACKUP"))?;
+                .ok_or_else(|| usage_with_hint("no backup folder known", "pass --from BACKUP"))?;
             crate::web::restore::find_latest(&root, &base).ok_or_else(|| {
-                usage(format!(
-                    "no backup of the board at {base}/ found under {}\nhint: pass --from BACKUP (the folder a run printed)",
-                    root.display()
-                ))
+                usage_with_hint(
+                    format!(
+                        "no backup of the board at {base}/ found under {}",
+                        root.display()
+                    ),
+                    "pass --from BACKUP (the folder a run printed)",
+                )
             })?
         }
     };
