@@ -161,76 +161,13 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
     let height = info.height as usize;
     let data = b.get(info.data_offset as usize..).unwrap_or(&[]);
     let pixels = if info.is_rle() {
-        // A 2-byte run covers at most 255 pixels; skips (deltas) need bytes too. Anything that
-        // claims far more pixels than that is a lie in the header.
-        if (width as u64) * (height as u64) > 256 * (data.len() as u64 + 2) {
-            return Err(BmpError::TooLarge((width * height) as u64));
-        }
-        Pixels::Indexed(super::rle::decode_rle(
-            data,
-            info.compression == BI_RLE4,
-            width,
-            height,
-        )?)
+        rle_pixels(&info, data)?
     } else {
-        let stride = (width as u64 * u64::from(info.bpp)).div_ceil(32) * 4;
-        let need = stride * height as u64;
-        if need > data.len() as u64 {
-            return Err(BmpError::Truncated("pixel data"));
-        }
-        let stride = stride as usize;
-        let row_of = |y: usize| {
-            // File rows are bottom-up unless the height was negative.
-            let fy = if info.top_down { y } else { height - 1 - y };
-            &data[fy * stride..(fy + 1) * stride]
-        };
+        let rows = Rows::of(&info, data)?;
         if info.is_indexed() {
-            let mut out = Vec::with_capacity(width * height);
-            let bpp = usize::from(info.bpp);
-            let per = 8 / bpp;
-            let mask = ((1u16 << bpp) - 1) as u8;
-            for y in 0..height {
-                let row = row_of(y);
-                for x in 0..width {
-                    let byte = row[x / per];
-                    let shift = 8 - bpp * (x % per + 1);
-                    out.push((byte >> shift) & mask);
-                }
-            }
-            Pixels::Indexed(out)
+            indexed_pixels(&info, &rows)
         } else {
-            // 32-bit: both loaders ignore the masks and read blue, green, red, (alpha) bytes
-            // (bmp-and-displayio.md §1), so that is the picture the board shows. 24-bit has no
-            // masks.
-            let m = match info.bpp {
-                16 => masks.unwrap_or([0x7c00, 0x03e0, 0x001f]),
-                _ => [0xff_0000, 0xff00, 0xff],
-            };
-            let mk = [
-                Mask::new(m[0]).ok_or(BmpError::Masks)?,
-                Mask::new(m[1]).ok_or(BmpError::Masks)?,
-                Mask::new(m[2]).ok_or(BmpError::Masks)?,
-            ];
-            let mut out = Vec::with_capacity(width * height);
-            for y in 0..height {
-                let row = row_of(y);
-                for x in 0..width {
-                    let px = match info.bpp {
-                        16 => {
-                            let v = u32::from(u16::from_le_bytes([row[2 * x], row[2 * x + 1]]));
-                            [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
-                        }
-                        24 => [row[3 * x + 2], row[3 * x + 1], row[3 * x]],
-                        _ => {
-                            let s = &row[4 * x..4 * x + 4];
-                            let v = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
-                            [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
-                        }
-                    };
-                    out.push(px);
-                }
-            }
-            Pixels::Rgb(out)
+            rgb_pixels(&info, masks, &rows)?
         }
     };
     if let Pixels::Indexed(ix) = &pixels {
@@ -245,4 +182,111 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
         palette,
         pixels,
     })
+}
+
+/// RLE pixel data, after checking the header's size against what the data could hold.
+fn rle_pixels(info: &Info, data: &[u8]) -> Result<Pixels, BmpError> {
+    let (width, height) = (info.width as usize, info.height as usize);
+    // A 2-byte run covers at most 255 pixels; skips (deltas) need bytes too. Anything that
+    // claims far more pixels than that is a lie in the header.
+    if (width as u64) * (height as u64) > 256 * (data.len() as u64 + 2) {
+        return Err(BmpError::TooLarge((width * height) as u64));
+    }
+    Ok(Pixels::Indexed(super::rle::decode_rle(
+        data,
+        info.compression == BI_RLE4,
+        width,
+        height,
+    )?))
+}
+
+/// Uncompressed pixel rows, each padded to 4 bytes, all inside the file.
+struct Rows<'a> {
+    data: &'a [u8],
+    stride: usize,
+    width: usize,
+    height: usize,
+    top_down: bool,
+}
+
+impl<'a> Rows<'a> {
+    fn of(info: &Info, data: &'a [u8]) -> Result<Self, BmpError> {
+        let (width, height) = (info.width as usize, info.height as usize);
+        let stride = (width as u64 * u64::from(info.bpp)).div_ceil(32) * 4;
+        let need = stride * height as u64;
+        if need > data.len() as u64 {
+            return Err(BmpError::Truncated("pixel data"));
+        }
+        Ok(Rows {
+            data,
+            stride: stride as usize,
+            width,
+            height,
+            top_down: info.top_down,
+        })
+    }
+
+    /// Row `y` of the picture from the top.
+    fn row(&self, y: usize) -> &'a [u8] {
+        // File rows are bottom-up unless the height was negative.
+        let fy = if self.top_down {
+            y
+        } else {
+            self.height - 1 - y
+        };
+        &self.data[fy * self.stride..(fy + 1) * self.stride]
+    }
+}
+
+fn indexed_pixels(info: &Info, rows: &Rows) -> Pixels {
+    let (width, height) = (rows.width, rows.height);
+    let mut out = Vec::with_capacity(width * height);
+    let bpp = usize::from(info.bpp);
+    let per = 8 / bpp;
+    let mask = ((1u16 << bpp) - 1) as u8;
+    for y in 0..height {
+        let row = rows.row(y);
+        for x in 0..width {
+            let byte = row[x / per];
+            let shift = 8 - bpp * (x % per + 1);
+            out.push((byte >> shift) & mask);
+        }
+    }
+    Pixels::Indexed(out)
+}
+
+fn rgb_pixels(info: &Info, masks: Option<[u32; 3]>, rows: &Rows) -> Result<Pixels, BmpError> {
+    let (width, height) = (rows.width, rows.height);
+    // 32-bit: both loaders ignore the masks and read blue, green, red, (alpha) bytes
+    // (bmp-and-displayio.md §1), so that is the picture the board shows. 24-bit has no
+    // masks.
+    let m = match info.bpp {
+        16 => masks.unwrap_or([0x7c00, 0x03e0, 0x001f]),
+        _ => [0xff_0000, 0xff00, 0xff],
+    };
+    let mk = [
+        Mask::new(m[0]).ok_or(BmpError::Masks)?,
+        Mask::new(m[1]).ok_or(BmpError::Masks)?,
+        Mask::new(m[2]).ok_or(BmpError::Masks)?,
+    ];
+    let mut out = Vec::with_capacity(width * height);
+    for y in 0..height {
+        let row = rows.row(y);
+        for x in 0..width {
+            let px = match info.bpp {
+                16 => {
+                    let v = u32::from(u16::from_le_bytes([row[2 * x], row[2 * x + 1]]));
+                    [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
+                }
+                24 => [row[3 * x + 2], row[3 * x + 1], row[3 * x]],
+                _ => {
+                    let s = &row[4 * x..4 * x + 4];
+                    let v = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+                    [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
+                }
+            };
+            out.push(px);
+        }
+    }
+    Ok(Pixels::Rgb(out))
 }
