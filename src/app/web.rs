@@ -3,13 +3,12 @@
 //! through `web::remote`.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::bail;
 
 use super::optimize::{interrupt_flag, progress_bar};
 use super::{config, make_plan, print_report, scan_root, usage, usage_with_hint};
-use crate::apply::Outcome;
 use crate::backup;
 use crate::cli::{AuditArgs, OptimizeArgs, RestoreArgs, StageArgs, WebArgs};
 use crate::config::Config;
@@ -174,8 +173,56 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
             return Ok(Exit::Success);
         }
     }
-    let backup_dir = back_up(o, &api, &mut m, &plan)?;
-    let (outcome, stopped) = apply_with_progress(&mut api, &plan, &m, backup_dir, ui);
+    let writes: Vec<_> = plan.actions().filter(|a| a.writes()).collect();
+    let mut backup_dir = None;
+    if !writes.is_empty() {
+        let backup_root = match &o.backup_dir {
+            Some(d) => d.clone(),
+            None => backup::default_root().ok_or_else(|| {
+                usage_with_hint(
+                    "no folder for backups: neither XDG_STATE_HOME nor HOME is set",
+                    "pass --backup-dir DIR",
+                )
+            })?,
+        };
+        // The backup copies the originals from the mirror, so they must be real, not placeholders.
+        for a in writes.iter().filter(|a| a.kind != ActionKind::Create) {
+            m.fetch_under(&api, &a.path)?;
+        }
+        let b = backup::prepare(&m.root, &backup_root, &writes)?;
+        if let Some((_, e)) = b.failed.first() {
+            bail!(usage_with_hint(
+                format!(
+                    "backing up the board's files failed ({e}); nothing was changed on the board"
+                ),
+                format!(
+                    "free space in {} or pass --backup-dir DIR",
+                    backup_root.display()
+                )
+            ));
+        }
+        crate::web::restore::label_backup(&b.dir, &api.client.base_url())?;
+        backup_dir = Some(b.dir);
+    }
+    let flag = interrupt_flag();
+    let bar = progress_bar(ui, plan.change_count());
+    if ui.progress {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {prefix} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let up = bar.clone();
+        api.client.on_upload(Box::new(move |sent, total| {
+            up.set_prefix(format!("{} of {}", format_size(sent), format_size(total)));
+        }));
+    }
+    let progress = |done: usize, _total: usize, path: &Path| {
+        bar.set_prefix("");
+        bar.set_position(done as u64);
+        bar.set_message(path.display().to_string());
+    };
+    let (outcome, stopped) = remote::apply(&api, &plan, &m.root, backup_dir, &flag, &progress);
+    bar.finish_and_clear();
     let mut r = Report::new("optimize", &inv, cfg.cluster_source, &plan, Some(&outcome));
     let after = scan_root(&Config {
         cluster_size: Some(inv.cluster_size),
@@ -209,75 +256,6 @@ pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<
         code = code.merge(Exit::Usage);
     }
     Ok(code)
-}
-
-/// Back up on this computer every original the plan writes over, fetched from the board first;
-/// `None` when nothing is written. A failed backup stops the run before the board changes.
-fn back_up(
-    o: &OptimizeArgs,
-    api: &Api,
-    m: &mut Mirror,
-    plan: &Plan,
-) -> anyhow::Result<Option<PathBuf>> {
-    let writes: Vec<_> = plan.actions().filter(|a| a.writes()).collect();
-    if writes.is_empty() {
-        return Ok(None);
-    }
-    let backup_root = match &o.backup_dir {
-        Some(d) => d.clone(),
-        None => backup::default_root().ok_or_else(|| {
-            usage_with_hint(
-                "no folder for backups: neither XDG_STATE_HOME nor HOME is set",
-                "pass --backup-dir DIR",
-            )
-        })?,
-    };
-    // The backup copies the originals from the mirror, so they must be real, not placeholders.
-    for a in writes.iter().filter(|a| a.kind != ActionKind::Create) {
-        m.fetch_under(api, &a.path)?;
-    }
-    let b = backup::prepare(&m.root, &backup_root, &writes)?;
-    if let Some((_, e)) = b.failed.first() {
-        bail!(usage_with_hint(
-            format!("backing up the board's files failed ({e}); nothing was changed on the board"),
-            format!(
-                "free space in {} or pass --backup-dir DIR",
-                backup_root.display()
-            )
-        ));
-    }
-    crate::web::restore::label_backup(&b.dir, &api.client.base_url())?;
-    Ok(Some(b.dir))
-}
-
-/// Carry the plan out on the board with a progress bar (bytes of the current upload beside it).
-fn apply_with_progress(
-    api: &mut Api,
-    plan: &Plan,
-    m: &Mirror,
-    backup_dir: Option<PathBuf>,
-    ui: &Ui,
-) -> (Outcome, Option<WebError>) {
-    let flag = interrupt_flag();
-    let bar = progress_bar(ui, plan.change_count());
-    if ui.progress {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {prefix} {wide_msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        let up = bar.clone();
-        api.client.on_upload(Box::new(move |sent, total| {
-            up.set_prefix(format!("{} of {}", format_size(sent), format_size(total)));
-        }));
-    }
-    let progress = |done: usize, _total: usize, path: &Path| {
-        bar.set_prefix("");
-        bar.set_position(done as u64);
-        bar.set_message(path.display().to_string());
-    };
-    let result = remote::apply(api, plan, &m.root, backup_dir, &flag, &progress);
-    bar.finish_and_clear();
-    result
 }
 
 pub(super) fn restore(r: &RestoreArgs, t: &Target, ui: &Ui) -> anyhow::Result<Exit> {
