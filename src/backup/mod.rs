@@ -9,12 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fsops;
-use crate::plan::Action;
+use crate::plan::{Action, ActionKind};
 
-mod entries;
 mod names;
 
-use entries::{entries_for, Copier};
 use names::label_of;
 pub use names::{decode_path, encode_path, timestamp};
 
@@ -101,14 +99,151 @@ pub struct Backup {
 /// Copy every original the actions will change into a new folder under `backup_root`.
 pub fn prepare(root: &Path, backup_root: &Path, actions: &[&Action]) -> Result<Backup> {
     let canon_root = root.canonicalize().map_err(|e| Error::read(root, e))?;
-    refuse_backup_inside(root, &canon_root, backup_root)?;
+    if let Ok(b) = backup_root.canonicalize() {
+        if b.starts_with(&canon_root) {
+            return Err(Error::Usage(format!(
+                "the backup folder {} is inside {}: backups must live on this computer, not on the drive (use --backup-dir)",
+                backup_root.display(),
+                root.display()
+            )));
+        }
+    }
     let now = SystemTime::now();
-    let dir = new_run_dir(root, backup_root, now)?;
+    let base = format!("{}-{}", label_of(root), timestamp(now));
+    let mut dir = backup_root.join(&base);
+    let mut n = 1;
+    while dir.exists() {
+        n += 1;
+        dir = backup_root.join(format!("{base}-{n}"));
+    }
+    fsops::create_dir_all(&dir.join("files"))?;
+
     let mut entries = Vec::new();
     let mut failed = Vec::new();
-    let mut copier = Copier::new(&dir);
+    let mut counter = 0usize;
     for (i, a) in actions.iter().enumerate() {
-        match entries_for(root, a, &mut copier) {
+        let mut add = |abs: &Path,
+                       rel: &Path,
+                       change: Change,
+                       new: Option<String>|
+         -> Result<ManifestEntry> {
+            let meta = fs::symlink_metadata(abs).map_err(|e| Error::read(abs, e))?;
+            if meta.file_type().is_symlink() {
+                return Err(Error::Refused {
+                    path: abs.to_path_buf(),
+                    reason: "is a symbolic link".into(),
+                });
+            }
+            counter += 1;
+            let copy = format!("files/{counter:06}");
+            let sha = fsops::copy_durable(abs, &dir.join(&copy))?;
+            Ok(ManifestEntry {
+                path: encode_path(rel),
+                change,
+                dir: false,
+                size: Some(meta.len()),
+                sha256: Some(sha),
+                new_sha256: new,
+                mtime: meta.modified().ok().and_then(mtime_pair),
+                copy: Some(copy),
+            })
+        };
+        let new_sha = a.content.as_deref().map(fsops::sha256_bytes);
+        let result: Result<Vec<ManifestEntry>> = (|| {
+            let abs = fsops::resolve(root, &a.path)?;
+            match a.kind {
+                ActionKind::Report => Ok(Vec::new()),
+                ActionKind::Replace | ActionKind::Edit => {
+                    Ok(vec![add(&abs, &a.path, Change::Replace, new_sha.clone())?])
+                }
+                ActionKind::Delete if !a.dir => Ok(vec![add(&abs, &a.path, Change::Delete, None)?]),
+                ActionKind::Delete => {
+                    let mut out = Vec::new();
+                    let mut stack = vec![a.path.clone()];
+                    while let Some(rel_dir) = stack.pop() {
+                        let abs_dir = root.join(&rel_dir);
+                        let meta =
+                            fs::symlink_metadata(&abs_dir).map_err(|e| Error::read(&abs_dir, e))?;
+                        out.push(ManifestEntry {
+                            path: encode_path(&rel_dir),
+                            change: Change::Delete,
+                            dir: true,
+                            size: None,
+                            sha256: None,
+                            new_sha256: None,
+                            mtime: meta.modified().ok().and_then(mtime_pair),
+                            copy: None,
+                        });
+                        for item in fs::read_dir(&abs_dir).map_err(|e| Error::read(&abs_dir, e))? {
+                            let item = item.map_err(|e| Error::read(&abs_dir, e))?;
+                            let rel = rel_dir.join(item.file_name());
+                            let ft = item.file_type().map_err(|e| Error::read(item.path(), e))?;
+                            if ft.is_dir() {
+                                stack.push(rel);
+                            } else if ft.is_file() {
+                                out.push(add(&item.path(), &rel, Change::Delete, None)?);
+                            } else {
+                                return Err(Error::Refused {
+                                    path: item.path(),
+                                    reason: "holds a link or special file; cpslim leaves such folders alone".into(),
+                                });
+                            }
+                        }
+                    }
+                    Ok(out)
+                }
+                ActionKind::Create => {
+                    let mut out = Vec::new();
+                    let mut rel = PathBuf::new();
+                    if let Some(parent) = a.path.parent() {
+                        for c in parent.components() {
+                            rel.push(c);
+                            if fs::symlink_metadata(root.join(&rel)).is_err() {
+                                out.push(ManifestEntry {
+                                    path: encode_path(&rel),
+                                    change: Change::Mkdir,
+                                    dir: true,
+                                    size: None,
+                                    sha256: None,
+                                    new_sha256: None,
+                                    mtime: None,
+                                    copy: None,
+                                });
+                            }
+                        }
+                    }
+                    match fs::symlink_metadata(&abs) {
+                        // Creating over an existing file is a replacement: keep the original.
+                        Ok(m) if m.is_file() => {
+                            out.push(add(&abs, &a.path, Change::Replace, new_sha.clone())?);
+                            return Ok(out);
+                        }
+                        // A folder an earlier action of the run deletes (a trash folder that
+                        // becomes its marker file); that action backs up its contents.
+                        Ok(m) if m.is_dir() && !a.requires.is_empty() => {}
+                        Ok(_) => {
+                            return Err(Error::Refused {
+                                path: abs,
+                                reason: "exists and is not a file".into(),
+                            })
+                        }
+                        Err(_) => {}
+                    }
+                    out.push(ManifestEntry {
+                        path: encode_path(&a.path),
+                        change: Change::Create,
+                        dir: false,
+                        size: None,
+                        sha256: None,
+                        new_sha256: new_sha.clone(),
+                        mtime: None,
+                        copy: None,
+                    });
+                    Ok(out)
+                }
+            }
+        })();
+        match result {
             Ok(mut e) => entries.append(&mut e),
             Err(e) => failed.push((i, e)),
         }
@@ -119,53 +254,12 @@ pub fn prepare(root: &Path, backup_root: &Path, actions: &[&Action]) -> Result<B
         created: timestamp(now),
         entries,
     };
-    write_manifest(&dir, &manifest)?;
-    let originals = originals_of(&dir, &manifest);
-    Ok(Backup {
-        dir,
-        originals,
-        failed,
-    })
-}
-
-/// Backups live on this computer: a backup folder on the drive would fill it and be lost with it.
-fn refuse_backup_inside(root: &Path, canon_root: &Path, backup_root: &Path) -> Result<()> {
-    if let Ok(b) = backup_root.canonicalize() {
-        if b.starts_with(canon_root) {
-            return Err(Error::Usage(format!(
-                "the backup folder {} is inside {}: backups must live on this computer, not on the drive (use --backup-dir)",
-                backup_root.display(),
-                root.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// A new folder for this run, `<label>-<time>` (with `-2`, `-3`… if that exists), with `files/`.
-fn new_run_dir(root: &Path, backup_root: &Path, now: SystemTime) -> Result<PathBuf> {
-    let base = format!("{}-{}", label_of(root), timestamp(now));
-    let mut dir = backup_root.join(&base);
-    let mut n = 1;
-    while dir.exists() {
-        n += 1;
-        dir = backup_root.join(format!("{base}-{n}"));
-    }
-    fsops::create_dir_all(&dir.join("files"))?;
-    Ok(dir)
-}
-
-fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
-    let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Backup {
-        path: dir.to_path_buf(),
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Backup {
+        path: dir.clone(),
         reason: e.to_string(),
     })?;
-    fsops::write_small_atomic(&dir.join(MANIFEST), &json)
-}
-
-/// Every copied original by its path in the tree.
-fn originals_of(dir: &Path, manifest: &Manifest) -> std::collections::HashMap<PathBuf, Original> {
-    manifest
+    fsops::write_small_atomic(&dir.join(MANIFEST), &json)?;
+    let originals = manifest
         .entries
         .iter()
         .filter(|e| !e.dir)
@@ -178,7 +272,12 @@ fn originals_of(dir: &Path, manifest: &Manifest) -> std::collections::HashMap<Pa
                 },
             ))
         })
-        .collect()
+        .collect();
+    Ok(Backup {
+        dir,
+        originals,
+        failed,
+    })
 }
 
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
