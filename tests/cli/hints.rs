@@ -65,3 +65,17 @@ fn a_bad_settings_key_always_says_flags_win() {
         "hint: fix it in the file, or give the flag on the command line (flags win over the file)"
     );
 }
+
+#[test]
+fn a_hint_under_added_context_still_comes_last() {
+    // The compile stage's error reaches the edge wrapped in "compile stage: …".
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "code.py", b"print('hi')\n");
+    let o = run(cpslim().arg("audit").arg(t.path()).arg("--compile"));
+    assert_code(&o, 2);
+    assert_eq!(
+        stderr(&o),
+        "cpslim: error: compile stage: --compile needs the board's CircuitPython version, and \
+         there is no boot_out.txt\nhint: give --cp-version (e.g. --cp-version 10.2.1)\n"
+    );
+}
