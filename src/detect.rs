@@ -84,14 +84,18 @@ pub fn find_board(volumes: &[Volume]) -> Result<PathBuf> {
         [one] => Ok((*one).clone()),
         [] => Err(Error::Usage(format!(
             "no CircuitPython board found: checked {} mounted volume(s) for one labelled CIRCUITPY or holding \
-boot_out.txt.\nhint: plug the board in, or pass the drive or a project folder as PATH, e.g. `cpslim audit /media/$USER/CIRCUITPY`",
+boot_out.txt.",
             volumes.len()
-        ))),
+        ))
+        .with_hint(
+            "plug the board in, or pass the drive or a project folder as PATH, e.g. `cpslim audit /media/$USER/CIRCUITPY`",
+        )),
         many => Err(Error::Usage(format!(
-            "found {} CircuitPython boards: {}\nhint: pass the one to work on as PATH",
+            "found {} CircuitPython boards: {}",
             many.len(),
             many.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        ))),
+        ))
+        .with_hint("pass the one to work on as PATH")),
     }
 }
 

@@ -1,6 +1,15 @@
 //! The library's error type. Every variant that touches the disk names the path, so a message
 //! printed at the edge always tells the user which file is involved.
+//!
+//! An error's message (its `Display`) says what went wrong; what the user can do about it is a
+//! separate [`Error::hint`], printed by the edge on a line of its own (`hint: …`). Some variants
+//! always carry the same hint (a read-only drive, a bad settings key); any other error gets one
+//! where it is made with [`Error::with_hint`], which wraps it in [`Error::Hinted`] without changing
+//! its message or its kind ([`Error::is_usage`], [`Error::is_no_space`] and
+//! [`Error::without_hint`] look through the wrapper). Where an error becomes data (a per-file
+//! failure in a report), [`Error::text_with_hint`] keeps the hint with the message.
 
+use std::borrow::Cow;
 use std::io;
 use std::path::PathBuf;
 
@@ -32,12 +41,12 @@ pub enum Error {
     /// A backup that restore cannot trust as a whole: refused before anything changes.
     #[error("backup {}: {reason}", path.display())]
     BadManifest { path: PathBuf, reason: String },
-    #[error("{} is mounted read-only: nothing on it can be changed from this computer\nhint: on CircuitPython this usually means the board's boot.py called storage.remount(\"/\", readonly=False) so that code on the board can write, which makes the drive read-only over USB; undo that (rename boot.py from the board's REPL, or use the pin your boot.py checks) and reset the board. Otherwise the computer mounted it read-only (safe mode, a damaged filesystem: repair it with fsck.vfat, Disk Utility or chkdsk and plug it in again). `cpslim audit` works on it as it is", path.display())]
+    #[error("{} is mounted read-only: nothing on it can be changed from this computer", path.display())]
     ReadOnlyDrive { path: PathBuf },
     #[error("{0}")]
     Usage(String),
     /// A key of a settings file (`[tool.cpslim]` in pyproject.toml, or cpslim.toml).
-    #[error("{}: `{key}`: {reason}\nhint: fix it in the file, or give the flag on the command line (flags win over the file)", path.display())]
+    #[error("{}: `{key}`: {reason}", path.display())]
     Settings {
         path: PathBuf,
         key: String,
@@ -47,6 +56,24 @@ pub enum Error {
     SettingsSyntax { path: PathBuf, reason: String },
     #[error("interrupted")]
     Interrupted,
+    /// Any other error with a hint added where it was made ([`Error::with_hint`]).
+    #[error("{error}")]
+    Hinted { error: Box<Error>, hint: String },
+}
+
+/// What the user can do about a read-only drive.
+const READ_ONLY_DRIVE_HINT: &str = "on CircuitPython this usually means the board's boot.py called storage.remount(\"/\", readonly=False) so that code on the board can write, which makes the drive read-only over USB; undo that (rename boot.py from the board's REPL, or use the pin your boot.py checks) and reset the board. Otherwise the computer mounted it read-only (safe mode, a damaged filesystem: repair it with fsck.vfat, Disk Utility or chkdsk and plug it in again). `cpslim audit` works on it as it is";
+
+/// What the user can do about a bad key in a settings file.
+const SETTINGS_HINT: &str =
+    "fix it in the file, or give the flag on the command line (flags win over the file)";
+
+/// A message with its hint on a line of its own: the text a user saw before hints were typed.
+pub fn text_with_hint(message: impl std::fmt::Display, hint: Option<Cow<'_, str>>) -> String {
+    match hint {
+        Some(h) => format!("{message}\nhint: {h}"),
+        None => message.to_string(),
+    }
 }
 
 impl Error {
@@ -68,9 +95,42 @@ impl Error {
             reason: reason.into(),
         }
     }
+    /// The same error, with what the user can do about it (replaces a hint it had).
+    pub fn with_hint(self, hint: impl Into<String>) -> Self {
+        Error::Hinted {
+            error: Box::new(self.without_hint_owned()),
+            hint: hint.into(),
+        }
+    }
+    fn without_hint_owned(self) -> Self {
+        match self {
+            Error::Hinted { error, .. } => error.without_hint_owned(),
+            other => other,
+        }
+    }
+    /// The error under its hint: what [`Error::with_hint`] was given.
+    pub fn without_hint(&self) -> &Error {
+        match self {
+            Error::Hinted { error, .. } => error.without_hint(),
+            other => other,
+        }
+    }
+    /// What the user can do about it, printed by the edge after the message.
+    pub fn hint(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Error::Hinted { hint, .. } => Some(Cow::Borrowed(hint)),
+            Error::ReadOnlyDrive { .. } => Some(Cow::Borrowed(READ_ONLY_DRIVE_HINT)),
+            Error::Settings { .. } => Some(Cow::Borrowed(SETTINGS_HINT)),
+            _ => None,
+        }
+    }
+    /// The message, then `\nhint: …` when there is a hint.
+    pub fn text_with_hint(&self) -> String {
+        text_with_hint(self, self.hint())
+    }
     /// The filesystem is full: planned as too little room, or refused by the filesystem.
     pub fn is_no_space(&self) -> bool {
-        match self {
+        match self.without_hint() {
             Error::InsufficientSpace { .. } => true,
             Error::Write { source, .. } => matches!(
                 source.kind(),
@@ -82,7 +142,7 @@ impl Error {
     /// Configuration and usage errors stop the run before anything is written (exit 2).
     pub fn is_usage(&self) -> bool {
         matches!(
-            self,
+            self.without_hint(),
             Error::Usage(_)
                 | Error::NotADirectory { .. }
                 | Error::NotFound { .. }
@@ -91,5 +151,57 @@ impl Error {
                 | Error::Settings { .. }
                 | Error::SettingsSyntax { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hint_is_kept_apart_from_the_message() {
+        let e = Error::Usage("no board".into()).with_hint("plug it in");
+        assert_eq!(e.to_string(), "no board");
+        assert_eq!(e.hint().as_deref(), Some("plug it in"));
+        assert_eq!(e.text_with_hint(), "no board\nhint: plug it in");
+        assert!(matches!(e.without_hint(), Error::Usage(m) if m == "no board"));
+    }
+
+    #[test]
+    fn a_hinted_error_keeps_its_kind() {
+        let usage = Error::NotFound { path: "x".into() }.with_hint("a");
+        assert!(usage.is_usage());
+        let full = Error::InsufficientSpace {
+            path: "x".into(),
+            need: 2,
+            free: 1,
+        }
+        .with_hint("b");
+        assert!(full.is_no_space() && !full.is_usage());
+        // A second hint replaces the first rather than nesting.
+        let twice = Error::Usage("m".into()).with_hint("a").with_hint("b");
+        assert_eq!(twice.text_with_hint(), "m\nhint: b");
+        assert!(matches!(twice.without_hint(), Error::Usage(_)));
+    }
+
+    #[test]
+    fn some_errors_always_say_what_to_do() {
+        let ro = Error::ReadOnlyDrive {
+            path: "/media/CIRCUITPY".into(),
+        };
+        assert_eq!(
+            ro.to_string(),
+            "/media/CIRCUITPY is mounted read-only: nothing on it can be changed from this computer"
+        );
+        assert!(ro.hint().is_some_and(|h| h.contains("storage.remount")));
+        let key = Error::Settings {
+            path: "pyproject.toml".into(),
+            key: "colors".into(),
+            reason: "not a number".into(),
+        };
+        assert_eq!(key.to_string(), "pyproject.toml: `colors`: not a number");
+        assert!(key.hint().is_some_and(|h| h.contains("flags win")));
+        assert_eq!(Error::Interrupted.hint(), None);
+        assert_eq!(Error::Interrupted.text_with_hint(), "interrupted");
     }
 }

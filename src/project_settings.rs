@@ -159,8 +159,7 @@ pub fn from_table(path: &Path, table_name: &'static str, t: &Table) -> Result<Pr
     };
     for (name, value) in t {
         let key = &format!("{prefix}{name}");
-        let bad =
-            |reason: &str| settings_error(path, key, format!("{reason}, not {}", shown(value)));
+        let bad = |reason: &str| bad_value(path, key, value, reason);
         let flag = || value.as_bool().ok_or_else(|| bad("expected true or false"));
         match name.as_str() {
             "only" => s.only = stage_list(path, key, value)?,
@@ -175,27 +174,14 @@ pub fn from_table(path: &Path, table_name: &'static str, t: &Table) -> Result<Pr
             "assume-static-imports" => s.assume_static_imports = flag()?,
             "compile" => s.compile = flag()?,
             "font-format" => {
-                let v = value.as_str().and_then(|v| {
-                    <crate::config::FontFormat as clap::ValueEnum>::from_str(v, true).ok()
-                });
-                s.font_format = Some(v.ok_or_else(|| bad("expected \"pcf\" or \"lvfontbin\""))?);
+                s.font_format =
+                    Some(choice(value).ok_or_else(|| bad("expected \"pcf\" or \"lvfontbin\""))?);
             }
             "image-format" => {
-                let v = value.as_str().and_then(|v| {
-                    <crate::config::ImageFormat as clap::ValueEnum>::from_str(v, true).ok()
-                });
                 s.image_format =
-                    Some(v.ok_or_else(|| bad("expected \"bmp\", \"rle\" or \"png\""))?);
+                    Some(choice(value).ok_or_else(|| bad("expected \"bmp\", \"rle\" or \"png\""))?);
             }
-            "cluster-size" => {
-                let n = size(value).map_err(|e| settings_error(path, key, e))?;
-                if !(512..=65_536).contains(&n) || !n.is_power_of_two() {
-                    return Err(bad(
-                        "FAT clusters are a power of two from 512 to 65536 bytes",
-                    ));
-                }
-                s.cluster_size = Some(n);
-            }
+            "cluster-size" => s.cluster_size = Some(cluster_size(path, key, value)?),
             "budget" => s.budget = Some(size(value).map_err(|e| settings_error(path, key, e))?),
             "colors" => {
                 let n = value.as_integer().filter(|n| (2..=256).contains(n));
@@ -221,18 +207,9 @@ pub fn from_table(path: &Path, table_name: &'static str, t: &Table) -> Result<Pr
                 );
             }
             "board" => {
-                let id = value.as_str().filter(|id| {
-                    !id.is_empty()
-                        && id
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                });
-                s.board = Some(
-                    id.ok_or_else(|| {
-                        bad("expected a board id such as \"adafruit_feather_esp32s3_tft\"")
-                    })?
-                    .to_string(),
-                );
+                s.board = Some(board_id(value).ok_or_else(|| {
+                    bad("expected a board id such as \"adafruit_feather_esp32s3_tft\"")
+                })?);
             }
             "bundle" => s.bundles = bundle_paths(path, key, value, base)?,
             _ => {
@@ -252,6 +229,41 @@ pub fn from_table(path: &Path, table_name: &'static str, t: &Table) -> Result<Pr
         ));
     }
     Ok(s)
+}
+
+/// A key whose value is not what it must be: the reason, and the value as given.
+fn bad_value(path: &Path, key: &str, value: &Value, reason: &str) -> Error {
+    settings_error(path, key, format!("{reason}, not {}", shown(value)))
+}
+
+/// One of a flag's choices, spelled as on the command line (case does not matter).
+fn choice<T: clap::ValueEnum>(value: &Value) -> Option<T> {
+    value.as_str().and_then(|v| T::from_str(v, true).ok())
+}
+
+/// A cluster size as `--cluster-size` takes it: a power of two from 512 to 65536 bytes.
+fn cluster_size(path: &Path, key: &str, value: &Value) -> Result<u64> {
+    let n = size(value).map_err(|e| settings_error(path, key, e))?;
+    if !(512..=65_536).contains(&n) || !n.is_power_of_two() {
+        return Err(bad_value(
+            path,
+            key,
+            value,
+            "FAT clusters are a power of two from 512 to 65536 bytes",
+        ));
+    }
+    Ok(n)
+}
+
+/// A board id as boot_out.txt names it: letters, digits, `_` and `-`.
+fn board_id(value: &Value) -> Option<String> {
+    let id = value.as_str().filter(|id| {
+        !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    });
+    id.map(str::to_string)
 }
 
 /// A value as an error message shows it (short: the file is untrusted input).

@@ -1,6 +1,7 @@
 //! The edge: command line → validated `Config`, board detection, confirmation, progress bars,
 //! printing, exit codes. The only module that knows about clap, indicatif and anyhow.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -64,18 +65,35 @@ pub fn run(cli: Cli) -> Exit {
         Err(err) if is_broken_pipe(&err) => Exit::Success,
         Err(err) => {
             let usage = err.downcast_ref::<Error>().is_none_or(Error::is_usage);
-            let text = format!("{err:#}");
-            let mut lines = text.splitn(2, "\nhint: ");
-            eprintln!("cpslim: error: {}", lines.next().unwrap_or_default());
-            if let Some(hint) = lines.next() {
-                eprintln!("hint: {hint}");
-            }
+            print_error(&format!("{err:#}"), hint_of(&err));
             if usage {
                 Exit::Usage
             } else {
                 Exit::Failed
             }
         }
+    }
+}
+
+/// The hint of the error under any context added on the way up (a library error's, or a board's
+/// over Wi-Fi).
+fn hint_of(err: &anyhow::Error) -> Option<Cow<'_, str>> {
+    err.chain().find_map(|cause| {
+        if let Some(e) = cause.downcast_ref::<Error>() {
+            e.hint()
+        } else {
+            cause
+                .downcast_ref::<crate::web::WebError>()
+                .and_then(crate::web::WebError::hint)
+        }
+    })
+}
+
+/// An error as the user sees it: the message, then what to do about it on a line of its own.
+fn print_error(message: &str, hint: Option<Cow<'_, str>>) {
+    eprintln!("cpslim: error: {message}");
+    if let Some(hint) = hint {
+        eprintln!("hint: {hint}");
     }
 }
 
@@ -94,6 +112,11 @@ fn emit(text: &str) -> anyhow::Result<()> {
 
 fn usage(msg: impl Into<String>) -> anyhow::Error {
     Error::Usage(msg.into()).into()
+}
+
+/// A usage error with what to do about it (printed as `hint: …` after the message).
+fn usage_with_hint(msg: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    Error::Usage(msg.into()).with_hint(hint).into()
 }
 
 fn resolve_root(path: Option<PathBuf>) -> anyhow::Result<PathBuf> {

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 
 use super::{
     audit_with, build, config, found_line, free_space, plan_drive, print_report, resolve_root,
-    scan_root, usage,
+    scan_root, usage, usage_with_hint,
 };
 use crate::apply::{self, ApplyOptions};
 use crate::backup;
@@ -73,8 +73,9 @@ fn confirm(ui: &Ui, cfg: &Config, plan: &Plan, preview: &Report) -> anyhow::Resu
         return Ok(true);
     }
     if !interactive {
-        bail!(usage(
-            "optimize changes the drive and there is no terminal to confirm on\nhint: pass --yes to apply, or run `cpslim audit` to only see the plan"
+        bail!(usage_with_hint(
+            "optimize changes the drive and there is no terminal to confirm on",
+            "pass --yes to apply, or run `cpslim audit` to only see the plan"
         ));
     }
     let style = human::Style {
@@ -151,7 +152,10 @@ pub(super) fn backup_root(o: &OptimizeArgs) -> anyhow::Result<PathBuf> {
     match &o.backup_dir {
         Some(d) => Ok(d.clone()),
         None => backup::default_root().ok_or_else(|| {
-            usage("no folder for backups: neither XDG_STATE_HOME nor HOME is set\nhint: pass --backup-dir DIR")
+            usage_with_hint(
+                "no folder for backups: neither XDG_STATE_HOME nor HOME is set",
+                "pass --backup-dir DIR",
+            )
         }),
     }
 }
@@ -299,10 +303,13 @@ fn check_out_folder(cfg: &Config, out: &Path) -> anyhow::Result<()> {
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty {
-            bail!(usage(format!(
-                "--out {}: the folder exists and is not empty\nhint: pass a new folder",
-                out.display()
-            )));
+            bail!(usage_with_hint(
+                format!(
+                    "--out {}: the folder exists and is not empty",
+                    out.display()
+                ),
+                "pass a new folder"
+            ));
         }
     }
     let canon_src = cfg

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 
-use super::{advise_eject, resolve_root, usage};
+use super::{advise_eject, resolve_root, usage, usage_with_hint};
 use crate::backup;
 use crate::cli::RestoreArgs;
 use crate::exit::Exit;
@@ -15,7 +15,10 @@ use crate::ui::Ui;
 
 fn default_base() -> anyhow::Result<PathBuf> {
     backup::default_root().ok_or_else(|| {
-        usage("no backup folder known: neither XDG_STATE_HOME nor HOME is set\nhint: pass --from BACKUP")
+        usage_with_hint(
+            "no backup folder known: neither XDG_STATE_HOME nor HOME is set",
+            "pass --from BACKUP",
+        )
     })
 }
 
@@ -36,24 +39,29 @@ pub(super) fn restore(r: RestoreArgs, ui: &Ui) -> anyhow::Result<Exit> {
             let run = core::pick(from, None)?;
             let root = PathBuf::from(&run.root);
             if !root.is_dir() {
-                bail!(usage(format!(
-                    "the run {} was made for {}, which is not there now\nhint: plug the board in, or name the folder to restore as PATH",
-                    shown(&run.dir),
-                    shown(&root)
-                )));
+                bail!(usage_with_hint(
+                    format!(
+                        "the run {} was made for {}, which is not there now",
+                        shown(&run.dir),
+                        shown(&root)
+                    ),
+                    "plug the board in, or name the folder to restore as PATH"
+                ));
             }
             (run, root)
         }
         (None, p) => {
             let root = resolve_root(p)?;
             let base = default_base()?;
-            let run = core::list_for(&base, &root).into_iter().next().ok_or_else(|| {
-                usage(format!(
-                    "no backup of {} found under {}\nhint: pass --from with the folder given to --backup-dir (or one run inside it)",
-                    shown(&root),
-                    shown(&base)
-                ))
-            })?;
+            let run = core::list_for(&base, &root)
+                .into_iter()
+                .next()
+                .ok_or_else(|| {
+                    usage_with_hint(
+                        format!("no backup of {} found under {}", shown(&root), shown(&base)),
+                        "pass --from with the folder given to --backup-dir (or one run inside it)",
+                    )
+                })?;
             (run, root)
         }
     };
@@ -121,10 +129,13 @@ fn confirm_other_folder(run: &Run, root: &Path, yes: bool) -> anyhow::Result<()>
     );
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !interactive {
-        bail!(usage(format!(
-            "{question} Nothing was restored\nhint: pass --yes to restore its files into {} anyway",
-            shown(root)
-        )));
+        bail!(usage_with_hint(
+            format!("{question} Nothing was restored"),
+            format!(
+                "pass --yes to restore its files into {} anyway",
+                shown(root)
+            )
+        ));
     }
     eprint!(
         "{question} Restore its files into {} anyway? [y/N] ",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 use super::optimize::{interrupt_flag, progress_bar};
-use super::{config, plan_drive, print_report, scan_root, usage};
+use super::{config, plan_drive, print_report, scan_root, usage, usage_with_hint};
 use crate::apply::Outcome;
 use crate::backup;
 use crate::cli::{AuditArgs, OptimizeArgs, RestoreArgs, StageArgs, WebArgs};
@@ -125,8 +125,9 @@ fn confirm(cfg: &Config, plan: &Plan, url: &str) -> anyhow::Result<bool> {
         return Ok(true);
     }
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        bail!(usage(
-            "optimize changes the board and there is no terminal to confirm on\nhint: pass --yes to apply, or run `cpslim audit --host …` to only see the plan"
+        bail!(usage_with_hint(
+            "optimize changes the board and there is no terminal to confirm on",
+            "pass --yes to apply, or run `cpslim audit --host …` to only see the plan"
         ));
     }
     eprint!(
@@ -141,8 +142,9 @@ fn confirm(cfg: &Config, plan: &Plan, url: &str) -> anyhow::Result<bool> {
 
 pub(super) fn optimize(o: &OptimizeArgs, t: &Target, ui: &Ui) -> anyhow::Result<Exit> {
     if o.out.is_some() {
-        bail!(usage(
-            "--out works on a folder, not a board on Wi-Fi\nhint: drop --out, or pass the folder instead of --host"
+        bail!(usage_with_hint(
+            "--out works on a folder, not a board on Wi-Fi",
+            "drop --out, or pass the folder instead of --host"
         ));
     }
     if o.dry_run {
@@ -210,10 +212,13 @@ fn back_up(
     }
     let b = backup::prepare(&m.root, &backup_root, &writes)?;
     if let Some((_, e)) = b.failed.first() {
-        bail!(usage(format!(
-            "backing up the board's files failed ({e}); nothing was changed on the board\nhint: free space in {} or pass --backup-dir DIR",
-            backup_root.display()
-        )));
+        bail!(usage_with_hint(
+            format!("backing up the board's files failed ({e}); nothing was changed on the board"),
+            format!(
+                "free space in {} or pass --backup-dir DIR",
+                backup_root.display()
+            )
+        ));
     }
     crate::web::restore::label_backup(&b.dir, &api.client.base_url())?;
     Ok(Some(b.dir))
@@ -278,12 +283,7 @@ fn exit_code(r: &Report, stopped: Option<WebError>) -> Exit {
     }
     if let Some(e) = stopped {
         // The board refused every write from here on: say what to do there (exit 2).
-        let text = e.to_string();
-        let mut lines = text.splitn(2, "\nhint: ");
-        eprintln!("cpslim: error: {}", lines.next().unwrap_or_default());
-        if let Some(hint) = lines.next() {
-            eprintln!("hint: {hint}");
-        }
+        super::print_error(&e.to_string(), e.hint());
         code = code.merge(Exit::Usage);
     }
     code
@@ -297,12 +297,15 @@ pub(super) fn restore(r: &RestoreArgs, t: &Target, ui: &Ui) -> anyhow::Result<Ex
         Some(f) => f.clone(),
         None => {
             let root = backup::default_root()
-                .ok_or_else(|| usage("no backup folder known\nhint: pass --from BACKUP"))?;
+                .ok_or_else(|| usage_with_hint("no backup folder known", "pass --from BACKUP"))?;
             crate::web::restore::find_latest(&root, &base).ok_or_else(|| {
-                usage(format!(
-                    "no backup of the board at {base}/ found under {}\nhint: pass --from BACKUP (the folder a run printed)",
-                    root.display()
-                ))
+                usage_with_hint(
+                    format!(
+                        "no backup of the board at {base}/ found under {}",
+                        root.display()
+                    ),
+                    "pass --from BACKUP (the folder a run printed)",
+                )
             })?
         }
     };

@@ -157,37 +157,9 @@ impl<'a> Lexer<'a> {
             let Some(c) = self.peek(0) else { break };
             match c {
                 b' ' | b'\t' | b'\x0c' => self.pos += 1,
-                b'\r' | b'\n' => {
-                    let start = self.pos;
-                    self.pos += self.newline_len();
-                    if self.brackets.is_empty() {
-                        if !self.last_is_line_end() {
-                            self.tokens.push(Token {
-                                kind: Tk::Newline,
-                                start,
-                                end: self.pos,
-                                line: self.line,
-                            });
-                        }
-                        at_line_start = true;
-                    }
-                    self.line += 1;
-                }
+                b'\r' | b'\n' => at_line_start |= self.line_end(),
                 b'#' => self.skip_comment(),
-                b'\\' => {
-                    self.pos += 1;
-                    let n = self.newline_len();
-                    if n == 0 {
-                        if self.peek(0).is_none() {
-                            self.err(self.line, "unexpected end of file after line continuation");
-                        } else {
-                            self.err(self.line, "unexpected character after line continuation");
-                        }
-                    } else {
-                        self.pos += n;
-                        self.line += 1;
-                    }
-                }
+                b'\\' => self.continuation(),
                 b'\'' | b'"' => {
                     let start = self.pos;
                     self.string(start, "");
@@ -200,20 +172,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     self.push(Tk::Op, self.pos - 1);
                 }
-                b')' | b']' | b'}' => {
-                    let want = match c {
-                        b')' => b'(',
-                        b']' => b'[',
-                        _ => b'{',
-                    };
-                    match self.brackets.pop() {
-                        Some((open, _)) if open == want => {}
-                        Some(_) => self.err(self.line, format!("mismatched '{}'", c as char)),
-                        None => self.err(self.line, format!("unmatched '{}'", c as char)),
-                    }
-                    self.pos += 1;
-                    self.push(Tk::Op, self.pos - 1);
-                }
+                b')' | b']' | b'}' => self.close_bracket(c),
                 b'$' | b'?' | b'`' => {
                     self.err(self.line, format!("invalid character '{}'", c as char));
                     self.pos += 1;
@@ -228,6 +187,61 @@ impl<'a> Lexer<'a> {
                 _ => self.word(),
             }
         }
+        self.finish();
+    }
+
+    /// A line break: ends the logical line unless inside brackets. Returns true when the next
+    /// line starts a new logical line (its indentation counts).
+    fn line_end(&mut self) -> bool {
+        let start = self.pos;
+        self.pos += self.newline_len();
+        let ends = self.brackets.is_empty();
+        if ends && !self.last_is_line_end() {
+            self.tokens.push(Token {
+                kind: Tk::Newline,
+                start,
+                end: self.pos,
+                line: self.line,
+            });
+        }
+        self.line += 1;
+        ends
+    }
+
+    /// `\` joins the next line to this one; anything but a line break after it is an error.
+    fn continuation(&mut self) {
+        self.pos += 1;
+        let n = self.newline_len();
+        if n == 0 {
+            if self.peek(0).is_none() {
+                self.err(self.line, "unexpected end of file after line continuation");
+            } else {
+                self.err(self.line, "unexpected character after line continuation");
+            }
+        } else {
+            self.pos += n;
+            self.line += 1;
+        }
+    }
+
+    fn close_bracket(&mut self, c: u8) {
+        let want = match c {
+            b')' => b'(',
+            b']' => b'[',
+            _ => b'{',
+        };
+        match self.brackets.pop() {
+            Some((open, _)) if open == want => {}
+            Some(_) => self.err(self.line, format!("mismatched '{}'", c as char)),
+            None => self.err(self.line, format!("unmatched '{}'", c as char)),
+        }
+        self.pos += 1;
+        self.push(Tk::Op, self.pos - 1);
+    }
+
+    /// At the end of the source: an unclosed bracket is an error; the last line ends and every
+    /// open block closes.
+    fn finish(&mut self) {
         if let Some(&(open, line)) = self.brackets.last() {
             self.err(line, format!("'{}' was never closed", open as char));
         }

@@ -57,6 +57,23 @@ pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome
     let m = read_manifest(backup)?;
     let checked = validate::check(backup, &m)?;
     let mut out = RestoreOutcome::default();
+    let todo = what_to_put_back(root, checked, force, &mut out);
+    if !out.conflicts.is_empty() && !force {
+        return Ok(out);
+    }
+    sweep_temps(root, &m);
+    put_all_back(root, &m, &todo, &mut out);
+    Ok(out)
+}
+
+/// Every entry that needs restoring; files as the run left them count as unchanged, files
+/// changed since are conflicts (restored only with `force`).
+fn what_to_put_back<'a>(
+    root: &Path,
+    checked: Vec<Checked<'a>>,
+    force: bool,
+    out: &mut RestoreOutcome,
+) -> Vec<Todo<'a>> {
     let mut todo = Vec::new();
     // A marker file the run created where it removed a folder: once that folder is back (an
     // earlier restore of this run), the marker's place holds the original folder, not a conflict.
@@ -102,10 +119,12 @@ pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome
             out.unchanged += 1;
         }
     }
-    if !out.conflicts.is_empty() && !force {
-        return Ok(out);
-    }
-    sweep_temps(root, &m);
+    todo
+}
+
+/// Remove what the run created, make the deleted folders again (shallowest first), put the files
+/// back, remove folders the run made once empty, and give restored folders their times back.
+fn put_all_back(root: &Path, m: &Manifest, todo: &[Todo], out: &mut RestoreOutcome) {
     let depth = |p: &Path| p.components().count();
     // Files the run created go first: a marker file may stand where a folder is restored.
     for t in todo
@@ -136,7 +155,7 @@ pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome
             Err(e) => out.failures.push((t.c.rel.clone(), e.to_string())),
         }
     }
-    for rel in made_dirs(&m) {
+    for rel in made_dirs(m) {
         if let Ok(abs) = fsops::resolve(root, &rel) {
             if fsops::remove_empty_dir(&abs) {
                 out.removed.push(rel);
@@ -149,7 +168,6 @@ pub fn restore(root: &Path, backup: &Path, force: bool) -> Result<RestoreOutcome
                 .and_then(|f| f.set_modified(UNIX_EPOCH + Duration::new(s, n)));
         }
     }
-    Ok(out)
 }
 
 /// Folders the run created, deepest first: removed again when restore leaves them empty.

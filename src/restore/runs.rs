@@ -81,10 +81,11 @@ pub fn pick(from: &Path, root: Option<&Path>) -> Result<Run> {
         return Ok(Run::of(from.to_path_buf(), &m));
     }
     if !from.is_dir() {
-        return Err(Error::Usage(format!(
-            "--from {}: no such folder\nhint: pass the folder given to --backup-dir, or one run inside it (`cpslim restore --list --from DIR` shows them)",
-            from.display()
-        )));
+        return Err(
+            Error::Usage(format!("--from {}: no such folder", from.display())).with_hint(
+                "pass the folder given to --backup-dir, or one run inside it (`cpslim restore --list --from DIR` shows them)",
+            ),
+        );
     }
     let runs = match root {
         Some(r) => list_for(from, r),
@@ -95,16 +96,20 @@ pub fn pick(from: &Path, root: Option<&Path>) -> Result<Run> {
             Some(r) => format!("no run of {} in it", r.display()),
             None => "no cpslim runs in it".to_string(),
         };
-        return Err(Error::Usage(format!(
-            "--from {}: {what}\nhint: `cpslim restore --list --from {}` shows the runs it holds",
-            from.display(),
-            from.display()
-        )));
+        return Err(
+            Error::Usage(format!("--from {}: {what}", from.display())).with_hint(format!(
+                "`cpslim restore --list --from {}` shows the runs it holds",
+                from.display()
+            )),
+        );
     };
     if root.is_none() && runs.iter().any(|r| r.root != newest.root) {
         return Err(Error::Usage(format!(
-            "--from {} holds runs of several folders\nhint: name the folder to restore as PATH, or pass one run folder (`cpslim restore --list --from {}`)",
-            from.display(),
+            "--from {} holds runs of several folders",
+            from.display()
+        ))
+        .with_hint(format!(
+            "name the folder to restore as PATH, or pass one run folder (`cpslim restore --list --from {}`)",
             from.display()
         )));
     }

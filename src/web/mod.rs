@@ -9,18 +9,20 @@ pub mod paths;
 pub mod remote;
 pub mod restore;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
-/// Everything that can go wrong talking to a board. Each message says what to do.
+/// Everything that can go wrong talking to a board. Where the user can do something about it,
+/// [`WebError::hint`] says what (printed by the edge as `hint: …`, as for [`crate::Error`]).
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
-    #[error("no answer from the board at {url}: {reason}\nhint: check that the board is on Wi-Fi and that settings.toml sets CIRCUITPY_WEB_API_PASSWORD (and the port, if not 80)")]
+    #[error("no answer from the board at {url}: {reason}")]
     Unreachable { url: String, reason: String },
-    #[error("the board at {url} refused the password (401)\nhint: pass --password (or set CIRCUITPY_WEB_API_PASSWORD) to the board's CIRCUITPY_WEB_API_PASSWORD from settings.toml")]
+    #[error("the board at {url} refused the password (401)")]
     Unauthorized { url: String },
-    #[error("the board at {url} is read-only over the web: its USB drive is active\nhint: eject CIRCUITPY from the computer it is plugged into, or disable the USB drive in boot.py (storage.disable_usb_drive()), reset the board and run cpslim again")]
+    #[error("the board at {url} is read-only over the web: its USB drive is active")]
     ReadOnly { url: String },
-    #[error("the board at {url} speaks web API version {found}; cpslim needs 4 or newer\nhint: update CircuitPython on the board")]
+    #[error("the board at {url} speaks web API version {found}; cpslim needs 4 or newer")]
     OldApi { url: String, found: u64 },
     #[error("{url}: {reason}")]
     Bad { url: String, reason: String },
@@ -34,6 +36,24 @@ pub enum WebError {
 }
 
 pub type WebResult<T> = std::result::Result<T, WebError>;
+
+impl WebError {
+    /// What the user can do about it, printed by the edge after the message.
+    pub fn hint(&self) -> Option<Cow<'static, str>> {
+        let hint = match self {
+            WebError::Unreachable { .. } => "check that the board is on Wi-Fi and that settings.toml sets CIRCUITPY_WEB_API_PASSWORD (and the port, if not 80)",
+            WebError::Unauthorized { .. } => "pass --password (or set CIRCUITPY_WEB_API_PASSWORD) to the board's CIRCUITPY_WEB_API_PASSWORD from settings.toml",
+            WebError::ReadOnly { .. } => "eject CIRCUITPY from the computer it is plugged into, or disable the USB drive in boot.py (storage.disable_usb_drive()), reset the board and run cpslim again",
+            WebError::OldApi { .. } => "update CircuitPython on the board",
+            _ => return None,
+        };
+        Some(Cow::Borrowed(hint))
+    }
+    /// The message, then `\nhint: …` when there is a hint (a per-file failure in a report).
+    pub fn text_with_hint(&self) -> String {
+        crate::error::text_with_hint(self, self.hint())
+    }
+}
 
 /// Where the board is and how to log in.
 #[derive(Debug, Clone)]

@@ -55,8 +55,9 @@ pub fn safe_upload(
     api.mv(&tmp, rel).map_err(|e| WebError::Path {
         path: rel.to_path_buf(),
         reason: format!(
-            "the new content is on the board as {} but could not be moved into place ({e}); the original is in the backup",
-            tmp.display()
+            "the new content is on the board as {} but could not be moved into place ({}); the original is in the backup",
+            tmp.display(),
+            e.text_with_hint()
         ),
     })
 }
@@ -153,7 +154,7 @@ pub fn apply(
             Err(e) => {
                 // A read-only board or a refused password fails every later write too.
                 status[s][i] = Some(Status::Failed);
-                errors.push((a.path.clone(), e.to_string()));
+                errors.push((a.path.clone(), e.text_with_hint()));
                 if matches!(e, WebError::ReadOnly { .. } | WebError::Unauthorized { .. }) {
                     stop = Some(e);
                 }

@@ -132,7 +132,7 @@ pub fn restore(api: &Api, backup: &Path, force: bool) -> WebResult<RestoreOutcom
         let ms = e.mtime.map(|(s, n)| s * 1000 + u64::from(n) / 1_000_000);
         match safe_upload(api, &c.rel, &bytes, None, ms) {
             Ok(()) => out.restored.push(c.rel.clone()),
-            Err(err) => out.failures.push((c.rel.clone(), err.to_string())),
+            Err(err) => out.failures.push((c.rel.clone(), err.text_with_hint())),
         }
     }
     for rel in crate::restore::made_dirs(&m) {

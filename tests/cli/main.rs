@@ -17,6 +17,7 @@ mod fat_names;
 mod fonts;
 mod frozen;
 mod golden;
+mod hints;
 mod hostile_bundle;
 mod idempotence;
 #[cfg(unix)]

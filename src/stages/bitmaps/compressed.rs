@@ -190,82 +190,101 @@ pub fn choose(
     let Some((img, t)) = target(bytes, opts, remap, keep0) else {
         return Choice::Bmp("too many colours for an indexed format".into());
     };
-    // Say so when --colors made it lossy (the same words as the BMP path).
-    let lossy = |mut enc: Encoded| {
-        if let Some(k) = t.lossy {
-            let (psnr, max) = super::quantize::error(&img, &t.palette, &t.indices);
-            enc.what.push_str(&format!(
-                ", lossy ≤{k} colours: PSNR {psnr:.1} dB, max channel error {max}"
-            ));
-        }
-        enc
-    };
     match opts.image_format {
         ImageFormat::Bmp => Choice::Bmp(String::new()),
-        ImageFormat::Rle => match encode_rle(&img, &t) {
-            Some(enc) if enc.content.len() < bytes.len() => Choice::Use {
-                enc: lossy(enc),
-                png_rel: None,
-                edits: Vec::new(),
-            },
-            Some(_) if img.info.is_rle() => Choice::AsIs,
-            Some(enc) => Choice::Bmp(format!(
-                "as {} it would be {} B, not smaller",
-                enc.what,
-                enc.content.len()
-            )),
-            None => Choice::Bmp(
-                "internal check of the RLE encoding failed (please report this file)".into(),
-            ),
+        ImageFormat::Rle => rle_choice(&img, &t, bytes.len()),
+        ImageFormat::Png => png_choice(inv, e, &img, &t, bytes.len(), refs, png_blocked),
+    }
+}
+
+/// Say so when --colors made it lossy (the same words as the BMP path).
+fn with_lossy_note(mut enc: Encoded, img: &Image, t: &Target) -> Encoded {
+    if let Some(k) = t.lossy {
+        let (psnr, max) = super::quantize::error(img, &t.palette, &t.indices);
+        enc.what.push_str(&format!(
+            ", lossy ≤{k} colours: PSNR {psnr:.1} dB, max channel error {max}"
+        ));
+    }
+    enc
+}
+
+/// RLE in place, when smaller (an RLE file written again is left as it is).
+fn rle_choice(img: &Image, t: &Target, file_len: usize) -> Choice {
+    match encode_rle(img, t) {
+        Some(enc) if enc.content.len() < file_len => Choice::Use {
+            enc: with_lossy_note(enc, img, t),
+            png_rel: None,
+            edits: Vec::new(),
         },
-        ImageFormat::Png => {
-            if let Some(why) = png_blocked {
-                return Choice::Bmp(why.to_string());
-            }
-            let png_rel = e.rel.with_extension("png");
-            let taken = inv.files().any(|o| {
-                o.rel
-                    .to_string_lossy()
-                    .eq_ignore_ascii_case(&png_rel.to_string_lossy())
-            });
-            if taken {
-                return Choice::Bmp(format!("{} already exists", png_rel.display()));
-            }
-            let edits = match path_rewrites(refs, &e.rel, "png") {
-                Ok(v) => v,
-                Err(why) => return Choice::Bmp(why),
-            };
-            let edits = edits
-                .into_iter()
-                .filter_map(|(py, span, new, shown)| {
-                    let i = refs.files.iter().position(|f| f.entry.rel == py.rel)?;
-                    Some((i, span, new, shown))
-                })
-                .collect();
-            match encode_png(&img, &t) {
-                Some(enc) if chip_ram(inv).is_some_and(|(_, ram)| enc.peak_ram > ram) => {
-                    let (mcu, ram) = chip_ram(inv).unwrap_or_default();
-                    Choice::Bmp(format!(
-                        "as PNG it needs {} B of RAM while loading, more than the {mcu}'s entire \
-                         {}",
-                        enc.peak_ram,
-                        crate::units::format_size(ram)
-                    ))
-                }
-                Some(enc) if enc.content.len() < bytes.len() => Choice::Use {
-                    enc: lossy(enc),
-                    png_rel: Some(png_rel),
-                    edits,
-                },
-                Some(enc) => Choice::Bmp(format!(
-                    "as PNG it would be {} B, not smaller",
-                    enc.content.len()
-                )),
-                None => Choice::Bmp(
-                    "internal check of the PNG encoding failed (please report this file)".into(),
-                ),
-            }
+        Some(_) if img.info.is_rle() => Choice::AsIs,
+        Some(enc) => Choice::Bmp(format!(
+            "as {} it would be {} B, not smaller",
+            enc.what,
+            enc.content.len()
+        )),
+        None => Choice::Bmp(
+            "internal check of the RLE encoding failed (please report this file)".into(),
+        ),
+    }
+}
+
+/// A PNG beside the BMP with the code's path literals rewritten, when the board has what
+/// imageload's PNG reader needs, the name is free, every literal can be rewritten, the loading
+/// peak fits the chip's RAM, and it is smaller.
+fn png_choice(
+    inv: &Inventory,
+    e: &Entry,
+    img: &Image,
+    t: &Target,
+    file_len: usize,
+    refs: &ImageRefs,
+    png_blocked: Option<&str>,
+) -> Choice {
+    if let Some(why) = png_blocked {
+        return Choice::Bmp(why.to_string());
+    }
+    let png_rel = e.rel.with_extension("png");
+    let taken = inv.files().any(|o| {
+        o.rel
+            .to_string_lossy()
+            .eq_ignore_ascii_case(&png_rel.to_string_lossy())
+    });
+    if taken {
+        return Choice::Bmp(format!("{} already exists", png_rel.display()));
+    }
+    let edits = match path_rewrites(refs, &e.rel, "png") {
+        Ok(v) => v,
+        Err(why) => return Choice::Bmp(why),
+    };
+    let edits = edits
+        .into_iter()
+        .filter_map(|(py, span, new, shown)| {
+            let i = refs.files.iter().position(|f| f.entry.rel == py.rel)?;
+            Some((i, span, new, shown))
+        })
+        .collect();
+    match encode_png(img, t) {
+        Some(enc) if chip_ram(inv).is_some_and(|(_, ram)| enc.peak_ram > ram) => {
+            let (mcu, ram) = chip_ram(inv).unwrap_or_default();
+            Choice::Bmp(format!(
+                "as PNG it needs {} B of RAM while loading, more than the {mcu}'s entire \
+                 {}",
+                enc.peak_ram,
+                crate::units::format_size(ram)
+            ))
         }
+        Some(enc) if enc.content.len() < file_len => Choice::Use {
+            enc: with_lossy_note(enc, img, t),
+            png_rel: Some(png_rel),
+            edits,
+        },
+        Some(enc) => Choice::Bmp(format!(
+            "as PNG it would be {} B, not smaller",
+            enc.content.len()
+        )),
+        None => Choice::Bmp(
+            "internal check of the PNG encoding failed (please report this file)".into(),
+        ),
     }
 }
 

@@ -5,6 +5,10 @@ use std::fmt;
 
 use super::mask::Mask;
 
+mod header;
+
+use header::parse;
+
 /// No CircuitPython board holds a bigger picture; caps RLE, whose output size the file length
 /// does not bound.
 pub const MAX_PIXELS: u64 = 16 << 20;
@@ -150,149 +154,6 @@ pub fn parse_info(b: &[u8]) -> Result<Info, BmpError> {
     parse(b).map(|(info, _, _)| info)
 }
 
-/// Header, colour table, and the channel masks of 16/32-bit files.
-type Parsed = (Info, Vec<Rgb>, Option<[u32; 3]>);
-
-fn parse(b: &[u8]) -> Result<Parsed, BmpError> {
-    if b.len() < 2 || &b[..2] != b"BM" {
-        return Err(BmpError::NotBmp);
-    }
-    let data_offset = u32_at(b, 10).ok_or(BmpError::Truncated("file header"))?;
-    let header_size = u32_at(b, 14).ok_or(BmpError::Truncated("file header"))?;
-    let core = header_size == 12;
-    if !matches!(header_size, 12 | 40 | 52 | 56 | 64 | 108 | 124) {
-        return Err(BmpError::HeaderSize(header_size));
-    }
-    let hdr_end = 14 + header_size as usize;
-    if b.len() < hdr_end {
-        return Err(BmpError::Truncated("info header"));
-    }
-    let (w, h, bpp, compression, clr_used) = if core {
-        (
-            i64::from(u16_at(b, 18).unwrap_or(0)),
-            i64::from(u16_at(b, 20).unwrap_or(0)),
-            u16_at(b, 24).unwrap_or(0),
-            BI_RGB,
-            0,
-        )
-    } else {
-        (
-            i64::from(u32_at(b, 18).unwrap_or(0) as i32),
-            i64::from(u32_at(b, 22).unwrap_or(0) as i32),
-            u16_at(b, 28).unwrap_or(0),
-            u32_at(b, 30).unwrap_or(0),
-            u32_at(b, 46).unwrap_or(0),
-        )
-    };
-    if w <= 0 || h == 0 || h == i64::from(i32::MIN) {
-        return Err(BmpError::Dimensions(w, h));
-    }
-    let (width, height, top_down) = (w as u64, h.unsigned_abs(), h < 0);
-    if width * height > MAX_PIXELS {
-        return Err(BmpError::TooLarge(width * height));
-    }
-    if !matches!(bpp, 1 | 2 | 4 | 8 | 16 | 24 | 32) {
-        return Err(BmpError::Bpp(bpp));
-    }
-    // OS/2 2.x (64-byte header) numbers 3 and 4 as Huffman and RLE24: neither is readable here.
-    let compression_ok = match compression {
-        BI_RGB => true,
-        BI_RLE8 => bpp == 8 && !top_down,
-        BI_RLE4 => bpp == 4 && !top_down,
-        BI_BITFIELDS => (bpp == 16 || bpp == 32) && header_size != 64,
-        _ => false,
-    };
-    if !compression_ok {
-        return Err(BmpError::Compression(compression));
-    }
-    if clr_used > 256 {
-        return Err(BmpError::PaletteCount(clr_used));
-    }
-
-    let mut masks = None;
-    let mut precision = [8u8; 3];
-    let mut green_mask = 0;
-    let mut table_at = hdr_end;
-    if bpp == 16 || bpp == 32 {
-        let m = if compression == BI_BITFIELDS {
-            // Masks live inside V4/V5 (and 52/56-byte) headers, or right after a 40-byte one.
-            let at = 14 + 40;
-            let m = [
-                u32_at(b, at).ok_or(BmpError::Truncated("colour masks"))?,
-                u32_at(b, at + 4).ok_or(BmpError::Truncated("colour masks"))?,
-                u32_at(b, at + 8).ok_or(BmpError::Truncated("colour masks"))?,
-            ];
-            if header_size == 40 {
-                table_at = at + 12;
-            }
-            m
-        } else if bpp == 16 {
-            [0x7c00, 0x03e0, 0x001f]
-        } else {
-            [0xff_0000, 0xff00, 0xff]
-        };
-        if bpp == 16 && !SIXTEEN_BIT_MASKS.contains(&m) {
-            // imageload rejects other 16-bit masks and OnDiskBitmap shifts them as 555/565:
-            // there is no one picture the board shows.
-            return Err(BmpError::Masks);
-        }
-        if bpp == 16 {
-            for (i, &mv) in m.iter().enumerate() {
-                let mk = Mask::new(mv).ok_or(BmpError::Masks)?;
-                precision[i] = mk.bits as u8;
-            }
-        }
-        green_mask = m[1];
-        masks = Some(m);
-    }
-
-    let entry = if core { 3 } else { 4 };
-    let declared = if bpp > 8 {
-        // A colour table in a truecolour file is only a hint for old displays; skip it.
-        0
-    } else if clr_used == 0 {
-        1u32 << bpp
-    } else {
-        clr_used
-    };
-    let data_off = data_offset as usize;
-    if data_off > b.len() || (data_offset as u64) < hdr_end as u64 {
-        return Err(BmpError::DataOffset(data_offset));
-    }
-    let mut palette = Vec::new();
-    if declared > 0 {
-        // Entries past the pixel data offset are pixels, not colours; a short table is allowed
-        // (the missing entries must simply never be used).
-        let room = data_off.saturating_sub(table_at) / entry;
-        let n = (declared as usize).min(room);
-        if n == 0 {
-            return Err(BmpError::Truncated("colour table"));
-        }
-        palette.reserve(n);
-        for i in 0..n {
-            let at = table_at + i * entry;
-            let s = b
-                .get(at..at + 3)
-                .ok_or(BmpError::Truncated("colour table"))?;
-            palette.push([s[2], s[1], s[0]]);
-        }
-    }
-    let info = Info {
-        header_size,
-        width: width as u32,
-        height: height as u32,
-        top_down,
-        bpp,
-        compression,
-        clr_used,
-        data_offset,
-        precision,
-        green_mask,
-        masks: masks.unwrap_or([0; 3]),
-    };
-    Ok((info, palette, masks))
-}
-
 /// Decode a whole BMP. Never panics, never allocates more than the file can justify.
 pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
     let (info, palette, masks) = parse(b)?;
@@ -300,76 +161,13 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
     let height = info.height as usize;
     let data = b.get(info.data_offset as usize..).unwrap_or(&[]);
     let pixels = if info.is_rle() {
-        // A 2-byte run covers at most 255 pixels; skips (deltas) need bytes too. Anything that
-        // claims far more pixels than that is a lie in the header.
-        if (width as u64) * (height as u64) > 256 * (data.len() as u64 + 2) {
-            return Err(BmpError::TooLarge((width * height) as u64));
-        }
-        Pixels::Indexed(super::rle::decode_rle(
-            data,
-            info.compression == BI_RLE4,
-            width,
-            height,
-        )?)
+        rle_pixels(&info, data)?
     } else {
-        let stride = (width as u64 * u64::from(info.bpp)).div_ceil(32) * 4;
-        let need = stride * height as u64;
-        if need > data.len() as u64 {
-            return Err(BmpError::Truncated("pixel data"));
-        }
-        let stride = stride as usize;
-        let row_of = |y: usize| {
-            // File rows are bottom-up unless the height was negative.
-            let fy = if info.top_down { y } else { height - 1 - y };
-            &data[fy * stride..(fy + 1) * stride]
-        };
+        let rows = Rows::of(&info, data)?;
         if info.is_indexed() {
-            let mut out = Vec::with_capacity(width * height);
-            let bpp = usize::from(info.bpp);
-            let per = 8 / bpp;
-            let mask = ((1u16 << bpp) - 1) as u8;
-            for y in 0..height {
-                let row = row_of(y);
-                for x in 0..width {
-                    let byte = row[x / per];
-                    let shift = 8 - bpp * (x % per + 1);
-                    out.push((byte >> shift) & mask);
-                }
-            }
-            Pixels::Indexed(out)
+            indexed_pixels(&info, &rows)
         } else {
-            // 32-bit: both loaders ignore the masks and read blue, green, red, (alpha) bytes
-            // (`docs/domain/bmp-and-displayio.md` §1), so that is the picture the board shows. 24-bit has no
-            // masks.
-            let m = match info.bpp {
-                16 => masks.unwrap_or([0x7c00, 0x03e0, 0x001f]),
-                _ => [0xff_0000, 0xff00, 0xff],
-            };
-            let mk = [
-                Mask::new(m[0]).ok_or(BmpError::Masks)?,
-                Mask::new(m[1]).ok_or(BmpError::Masks)?,
-                Mask::new(m[2]).ok_or(BmpError::Masks)?,
-            ];
-            let mut out = Vec::with_capacity(width * height);
-            for y in 0..height {
-                let row = row_of(y);
-                for x in 0..width {
-                    let px = match info.bpp {
-                        16 => {
-                            let v = u32::from(u16::from_le_bytes([row[2 * x], row[2 * x + 1]]));
-                            [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
-                        }
-                        24 => [row[3 * x + 2], row[3 * x + 1], row[3 * x]],
-                        _ => {
-                            let s = &row[4 * x..4 * x + 4];
-                            let v = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
-                            [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
-                        }
-                    };
-                    out.push(px);
-                }
-            }
-            Pixels::Rgb(out)
+            rgb_pixels(&info, masks, &rows)?
         }
     };
     if let Pixels::Indexed(ix) = &pixels {
@@ -384,4 +182,111 @@ pub fn decode(b: &[u8]) -> Result<Image, BmpError> {
         palette,
         pixels,
     })
+}
+
+/// RLE pixel data, after checking the header's size against what the data could hold.
+fn rle_pixels(info: &Info, data: &[u8]) -> Result<Pixels, BmpError> {
+    let (width, height) = (info.width as usize, info.height as usize);
+    // A 2-byte run covers at most 255 pixels; skips (deltas) need bytes too. Anything that
+    // claims far more pixels than that is a lie in the header.
+    if (width as u64) * (height as u64) > 256 * (data.len() as u64 + 2) {
+        return Err(BmpError::TooLarge((width * height) as u64));
+    }
+    Ok(Pixels::Indexed(super::rle::decode_rle(
+        data,
+        info.compression == BI_RLE4,
+        width,
+        height,
+    )?))
+}
+
+/// Uncompressed pixel rows, each padded to 4 bytes, all inside the file.
+struct Rows<'a> {
+    data: &'a [u8],
+    stride: usize,
+    width: usize,
+    height: usize,
+    top_down: bool,
+}
+
+impl<'a> Rows<'a> {
+    fn of(info: &Info, data: &'a [u8]) -> Result<Self, BmpError> {
+        let (width, height) = (info.width as usize, info.height as usize);
+        let stride = (width as u64 * u64::from(info.bpp)).div_ceil(32) * 4;
+        let need = stride * height as u64;
+        if need > data.len() as u64 {
+            return Err(BmpError::Truncated("pixel data"));
+        }
+        Ok(Rows {
+            data,
+            stride: stride as usize,
+            width,
+            height,
+            top_down: info.top_down,
+        })
+    }
+
+    /// Row `y` of the picture from the top.
+    fn row(&self, y: usize) -> &'a [u8] {
+        // File rows are bottom-up unless the height was negative.
+        let fy = if self.top_down {
+            y
+        } else {
+            self.height - 1 - y
+        };
+        &self.data[fy * self.stride..(fy + 1) * self.stride]
+    }
+}
+
+fn indexed_pixels(info: &Info, rows: &Rows) -> Pixels {
+    let (width, height) = (rows.width, rows.height);
+    let mut out = Vec::with_capacity(width * height);
+    let bpp = usize::from(info.bpp);
+    let per = 8 / bpp;
+    let mask = ((1u16 << bpp) - 1) as u8;
+    for y in 0..height {
+        let row = rows.row(y);
+        for x in 0..width {
+            let byte = row[x / per];
+            let shift = 8 - bpp * (x % per + 1);
+            out.push((byte >> shift) & mask);
+        }
+    }
+    Pixels::Indexed(out)
+}
+
+fn rgb_pixels(info: &Info, masks: Option<[u32; 3]>, rows: &Rows) -> Result<Pixels, BmpError> {
+    let (width, height) = (rows.width, rows.height);
+    // 32-bit: both loaders ignore the masks and read blue, green, red, (alpha) bytes
+    // (bmp-and-displayio.md §1), so that is the picture the board shows. 24-bit has no
+    // masks.
+    let m = match info.bpp {
+        16 => masks.unwrap_or([0x7c00, 0x03e0, 0x001f]),
+        _ => [0xff_0000, 0xff00, 0xff],
+    };
+    let mk = [
+        Mask::new(m[0]).ok_or(BmpError::Masks)?,
+        Mask::new(m[1]).ok_or(BmpError::Masks)?,
+        Mask::new(m[2]).ok_or(BmpError::Masks)?,
+    ];
+    let mut out = Vec::with_capacity(width * height);
+    for y in 0..height {
+        let row = rows.row(y);
+        for x in 0..width {
+            let px = match info.bpp {
+                16 => {
+                    let v = u32::from(u16::from_le_bytes([row[2 * x], row[2 * x + 1]]));
+                    [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
+                }
+                24 => [row[3 * x + 2], row[3 * x + 1], row[3 * x]],
+                _ => {
+                    let s = &row[4 * x..4 * x + 4];
+                    let v = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+                    [mk[0].get(v), mk[1].get(v), mk[2].get(v)]
+                }
+            };
+            out.push(px);
+        }
+    }
+    Ok(Pixels::Rgb(out))
 }

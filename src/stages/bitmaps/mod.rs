@@ -12,15 +12,14 @@ mod imageload_refs;
 mod mask;
 pub mod png;
 pub mod quantize;
+mod rewrite;
 mod rle;
 mod stage;
 
 use crate::config::BitmapOptions;
 
-use cost::ram;
 pub use cost::{loader_problems, Cost};
 use decode::{Image, Pixels, Rgb};
-use encode::{bitmap_ram, palette_ram};
 
 /// What the stage decided for one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,140 +172,32 @@ pub fn optimize_with(bytes: &[u8], opts: &BitmapOptions, remap: bool, keep0: boo
     let info = &img.info;
     let problems = loader_problems(info, bytes.len());
     let before = Cost::of(info);
-
-    let (w, h) = (u64::from(info.width), u64::from(info.height));
-    let indexed_ram = |n: usize| bitmap_ram(w, h, n as u64) + palette_ram(n as u64);
-    let mut target = plan_target(&img, opts, remap, keep0);
-    // Lossless indexing of a small truecolour image with many colours can cost more RAM under
-    // imageload (16 B per palette entry) than it saves in pixels: flash is not worth that.
-    let mut ram_cost = None;
-    if let (Some(t), Some(ram_before)) = (&target, before.imageload_ram) {
-        let ram_after = indexed_ram(t.palette.len());
-        if !info.is_indexed() && opts.colors.is_none() && ram_after > ram_before {
-            ram_cost = Some((ram_before, ram_after));
-            target = None;
-        }
-    }
-    let (content, after_bpp, after_colors, extra) = match target {
-        Some(t) => {
-            let bpp = encode::bpp_for(t.palette.len(), opts.two_bpp);
-            let content =
-                encode::encode_indexed(img.width, img.height, &t.palette, &t.indices, bpp);
-            let expect = |i: usize| {
-                t.indices
-                    .get(i)
-                    .and_then(|&ix| t.palette.get(usize::from(ix)))
-                    .copied()
-                    .unwrap_or([0; 3])
-            };
-            let ok = match t.lossy {
-                None => verify(&content, &img, |i| img.color(i)),
-                Some(_) => verify(&content, &img, expect),
-            };
-            if !ok {
-                return Outcome::Report {
-                    note: "internal check failed: the re-encoded BMP did not decode to the same \
-                           pixels; left as it is (please report this file)"
-                        .into(),
-                    warning: true,
-                };
-            }
-            let mut extra = Vec::new();
-            if let Some(k) = t.lossy {
-                let (psnr, max) = quantize::error(&img, &t.palette, &t.indices);
-                extra.push(format!(
-                    "lossy ≤{k} colours: PSNR {psnr:.1} dB, max channel error {max}"
-                ));
-            }
-            if t.renumbered {
-                extra.push("palette indices renumbered".to_string());
-            }
-            if bpp == 2 {
-                extra.push("2 bpp: desktop viewers cannot open it".to_string());
-            }
-            (content, bpp, t.palette.len() as u32, extra)
-        }
-        None if matches!(info.bpp, 24 | 32) => {
-            let content = encode::encode_rgb24(
-                img.width,
-                img.height,
-                match &img.pixels {
-                    Pixels::Rgb(p) => p,
-                    Pixels::Indexed(_) => &[],
-                },
-            );
-            if !verify(&content, &img, |i| img.color(i)) {
-                return Outcome::Report {
-                    note: "internal check failed re-encoding as 24-bit; left as it is".into(),
-                    warning: true,
-                };
-            }
-            (content, 24, 0, Vec::new())
-        }
+    let target = plan_target(&img, opts, remap, keep0);
+    let (target, ram_cost) = rewrite::unless_ram_grows(target, info, opts, before.imageload_ram);
+    let encoded = match target {
+        Some(t) => rewrite::indexed(&img, t, opts),
+        None if matches!(info.bpp, 24 | 32) => rewrite::truecolour(&img),
         None => {
             let why = match ram_cost {
-                Some((a, b)) => format!(
-                    "indexing it would raise imageload RAM {a} → {b} B, so it stays truecolour"
-                ),
+                Some(cost) => rewrite::ram_reason(cost),
                 None => "too many colours to index losslessly (--colors N quantises)".into(),
             };
             return keep_or_report(&problems, &why);
         }
     };
-
-    let after_ram = if after_bpp <= 8 {
-        indexed_ram(after_colors as usize)
-    } else {
-        bitmap_ram(w, h, 65535)
+    let encoded = match encoded {
+        Ok(e) => e,
+        Err(report) => return report,
     };
-    let fixes_layout = info.is_rle() || info.top_down;
-    let smaller = content.len() < bytes.len();
-    let allowed = smaller
-        || (fixes_layout && content.len() == bytes.len())
-        || (info.is_rle() && opts.decompress_rle);
-    if !allowed {
-        let why = if info.is_rle() {
-            format!(
-                "uncompressed it would be {} B (larger); --decompress-rle rewrites it anyway",
-                content.len()
-            )
-        } else if let Some((a, b)) = ram_cost {
-            format!("indexing it would raise imageload RAM {a} → {b} B, so it stays truecolour")
-        } else {
-            "already as small as cpslim can make it".to_string()
-        };
-        return match keep_or_report(&problems, &why) {
-            Outcome::Keep if ram_cost.is_some() => Outcome::Report {
-                note: format!("left as it is: {why}"),
-                warning: false,
-            },
-            other => other,
-        };
+    let (old_len, new_len) = (bytes.len(), encoded.content.len());
+    if let Some(outcome) = rewrite::not_worth_it(info, old_len, new_len, opts, ram_cost, &problems)
+    {
+        return outcome;
     }
-    let mut note = format!(
-        "{} → {} B; {} → {} bpp, palette {} → {}; imageload RAM {} → {} B; OnDiskBitmap palette RAM {} → {} B",
-        bytes.len(),
-        content.len(),
-        before.bpp,
-        after_bpp,
-        before.colors,
-        after_colors,
-        ram(before.imageload_ram),
-        after_ram,
-        before.ondisk_palette_ram,
-        palette_ram(u64::from(after_colors)),
-    );
-    for e in &extra {
-        note.push_str("; ");
-        note.push_str(e);
-    }
-    if !problems.is_empty() {
-        note.push_str("; fixes: ");
-        note.push_str(&problems.join(", "));
-    }
+    let note = rewrite::note(info, old_len, &before, &encoded, &problems);
     Outcome::Rewrite {
-        force: !smaller,
-        content,
+        force: new_len >= old_len,
+        content: encoded.content,
         note,
         warning: false,
     }

@@ -24,7 +24,71 @@ struct PngJob<'a> {
     edits: Vec<(usize, std::ops::Range<usize>, String, String)>,
 }
 
+/// What every image of the run shares: the options, the drive's code, and why palette entry 0
+/// must keep its colour.
+struct Run<'a> {
+    inv: &'a Inventory,
+    cfg: &'a Config,
+    refs: ImageRefs<'a>,
+    /// Each code file's path and text, for the `--remap-palette` guard.
+    sources: Vec<(PathBuf, String)>,
+    /// Entry 0's colour survives --colors only when code may make it transparent.
+    keep0_why: Option<String>,
+    /// Why PNG cannot be used on this board, when `--image-format png` was asked for.
+    png_blocked: Option<String>,
+    chip: Option<(String, u64)>,
+}
+
+/// What the images add up to.
+#[derive(Default)]
+struct Planned<'a> {
+    plan: StagePlan,
+    png_jobs: Vec<PngJob<'a>>,
+    /// Bytes `--image-format rle` and `png` would save more, and over how many images.
+    hint_rle: u64,
+    hint_png: u64,
+    hint_n: usize,
+}
+
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
+    check_options(cfg)?;
+    let is_image = |e: &&Entry| {
+        e.ext() == "bmp" && e.category != Category::Junk && !crate::scan::is_protected(&e.rel)
+    };
+    if !inv.files().any(|e| is_image(&e)) {
+        return Ok(StagePlan::default());
+    }
+    let run = Run::new(inv, cfg);
+    let mut out = Planned::default();
+    for e in inv.files().filter(is_image) {
+        plan_image(&run, e, &mut out);
+    }
+    push_png_jobs(&mut out.plan, inv, &run.refs, out.png_jobs);
+    let mut plan = out.plan;
+    if out.hint_n > 0 && (out.hint_rle > 0 || out.hint_png > 0) {
+        plan.push(
+            Action::report(
+                &PathBuf::from("."),
+                0,
+                format!(
+                    "{} image(s) are loaded only with adafruit_imageload.load: \
+                     --image-format rle would save {} more, --image-format png {} more{}",
+                    out.hint_n,
+                    units::format_size(out.hint_rle),
+                    units::format_size(out.hint_png),
+                    match compressed::png_unavailable(inv) {
+                        Some(why) => format!(" (but {why})"),
+                        None => String::new(),
+                    }
+                ),
+            )
+            .warning(),
+        );
+    }
+    Ok(plan)
+}
+
+fn check_options(cfg: &Config) -> Result<()> {
     let opts = &cfg.bitmaps;
     if let Some(k) = opts.colors {
         if !(2..=256).contains(&k) {
@@ -36,153 +100,164 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     if opts.dither && opts.colors.is_none() {
         return Err(Error::Usage("--dither needs --colors N".into()));
     }
-    let is_image = |e: &&Entry| {
-        e.ext() == "bmp" && e.category != Category::Junk && !crate::scan::is_protected(&e.rel)
-    };
-    if !inv.files().any(|e| is_image(&e)) {
-        return Ok(StagePlan::default());
-    }
-    let refs = ImageRefs::load(inv);
-    let sources: Vec<(PathBuf, String)> = refs
-        .files
-        .iter()
-        .map(|f| (f.entry.rel.clone(), f.src.clone()))
-        .collect();
-    // Entry 0's colour survives --colors only when code may make it transparent.
-    let keep0_why = if refs.makes_transparent {
-        Some("code calls make_transparent".to_string())
-    } else {
-        refs.unreadable
-            .first()
-            .map(|p| format!("cpslim cannot read {}", slash(p)))
-    };
-    let keep0 = keep0_why.is_some();
-    let png_blocked = (opts.image_format == ImageFormat::Png)
-        .then(|| compressed::png_unavailable(inv))
-        .flatten();
-    let chip = compressed::chip_ram(inv);
-    let mut plan = StagePlan::default();
-    let mut png_jobs = Vec::new();
-    let (mut hint_rle, mut hint_png, mut hint_n) = (0u64, 0u64, 0usize);
-    for e in inv.files().filter(is_image) {
-        let bytes = match inv.read(&e.rel) {
-            Ok(b) => b,
-            Err(err) => {
-                plan.push(
-                    Action::report(&e.rel, e.size, format!("{err}; left as it is")).warning(),
-                );
-                continue;
-            }
+    Ok(())
+}
+
+impl<'a> Run<'a> {
+    fn new(inv: &'a Inventory, cfg: &'a Config) -> Self {
+        let refs = ImageRefs::load(inv);
+        let sources: Vec<(PathBuf, String)> = refs
+            .files
+            .iter()
+            .map(|f| (f.entry.rel.clone(), f.src.clone()))
+            .collect();
+        let keep0_why = if refs.makes_transparent {
+            Some("code calls make_transparent".to_string())
+        } else {
+            refs.unreadable
+                .first()
+                .map(|p| format!("cpslim cannot read {}", slash(p)))
         };
-        let mut refused = None;
-        let remap = opts.remap_palette && {
-            refused = palette_user(&sources, &e.rel).filter(|_| !cfg.yes);
-            refused.is_none()
-        };
-        let mut outcome = optimize_with(&bytes, opts, remap, keep0);
-        if let (Some(why), Some(_), Outcome::Rewrite { note, .. }) =
-            (&keep0_why, opts.colors, &mut outcome)
-        {
-            if note.contains("lossy") {
-                note.push_str(&format!("; palette entry 0's colour kept exactly ({why})"));
-            }
-        }
-        let mut refusal = refused.map(|py| {
-            format!(
-                "--remap-palette refused: {py} changes this image's palette by index; kept the \
-                 indices (pass --yes to renumber anyway)"
-            )
-        });
-        let bmp_len = match &outcome {
-            Outcome::Rewrite { content, .. } => content.len(),
-            _ => bytes.len(),
-        };
-        let choice = compressed::choose(
+        let png_blocked = (cfg.bitmaps.image_format == ImageFormat::Png)
+            .then(|| compressed::png_unavailable(inv))
+            .flatten();
+        Run {
             inv,
-            e,
-            &bytes,
-            opts,
-            remap,
-            keep0,
-            &refs,
-            png_blocked.as_deref(),
-        );
-        match (opts.image_format, choice) {
-            (ImageFormat::Bmp, Choice::Bmp(why)) if why.is_empty() => {
-                if let Some((r, p)) = compressed::would_save(&bytes, bmp_len, opts, keep0) {
-                    hint_rle += r;
-                    hint_png += p;
-                    hint_n += usize::from(r > 0 || p > 0);
-                }
-            }
-            (ImageFormat::Bmp, _) => {}
-            (_, Choice::AsIs) => continue,
-            (_, Choice::Bmp(why)) => {
-                let why = format!("left a BMP for --image-format: {why}");
-                refusal = Some(match refusal {
-                    Some(r) => format!("{r}; {why}"),
-                    None => why,
-                });
-            }
-            (
-                _,
-                Choice::Use {
-                    enc,
-                    png_rel,
-                    edits,
-                },
-            ) if enc.content.len() < bmp_len => {
-                let mut note = format!(
-                    "{} → {} B as {}; imageload peak RAM while loading {} B ({}){}",
-                    bytes.len(),
-                    enc.content.len(),
-                    enc.what,
-                    enc.peak_ram,
-                    enc.ram_note,
-                    compressed::ram_verdict(enc.peak_ram, chip.as_ref()),
-                );
-                if let (Some(why), true) = (&keep0_why, enc.what.contains("lossy")) {
-                    note.push_str(&format!("; palette entry 0's colour kept exactly ({why})"));
-                }
-                match png_rel {
-                    None => {
-                        plan.push(Action::replace(inv, e, enc.content, note));
-                    }
-                    Some(png_rel) => png_jobs.push(PngJob {
-                        bmp: e,
-                        png_rel,
-                        content: enc.content,
-                        note,
-                        edits,
-                    }),
-                }
-                continue;
-            }
-            (_, Choice::Use { .. }) => {}
+            cfg,
+            refs,
+            sources,
+            keep0_why,
+            png_blocked,
+            chip: compressed::chip_ram(inv),
         }
-        push_outcome(&mut plan, inv, e, outcome, refusal);
     }
-    push_png_jobs(&mut plan, inv, &refs, png_jobs);
-    if hint_n > 0 && (hint_rle > 0 || hint_png > 0) {
-        plan.push(
-            Action::report(
-                &PathBuf::from("."),
-                0,
-                format!(
-                    "{hint_n} image(s) are loaded only with adafruit_imageload.load: \
-                     --image-format rle would save {} more, --image-format png {} more{}",
-                    units::format_size(hint_rle),
-                    units::format_size(hint_png),
-                    match compressed::png_unavailable(inv) {
-                        Some(why) => format!(" (but {why})"),
-                        None => String::new(),
-                    }
-                ),
-            )
-            .warning(),
-        );
+
+    fn keep0(&self) -> bool {
+        self.keep0_why.is_some()
     }
-    Ok(plan)
+}
+
+/// One image: its BMP outcome, then (with `--image-format`) a compressed form when smaller.
+fn plan_image<'a>(run: &Run, e: &'a Entry, out: &mut Planned<'a>) {
+    let (inv, opts, keep0) = (run.inv, &run.cfg.bitmaps, run.keep0());
+    let bytes = match inv.read(&e.rel) {
+        Ok(b) => b,
+        Err(err) => {
+            out.plan
+                .push(Action::report(&e.rel, e.size, format!("{err}; left as it is")).warning());
+            return;
+        }
+    };
+    let (outcome, remap, mut refusal) = bmp_outcome(run, e, &bytes);
+    let bmp_len = match &outcome {
+        Outcome::Rewrite { content, .. } => content.len(),
+        _ => bytes.len(),
+    };
+    let choice = compressed::choose(
+        inv,
+        e,
+        &bytes,
+        opts,
+        remap,
+        keep0,
+        &run.refs,
+        run.png_blocked.as_deref(),
+    );
+    match (opts.image_format, choice) {
+        (ImageFormat::Bmp, Choice::Bmp(why)) if why.is_empty() => {
+            if let Some((r, p)) = compressed::would_save(&bytes, bmp_len, opts, keep0) {
+                out.hint_rle += r;
+                out.hint_png += p;
+                out.hint_n += usize::from(r > 0 || p > 0);
+            }
+        }
+        (ImageFormat::Bmp, _) => {}
+        (_, Choice::AsIs) => return,
+        (_, Choice::Bmp(why)) => {
+            let why = format!("left a BMP for --image-format: {why}");
+            refusal = Some(match refusal {
+                Some(r) => format!("{r}; {why}"),
+                None => why,
+            });
+        }
+        (
+            _,
+            Choice::Use {
+                enc,
+                png_rel,
+                edits,
+            },
+        ) if enc.content.len() < bmp_len => {
+            use_compressed(run, e, bytes.len(), enc, png_rel, edits, out);
+            return;
+        }
+        (_, Choice::Use { .. }) => {}
+    }
+    push_outcome(&mut out.plan, inv, e, outcome, refusal);
+}
+
+/// The BMP rewrite of one image, whether its palette may be renumbered, and why not when
+/// `--remap-palette` was refused.
+fn bmp_outcome(run: &Run, e: &Entry, bytes: &[u8]) -> (Outcome, bool, Option<String>) {
+    let opts = &run.cfg.bitmaps;
+    let mut refused = None;
+    let remap = opts.remap_palette && {
+        refused = palette_user(&run.sources, &e.rel).filter(|_| !run.cfg.yes);
+        refused.is_none()
+    };
+    let mut outcome = optimize_with(bytes, opts, remap, run.keep0());
+    if let (Some(why), Some(_), Outcome::Rewrite { note, .. }) =
+        (&run.keep0_why, opts.colors, &mut outcome)
+    {
+        if note.contains("lossy") {
+            note.push_str(&format!("; palette entry 0's colour kept exactly ({why})"));
+        }
+    }
+    let refusal = refused.map(|py| {
+        format!(
+            "--remap-palette refused: {py} changes this image's palette by index; kept the \
+             indices (pass --yes to renumber anyway)"
+        )
+    });
+    (outcome, remap, refusal)
+}
+
+/// The image in the compressed form `--image-format` chose: replaced in place (RLE), or queued
+/// as a new PNG whose code edits and BMP deletion follow.
+fn use_compressed<'a>(
+    run: &Run,
+    e: &'a Entry,
+    original_len: usize,
+    enc: compressed::Encoded,
+    png_rel: Option<PathBuf>,
+    edits: Vec<(usize, std::ops::Range<usize>, String, String)>,
+    out: &mut Planned<'a>,
+) {
+    let mut note = format!(
+        "{} → {} B as {}; imageload peak RAM while loading {} B ({}){}",
+        original_len,
+        enc.content.len(),
+        enc.what,
+        enc.peak_ram,
+        enc.ram_note,
+        compressed::ram_verdict(enc.peak_ram, run.chip.as_ref()),
+    );
+    if let (Some(why), true) = (&run.keep0_why, enc.what.contains("lossy")) {
+        note.push_str(&format!("; palette entry 0's colour kept exactly ({why})"));
+    }
+    match png_rel {
+        None => {
+            out.plan
+                .push(Action::replace(run.inv, e, enc.content, note));
+        }
+        Some(png_rel) => out.png_jobs.push(PngJob {
+            bmp: e,
+            png_rel,
+            content: enc.content,
+            note,
+            edits,
+        }),
+    }
 }
 
 fn push_outcome(

@@ -172,17 +172,16 @@ pub fn discover(opts: &CompileOptions, major: u32) -> Result<Option<Compiler>> {
     if refused.is_empty() {
         // --mpy-cross names something that is not a file.
         let p = opts.mpy_cross.as_deref().unwrap_or(Path::new(""));
-        return Err(Error::Usage(format!(
-            "--mpy-cross {}: no such file\nhint: {}",
-            p.display(),
-            how_to_get(major)
-        )));
+        return Err(
+            Error::Usage(format!("--mpy-cross {}: no such file", p.display()))
+                .with_hint(how_to_get(major)),
+        );
     }
     Err(Error::Usage(format!(
-        "--compile: no usable mpy-cross: {}\nhint: {}",
-        refused.join("; "),
-        how_to_get(major)
-    )))
+        "--compile: no usable mpy-cross: {}",
+        refused.join("; ")
+    ))
+    .with_hint(how_to_get(major)))
 }
 
 pub struct RunOutput {

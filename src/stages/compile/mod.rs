@@ -34,9 +34,10 @@ pub fn plan(inv: &Inventory, cfg: &Config, prior: &Plan) -> Result<StagePlan> {
     }
     let major = inv.board.as_ref().and_then(|b| b.major()).ok_or_else(|| {
         Error::Usage(
-            "--compile needs the board's CircuitPython version, and there is no boot_out.txt\nhint: give --cp-version (e.g. --cp-version 10.2.1)"
+            "--compile needs the board's CircuitPython version, and there is no boot_out.txt"
                 .to_string(),
         )
+        .with_hint("give --cp-version (e.g. --cp-version 10.2.1)")
     })?;
     let bundles = bundles(inv, cfg, Some(major))?;
     let compiler = compiler::discover(&cfg.compile, major)?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::scan::{Entry, Inventory};
-use crate::stages::deadweight::{self, Place, Winner};
+use crate::stages::deadweight::{self, Place, Unit, Winner};
 use crate::stages::mpy::Bundle;
 
 /// Root files the firmware runs by name stay source (docs/domain/mpy-cross.md): the entry points
@@ -110,86 +110,111 @@ pub fn select<'a>(inv: &'a Inventory, cfg: &Config, bundles: &[Bundle]) -> Selec
         let Some(unit) = a.drive.unit(*place, lower) else {
             continue;
         };
-        let top = unit.items().next().cloned().unwrap_or_default();
-        if let Some(b) = bundles.iter().find(|b| b.module(&unit.name).is_some()) {
-            if *place == Place::Root {
-                sel.skipped.push(Skipped {
-                    path: top,
-                    bytes: 0,
-                    why: format!(
-                        "{} is a library of bundle {}: not compiled (the bundle's .mpy is preferred; move it to lib/)",
-                        unit.name, b.name
-                    ),
-                });
-            }
-            continue;
-        }
-        let files: Vec<PathBuf> = match unit.winner(a.new_rule) {
-            Winner::Py => unit.pys.clone(),
-            Winner::Dir => unit.dir_files.clone(),
-            Winner::Mpy => continue,
-            Winner::Ambiguous => {
-                sel.skipped.push(Skipped {
-                    path: top,
-                    bytes: 0,
-                    why: format!(
-                        "{}: a folder and a module share the name and the CircuitPython version decides which loads; not compiled",
-                        unit.name
-                    ),
-                });
-                continue;
-            }
-        };
-        let py_files: Vec<PathBuf> = files
-            .into_iter()
-            .filter(|f| f.extension().is_some_and(|x| x.eq_ignore_ascii_case("py")))
-            .collect();
-        if bundles.is_empty() && *place == Place::Lib {
-            if let Some(repo) = looks_like_bundle_library(inv, &py_files) {
-                let bytes = py_files
-                    .iter()
-                    .filter_map(|f| inv.get(f))
-                    .map(|e| e.size)
-                    .sum();
-                sel.skipped.push(Skipped {
-                    path: top,
-                    bytes,
-                    why: format!(
-                        "{} looks like a bundle library ({repo}): not compiled; give --bundle so the mpy stage uses the bundle's .mpy",
-                        unit.name
-                    ),
-                });
-                continue;
-            }
-        }
-        for f in py_files {
-            let Some(e) = inv.get(&f).filter(|e| e.is_file()) else {
-                continue;
-            };
-            if runs_as_source(&f) || next_code.contains(&f) {
-                sel.skipped.push(Skipped {
-                    path: f.clone(),
-                    bytes: e.size,
-                    why: "the firmware runs this file by name as source; never compiled"
-                        .to_string(),
-                });
-                continue;
-            }
-            // The bundle copies empty files as they are (an empty `__init__.py`).
-            if e.size == 0 {
-                continue;
-            }
-            let Some(name) = source_name(&f) else {
-                continue;
-            };
-            sel.compile.push(Candidate {
-                py: e,
-                name,
-                mpy_rel: f.with_extension("mpy"),
-            });
+        if let Some(py_files) = sources_of(inv, unit, *place, a.new_rule, bundles, &mut sel) {
+            choose_files(inv, py_files, &next_code, &mut sel);
         }
     }
     sel
+}
+
+/// The `.py` files of a used module that may be compiled; `None` (with the reason recorded as
+/// skipped) for a bundle's library, a compiled or ambiguous module, or what looks like a bundle
+/// library when no bundle is given.
+fn sources_of(
+    inv: &Inventory,
+    unit: &Unit,
+    place: Place,
+    new_rule: Option<bool>,
+    bundles: &[Bundle],
+    sel: &mut Selection,
+) -> Option<Vec<PathBuf>> {
+    let top = unit.items().next().cloned().unwrap_or_default();
+    if let Some(b) = bundles.iter().find(|b| b.module(&unit.name).is_some()) {
+        if place == Place::Root {
+            sel.skipped.push(Skipped {
+                path: top,
+                bytes: 0,
+                why: format!(
+                    "{} is a library of bundle {}: not compiled (the bundle's .mpy is preferred; move it to lib/)",
+                    unit.name, b.name
+                ),
+            });
+        }
+        return None;
+    }
+    let files: Vec<PathBuf> = match unit.winner(new_rule) {
+        Winner::Py => unit.pys.clone(),
+        Winner::Dir => unit.dir_files.clone(),
+        Winner::Mpy => return None,
+        Winner::Ambiguous => {
+            sel.skipped.push(Skipped {
+                path: top,
+                bytes: 0,
+                why: format!(
+                    "{}: a folder and a module share the name and the CircuitPython version decides which loads; not compiled",
+                    unit.name
+                ),
+            });
+            return None;
+        }
+    };
+    let py_files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|x| x.eq_ignore_ascii_case("py")))
+        .collect();
+    if bundles.is_empty() && place == Place::Lib {
+        if let Some(repo) = looks_like_bundle_library(inv, &py_files) {
+            let bytes = py_files
+                .iter()
+                .filter_map(|f| inv.get(f))
+                .map(|e| e.size)
+                .sum();
+            sel.skipped.push(Skipped {
+                path: top,
+                bytes,
+                why: format!(
+                    "{} looks like a bundle library ({repo}): not compiled; give --bundle so the mpy stage uses the bundle's .mpy",
+                    unit.name
+                ),
+            });
+            return None;
+        }
+    }
+    Some(py_files)
+}
+
+/// Each file to compile, but never one the firmware runs by name, nor an empty one.
+fn choose_files<'a>(
+    inv: &'a Inventory,
+    py_files: Vec<PathBuf>,
+    next_code: &BTreeSet<&PathBuf>,
+    sel: &mut Selection<'a>,
+) {
+    for f in py_files {
+        let Some(e) = inv.get(&f).filter(|e| e.is_file()) else {
+            continue;
+        };
+        if runs_as_source(&f) || next_code.contains(&f) {
+            sel.skipped.push(Skipped {
+                path: f.clone(),
+                bytes: e.size,
+                why: "the firmware runs this file by name as source; never compiled".to_string(),
+            });
+            continue;
+        }
+        // The bundle copies empty files as they are (an empty `__init__.py`).
+        if e.size == 0 {
+            continue;
+        }
+        let Some(name) = source_name(&f) else {
+            continue;
+        };
+        sel.compile.push(Candidate {
+            py: e,
+            name,
+            mpy_rel: f.with_extension("mpy"),
+        });
+    }
 }
 
 /// Without running the import graph (the cheap form, for the estimate on every audit): the `.py`

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::drive::{components, is_identifier, is_lib_dir, module_stem, Place, Winner};
+use super::drive::{components, is_identifier, is_lib_dir, module_stem, Place, Unit, Winner};
 use super::graph::{Graph, Via};
 use super::{analyze, Analysis};
 use crate::config::Config;
@@ -155,16 +155,7 @@ fn imports(inv: &Inventory, a: &Analysis, rel: &Path, out: &mut Lines) {
         ));
         return;
     }
-    let is_module = match inv.get(rel) {
-        Some(e) if e.is_dir() => a
-            .drive
-            .unit_of(rel)
-            .and_then(|(p, k)| a.drive.unit(p, &k))
-            .is_some_and(|u| u.has_code()),
-        Some(e) => matches!(e.ext().as_str(), "py" | "mpy"),
-        None => false,
-    };
-    let Some((place, key)) = a.drive.unit_of(rel).filter(|_| is_module) else {
+    let Some((place, key)) = importable(inv, a, rel) else {
         if out.0.is_empty() {
             out.add(format!(
                 "{shown} is not a Python module or package that can be imported, and nothing is planned for it"
@@ -180,26 +171,8 @@ fn imports(inv: &Inventory, a: &Analysis, rel: &Path, out: &mut Lines) {
         return;
     };
     let name = unit.name.clone();
-    let exact = |m: &BTreeMap<String, Via>| {
-        m.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(&name))
-            .map(|(_, v)| v.clone())
-    };
-    if let Some(via) = exact(&g.builtin_hits) {
-        out.add(format!(
-            "'{name}' is imported, but the firmware's built-in module answers it, so {shown} never runs:"
-        ));
-        chain(a, g, &via, out);
+    if firmware_answers(a, g, place, &name, rel, out) {
         return;
-    }
-    if place == Place::Lib {
-        if let Some(via) = exact(&g.frozen_hits).or_else(|| exact(&g.frozen_followed)) {
-            out.add(format!(
-                "'{name}' is imported, but the firmware's frozen copy answers it, so {shown} never runs (what the frozen copy imports comes from cpslim's firmware data):"
-            ));
-            chain(a, g, &via, out);
-            return;
-        }
     }
     let Some(via) = g.reached.get(&(place, key.clone())) else {
         if a.unsure {
@@ -215,27 +188,95 @@ fn imports(inv: &Inventory, a: &Analysis, rel: &Path, out: &mut Lines) {
         }
         return;
     };
-    let live = unit.live_files(a.new_rule);
-    let is_top_file =
-        components(rel).is_some_and(|c| c.len() <= 2) && inv.get(rel).is_some_and(|e| e.is_file());
-    if is_top_file && !live.iter().any(|f| f == rel) {
-        let winner = match unit.winner(a.new_rule) {
-            Winner::Dir => unit.dirs.first(),
-            Winner::Py => unit.pys.first(),
-            Winner::Mpy => unit.mpys.first(),
-            Winner::Ambiguous => None,
-        };
-        if let Some(w) = winner {
-            out.add(format!(
-                "'{name}' is imported, but `import {name}` loads {} first, so {shown} never runs:",
-                w.display()
-            ));
-            chain(a, g, via, out);
-            return;
-        }
+    if shadowed(inv, a, g, unit, rel, via, out) {
+        return;
     }
     out.add(format!("'{name}' is imported:"));
     chain(a, g, via, out);
+}
+
+/// The module `rel` is (a `.py`/`.mpy` file, or a folder holding code), if it can be imported.
+fn importable(inv: &Inventory, a: &Analysis, rel: &Path) -> Option<(Place, String)> {
+    let is_module = match inv.get(rel) {
+        Some(e) if e.is_dir() => a
+            .drive
+            .unit_of(rel)
+            .and_then(|(p, k)| a.drive.unit(p, &k))
+            .is_some_and(|u| u.has_code()),
+        Some(e) => matches!(e.ext().as_str(), "py" | "mpy"),
+        None => false,
+    };
+    a.drive.unit_of(rel).filter(|_| is_module)
+}
+
+/// A module the firmware answers (built in, or frozen for `lib/`): the file never runs.
+fn firmware_answers(
+    a: &Analysis,
+    g: &Graph,
+    place: Place,
+    name: &str,
+    rel: &Path,
+    out: &mut Lines,
+) -> bool {
+    let shown = rel.display();
+    let exact = |m: &BTreeMap<String, Via>| {
+        m.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    if let Some(via) = exact(&g.builtin_hits) {
+        out.add(format!(
+            "'{name}' is imported, but the firmware's built-in module answers it, so {shown} never runs:"
+        ));
+        chain(a, g, &via, out);
+        return true;
+    }
+    if place == Place::Lib {
+        if let Some(via) = exact(&g.frozen_hits).or_else(|| exact(&g.frozen_followed)) {
+            out.add(format!(
+                "'{name}' is imported, but the firmware's frozen copy answers it, so {shown} never runs (what the frozen copy imports comes from cpslim's firmware data):"
+            ));
+            chain(a, g, &via, out);
+            return true;
+        }
+    }
+    false
+}
+
+/// A top-level file another form of the same module wins over (`import` loads that first).
+fn shadowed(
+    inv: &Inventory,
+    a: &Analysis,
+    g: &Graph,
+    unit: &Unit,
+    rel: &Path,
+    via: &Via,
+    out: &mut Lines,
+) -> bool {
+    let live = unit.live_files(a.new_rule);
+    let is_top_file =
+        components(rel).is_some_and(|c| c.len() <= 2) && inv.get(rel).is_some_and(|e| e.is_file());
+    if !is_top_file || live.iter().any(|f| f == rel) {
+        return false;
+    }
+    let winner = match unit.winner(a.new_rule) {
+        Winner::Dir => unit.dirs.first(),
+        Winner::Py => unit.pys.first(),
+        Winner::Mpy => unit.mpys.first(),
+        Winner::Ambiguous => None,
+    };
+    let Some(w) = winner else {
+        return false;
+    };
+    out.add(format!(
+        "'{}' is imported, but `import {}` loads {} first, so {} never runs:",
+        unit.name,
+        unit.name,
+        w.display(),
+        rel.display()
+    ));
+    chain(a, g, via, out);
+    true
 }
 
 /// A module name with no file on the drive: who answers it, if anyone.

@@ -207,10 +207,16 @@ fn head_fields(font: &Font) -> Result<[u16; 4], Unfit> {
 /// Write `font` (glyphs sorted and unique by code point, boxes as they should be stored).
 pub fn write(font: &Font) -> Result<(Vec<u8>, Layout), Unfit> {
     let (w, ranges, layout, short) = plan(font)?;
-    let [font_size, ascent, descent, advance] = head_fields(font)?;
-    let glyphs = &font.glyphs;
     let mut out = Vec::with_capacity(layout.total);
+    head_section(&mut out, font, w, short)?;
+    cmap_section(&mut out, &font.glyphs, &ranges, &layout);
+    loca_section(&mut out, &font.glyphs, w, &layout, short);
+    glyf_section(&mut out, &font.glyphs, w, &layout);
+    Ok((out, layout))
+}
 
+fn head_section(out: &mut Vec<u8>, font: &Font, w: Widths, short: bool) -> Result<(), Unfit> {
+    let [font_size, ascent, descent, advance] = head_fields(font)?;
     out.extend(MAGIC);
     out.extend(b"head");
     out.extend(1u32.to_le_bytes()); // version
@@ -227,12 +233,16 @@ pub fn write(font: &Font) -> Result<(Vec<u8>, Layout), Unfit> {
     // xy bits, wh bits, advance bits, compression (none), subpixel (none).
     out.extend([u8::from(!short), 1, 0, 1, w.xy, w.wh, w.advance, 0, 0]);
     out.resize(HEAD, 0);
+    Ok(())
+}
 
+/// One subtable per range (format 2 dense, 3 sparse), then the sparse ranges' code lists.
+fn cmap_section(out: &mut Vec<u8>, glyphs: &[Glyph], ranges: &[Range], layout: &Layout) {
     out.extend((layout.cmap as u32).to_le_bytes());
     out.extend(b"cmap");
     out.extend((ranges.len() as u32).to_le_bytes());
     let mut data_at = 12 + SUBTABLE * ranges.len();
-    for r in &ranges {
+    for r in ranges {
         let start = glyphs[r.first].code;
         let span = glyphs[r.end - 1].code - start + 1;
         let entries = if r.sparse { r.end - r.first } else { 0 };
@@ -250,7 +260,9 @@ pub fn write(font: &Font) -> Result<(Vec<u8>, Layout), Unfit> {
             out.extend(((g.code - start) as u16).to_le_bytes());
         }
     }
+}
 
+fn loca_section(out: &mut Vec<u8>, glyphs: &[Glyph], w: Widths, layout: &Layout, short: bool) {
     out.extend((layout.loca as u32).to_le_bytes());
     out.extend(b"loca");
     out.extend(((glyphs.len() + 1) as u32).to_le_bytes());
@@ -263,16 +275,19 @@ pub fn write(font: &Font) -> Result<(Vec<u8>, Layout), Unfit> {
             out.extend((at as u32).to_le_bytes());
         }
     };
-    push_offset(&mut out, at);
+    push_offset(out, at);
     for g in glyphs {
-        push_offset(&mut out, at);
+        push_offset(out, at);
         at += record_len(g, w);
     }
+}
 
+/// Each glyph's record: advance, box, then its rows of bits, packed and byte-aligned.
+fn glyf_section(out: &mut Vec<u8>, glyphs: &[Glyph], w: Widths, layout: &Layout) {
     out.extend((layout.glyf as u32).to_le_bytes());
     out.extend(b"glyf");
     for g in glyphs {
-        let mut bw = BitWriter::new(&mut out);
+        let mut bw = BitWriter::new(out);
         bw.put(g.advance as u32, w.advance);
         bw.put(g.x as u32, w.xy);
         bw.put(g.y as u32, w.xy);
@@ -294,7 +309,6 @@ pub fn write(font: &Font) -> Result<(Vec<u8>, Layout), Unfit> {
         }
         bw.finish();
     }
-    Ok((out, layout))
 }
 
 #[cfg(test)]

@@ -166,20 +166,40 @@ pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
 /// own files number glyphs in code-point order). The returned font has no glyphs.
 pub fn check_with(
     file: &[u8],
-    mut each: impl FnMut(&Glyph) -> Result<(), Malformed>,
+    each: impl FnMut(&Glyph) -> Result<(), Malformed>,
 ) -> Result<LvFont, Malformed> {
     if file.get(..4) != Some(&super::lvfont::MAGIC[..]) {
         return Err("no LVGL head magic (30 00 00 00)".into());
     }
     let s = sections(file)?;
-    let h = s.head;
+    let (font, fields) = head(s.head)?;
+    let loca = Loca::of(s.loca, fields.loc_format)?;
+    // cmap first: which code point each glyph id draws (each id at most once).
+    let code_of = codes_of_ids(s.cmap, loca.count)?;
+    walk_glyphs(s.glyf, &fields, &loca, &code_of, each)?;
+    Ok(font)
+}
+
+/// The bit widths of a glyph record's fields, and the loca offset size, from the head.
+struct Fields {
+    loc_format: u8,
+    xy: u8,
+    wh: u8,
+    adv: u8,
+}
+
+/// The font's metrics, and the record layout the board readers can follow.
+fn head(h: &[u8]) -> Result<(LvFont, Fields), Malformed> {
     if h.len() < 8 + 35 {
         return Err("head section too short".into());
     }
-    let font_size = u16_at(h, 14)?;
-    let ascent = u16_at(h, 16)?;
-    let descent = u16_at(h, 18)? as i16;
-    let default_advance = u16_at(h, 30)?;
+    let font = LvFont {
+        font_size: u16_at(h, 14)?,
+        ascent: u16_at(h, 16)?,
+        descent: u16_at(h, 18)? as i16,
+        default_advance: u16_at(h, 30)?,
+        glyphs: Vec::new(),
+    };
     let [loc_format, _, advance_format, bpp, xy, wh, adv, compression, _] = [
         h[34], h[35], h[36], h[37], h[38], h[39], h[40], h[41], h[42],
     ];
@@ -195,23 +215,49 @@ pub fn check_with(
     if adv > 32 || xy > 32 || wh > 32 {
         return Err("glyph header field wider than 32 bits".into());
     }
-
-    let count = u32_at(s.loca, 8)? as usize;
-    let off_size = if loc_format == 1 { 4 } else { 2 };
-    if count == 0 || count.saturating_mul(off_size) > s.loca.len().saturating_sub(12) {
-        return Err("loca count larger than the table".into());
-    }
-    let offset = |id: usize| -> Result<usize, Malformed> {
-        let at = 12 + id * off_size;
-        Ok(if off_size == 4 {
-            u32_at(s.loca, at)? as usize
-        } else {
-            u16_at(s.loca, at)? as usize
-        })
+    let fields = Fields {
+        loc_format,
+        xy,
+        wh,
+        adv,
     };
+    Ok((font, fields))
+}
 
-    // cmap first: which code point each glyph id draws (each id at most once).
-    let c = s.cmap;
+/// The loca table: where each glyph id's record starts in glyf.
+struct Loca<'a> {
+    table: &'a [u8],
+    count: usize,
+    off_size: usize,
+}
+
+impl<'a> Loca<'a> {
+    fn of(table: &'a [u8], loc_format: u8) -> Result<Self, Malformed> {
+        let count = u32_at(table, 8)? as usize;
+        let off_size = if loc_format == 1 { 4 } else { 2 };
+        if count == 0 || count.saturating_mul(off_size) > table.len().saturating_sub(12) {
+            return Err("loca count larger than the table".into());
+        }
+        Ok(Loca {
+            table,
+            count,
+            off_size,
+        })
+    }
+
+    fn offset(&self, id: usize) -> Result<usize, Malformed> {
+        let at = 12 + id * self.off_size;
+        Ok(if self.off_size == 4 {
+            u32_at(self.table, at)? as usize
+        } else {
+            u16_at(self.table, at)? as usize
+        })
+    }
+}
+
+/// The code point each glyph id draws, from the cmap's format 2 and 3 ranges; no id twice, no
+/// ranges overlapping.
+fn codes_of_ids(c: &[u8], count: usize) -> Result<Vec<Option<u32>>, Malformed> {
     let n = u32_at(c, 8)? as usize;
     if n.saturating_mul(16) > c.len().saturating_sub(12) {
         return Err("cmap count larger than the table".into());
@@ -262,13 +308,22 @@ pub fn check_with(
     if spans.windows(2).any(|w| w[0].1 > w[1].0) {
         return Err("cmap ranges overlap (the core reader stops at the first)".into());
     }
+    Ok(code_of)
+}
 
-    // The core reader's walk: records back to back from the start of glyf's data, one per id.
+/// The core reader's walk: records back to back from the start of glyf's data, one per id.
+fn walk_glyphs(
+    glyf: &[u8],
+    f: &Fields,
+    loca: &Loca,
+    code_of: &[Option<u32>],
+    mut each: impl FnMut(&Glyph) -> Result<(), Malformed>,
+) -> Result<(), Malformed> {
     let mut r = BitReader {
-        d: s.glyf,
+        d: glyf,
         pos: 8 * 8,
     };
-    if offset(0)? != 8 {
+    if loca.offset(0)? != 8 {
         return Err("glyph id 0 is not the empty record at the start of glyf".into());
     }
     let mut g = Glyph {
@@ -279,16 +334,16 @@ pub fn check_with(
         bitmap: Bitmap::new(0, 0),
     };
     for (id, code) in code_of.iter().enumerate().skip(1) {
-        if offset(id)? * 8 != r.pos {
+        if loca.offset(id)? * 8 != r.pos {
             return Err(Malformed(format!(
                 "glyph id {id} does not start where the previous record ends (shared or out of order)"
             )));
         }
-        let advance = r.get(adv)? as i32;
-        let x = r.signed(xy)?;
-        let y = r.signed(xy)?;
-        let w = r.get(wh)?;
-        let gh = r.get(wh)?;
+        let advance = r.get(f.adv)? as i32;
+        let x = r.signed(f.xy)?;
+        let y = r.signed(f.xy)?;
+        let w = r.get(f.wh)?;
+        let gh = r.get(f.wh)?;
         if w > 4096 || gh > 4096 {
             return Err(Malformed(format!("glyph id {id} is {w}×{gh} pixels")));
         }
@@ -310,16 +365,10 @@ pub fn check_with(
             each(&g)?;
         }
     }
-    if r.pos != s.glyf.len() * 8 {
+    if r.pos != glyf.len() * 8 {
         return Err("bytes left after the last glyph record".into());
     }
-    Ok(LvFont {
-        font_size,
-        ascent,
-        descent,
-        default_advance,
-        glyphs: Vec::new(),
-    })
+    Ok(())
 }
 
 /// Read an LVGL font (same as [`check`]: a file that breaks a rule is not read).

@@ -80,6 +80,30 @@ pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
     if n == 0 || n > 0xFFFF || glyphs.iter().any(|g| g.code > 0xFFFF) {
         return None;
     }
+    let (min, max) = metric_bounds(glyphs)?;
+    let shape = Shape::of(glyphs, &min, &max);
+    let total = shape.total();
+    let mut out = Vec::with_capacity(total);
+    table_of_contents(&mut out, &shape);
+    metrics_table(&mut out, &shape, glyphs)?;
+    bitmaps_table(&mut out, &shape, glyphs)?;
+    let enc_start = out.len();
+    encodings_table(&mut out, &shape, font)?;
+    let encodings = out.len() - enc_start;
+    accelerators(&mut out, font, glyphs, min, max)?;
+    debug_assert_eq!(out.len(), total);
+    Some((
+        out,
+        Layout {
+            total,
+            encodings,
+            bitmaps: shape.data_len,
+        },
+    ))
+}
+
+/// The smallest and largest of each metric over all glyphs; `None` when one does not fit 16 bits.
+fn metric_bounds(glyphs: &[Glyph]) -> Option<([i32; 5], [i32; 5])> {
     let mut min = [i32::MAX; 5];
     let mut max = [i32::MIN; 5];
     for m in glyphs.iter().map(metrics) {
@@ -91,65 +115,124 @@ pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
     if min.iter().chain(&max).any(|v| i16::try_from(*v).is_err()) {
         return None;
     }
-    let compressed = min.iter().chain(&max).all(|v| fits_i8(*v));
-    let rep = shared(glyphs);
-    let data_len: usize = glyphs
-        .iter()
-        .zip(&rep)
-        .enumerate()
-        .filter(|(i, (_, r))| **r as usize == *i)
-        .map(|(_, (g, _))| row_bytes(g.bitmap.w, 4) * g.bitmap.h as usize)
-        .sum();
-    let (lo1, hi1, lo2, hi2) = glyphs.iter().fold((255, 0, 255, 0), |(a, b, c, d), g| {
-        let (h, l) = (g.code >> 8, g.code & 0xFF);
-        (a.min(h), b.max(h), c.min(l), d.max(l))
-    });
-    let cols = (hi2 - lo2 + 1) as usize;
-    let rows = (hi1 - lo1 + 1) as usize;
+    Some((min, max))
+}
 
-    let metrics_len = if compressed { 6 + 5 * n } else { 8 + 12 * n };
-    let bitmaps_len = 24 + 4 * n + data_len;
-    let enc_len = 14 + 2 * rows * cols;
-    let accel_len = 48;
-    let total = 8 + 16 * 4 + metrics_len + bitmaps_len + enc_len + accel_len;
-    let mut out = Vec::with_capacity(total);
+/// What the tables' sizes follow from: glyph count, metric width, shared bitmaps and the
+/// encoding grid (high byte rows × low byte columns).
+struct Shape {
+    n: usize,
+    compressed: bool,
+    /// For each glyph, the glyph whose bitmap it shares (itself when it is the first).
+    rep: Vec<u32>,
+    /// Bytes of distinct bitmaps, rows padded to 4 bytes.
+    data_len: usize,
+    lo1: u32,
+    hi1: u32,
+    lo2: u32,
+    hi2: u32,
+    rows: usize,
+    cols: usize,
+}
+
+impl Shape {
+    fn of(glyphs: &[Glyph], min: &[i32; 5], max: &[i32; 5]) -> Shape {
+        let compressed = min.iter().chain(max).all(|v| fits_i8(*v));
+        let rep = shared(glyphs);
+        let data_len: usize = glyphs
+            .iter()
+            .zip(&rep)
+            .enumerate()
+            .filter(|(i, (_, r))| **r as usize == *i)
+            .map(|(_, (g, _))| row_bytes(g.bitmap.w, 4) * g.bitmap.h as usize)
+            .sum();
+        let (lo1, hi1, lo2, hi2) = glyphs.iter().fold((255, 0, 255, 0), |(a, b, c, d), g| {
+            let (h, l) = (g.code >> 8, g.code & 0xFF);
+            (a.min(h), b.max(h), c.min(l), d.max(l))
+        });
+        Shape {
+            n: glyphs.len(),
+            compressed,
+            rep,
+            data_len,
+            lo1,
+            hi1,
+            lo2,
+            hi2,
+            rows: (hi1 - lo1 + 1) as usize,
+            cols: (hi2 - lo2 + 1) as usize,
+        }
+    }
+
+    fn metrics_len(&self) -> usize {
+        if self.compressed {
+            6 + 5 * self.n
+        } else {
+            8 + 12 * self.n
+        }
+    }
+    fn bitmaps_len(&self) -> usize {
+        24 + 4 * self.n + self.data_len
+    }
+    fn enc_len(&self) -> usize {
+        14 + 2 * self.rows * self.cols
+    }
+    fn total(&self) -> usize {
+        8 + 16 * 4 + self.metrics_len() + self.bitmaps_len() + self.enc_len() + ACCEL_LEN
+    }
+    fn metrics_fmt(&self) -> u32 {
+        if self.compressed {
+            FORMAT | COMPRESSED
+        } else {
+            FORMAT
+        }
+    }
+}
+
+const ACCEL_LEN: usize = 48;
+
+/// The header and the four table entries (type, format, size, offset).
+fn table_of_contents(out: &mut Vec<u8>, shape: &Shape) {
     out.extend(b"\x01fcp");
     out.extend(4u32.to_le_bytes());
-    let metrics_fmt = if compressed {
-        FORMAT | COMPRESSED
-    } else {
-        FORMAT
-    };
     let mut offset = 8 + 16 * 4;
     for (ty, fmt, len) in [
-        (METRICS, metrics_fmt, metrics_len),
-        (BITMAPS, FORMAT, bitmaps_len),
-        (BDF_ENCODINGS, FORMAT, enc_len),
-        (BDF_ACCELERATORS, FORMAT, accel_len),
+        (METRICS, shape.metrics_fmt(), shape.metrics_len()),
+        (BITMAPS, FORMAT, shape.bitmaps_len()),
+        (BDF_ENCODINGS, FORMAT, shape.enc_len()),
+        (BDF_ACCELERATORS, FORMAT, ACCEL_LEN),
     ] {
         for v in [ty, fmt, len as u32, offset as u32] {
             out.extend(v.to_le_bytes());
         }
         offset += len;
     }
+}
 
-    out.extend(metrics_fmt.to_le_bytes());
-    if compressed {
-        out.extend((n as u16).to_be_bytes());
+fn metrics_table(out: &mut Vec<u8>, shape: &Shape, glyphs: &[Glyph]) -> Option<()> {
+    out.extend(shape.metrics_fmt().to_le_bytes());
+    if shape.compressed {
+        out.extend((shape.n as u16).to_be_bytes());
     } else {
-        out.extend((n as u32).to_be_bytes());
+        out.extend((shape.n as u32).to_be_bytes());
     }
     for m in glyphs.iter().map(metrics) {
-        if compressed {
+        if shape.compressed {
             out.extend(m.iter().map(|v| (v + 0x80) as u8));
         } else {
             for v in m {
-                put16(&mut out, v)?;
+                put16(out, v)?;
             }
             out.extend(0u16.to_be_bytes());
         }
     }
+    Some(())
+}
 
+/// Offsets (a shared bitmap's glyphs point at one copy), the sizes at each padding, then each
+/// distinct bitmap with rows padded to 4 bytes.
+fn bitmaps_table(out: &mut Vec<u8>, shape: &Shape, glyphs: &[Glyph]) -> Option<()> {
+    let (n, rep) = (shape.n, &shape.rep);
     out.extend(FORMAT.to_le_bytes());
     out.extend((n as u32).to_be_bytes());
     let mut offsets = vec![0u32; n];
@@ -184,8 +267,13 @@ pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
             out.resize(out.len() + dst_stride - row.len(), 0);
         }
     }
+    Some(())
+}
 
-    let enc_start = out.len();
+/// The grid's bounds and default character, then each code's glyph index (0xFFFF: none).
+fn encodings_table(out: &mut Vec<u8>, shape: &Shape, font: &Font) -> Option<()> {
+    let (lo1, hi1, lo2, hi2) = (shape.lo1, shape.hi1, shape.lo2, shape.hi2);
+    let (rows, cols) = (shape.rows, shape.cols);
     out.extend(FORMAT.to_le_bytes());
     let default = font
         .default_char
@@ -196,24 +284,13 @@ pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
     }
     let table_at = out.len();
     out.resize(table_at + 2 * rows * cols, 0xFF);
-    for (i, g) in glyphs.iter().enumerate() {
+    for (i, g) in font.glyphs.iter().enumerate() {
         let (h, l) = ((g.code >> 8) as usize, (g.code & 0xFF) as usize);
         let slot = table_at + 2 * ((h - lo1 as usize) * cols + l - lo2 as usize);
         out.get_mut(slot..slot + 2)?
             .copy_from_slice(&(i as u16).to_be_bytes());
     }
-    let encodings = out.len() - enc_start;
-
-    accelerators(&mut out, font, glyphs, min, max)?;
-    debug_assert_eq!(out.len(), total);
-    Some((
-        out,
-        Layout {
-            total,
-            encodings,
-            bitmaps: data_len,
-        },
-    ))
+    Some(())
 }
 
 /// fontAscent/fontDescent and bounds chosen to reproduce the source's `ascent`, `descent` and

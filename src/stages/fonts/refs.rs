@@ -96,8 +96,37 @@ pub fn plan_edits(
         .map(|f| (f, hits(f, &conversions)))
         .filter(|(_, h)| !h.is_empty())
         .collect();
+    let mut blocked = blocked_by_literals(&per_file, &conversions, plan);
+    if !conversions.is_empty() {
+        block_compiled_names(inv, &conversions, &mut blocked, plan);
+    }
+    let dynamic = dynamic_bdf_paths(sources, &conversions);
+    let mut creates = vec![usize::MAX; conversions.len()];
+    let mut live = Vec::new();
+    for (i, c) in conversions.into_iter().enumerate() {
+        if !blocked.get(i).copied().unwrap_or(true) {
+            if let Some(slot) = creates.get_mut(i) {
+                *slot = plan.push(c.create.clone());
+            }
+            live.push((i, c));
+        }
+    }
+    let edits_of = push_literal_edits(inv, per_file, &creates, plan);
+    for (i, c) in live {
+        let edits = edits_of.get(i).cloned().unwrap_or_default();
+        let create = creates.get(i).copied().unwrap_or(usize::MAX);
+        push_delete(inv, &c, create, edits, &dynamic, plan);
+    }
+}
+
+/// Fonts some literal names in a form cpslim cannot rewrite: each is reported and not converted.
+fn blocked_by_literals(
+    per_file: &[(&PyFile, Vec<Hit>)],
+    conversions: &[Conversion],
+    plan: &mut StagePlan,
+) -> Vec<bool> {
     let mut blocked = vec![false; conversions.len()];
-    for (f, hs) in &per_file {
+    for (f, hs) in per_file {
         for h in hs.iter().filter(|h| h.new.is_none()) {
             if let (Some(b), Some(c)) = (blocked.get_mut(h.conv), conversions.get(h.conv)) {
                 *b = true;
@@ -119,28 +148,34 @@ pub fn plan_edits(
             }
         }
     }
-    if !conversions.is_empty() {
-        let compiled = crate::stages::compile::CompiledStrings::load(inv);
-        for (c, b) in conversions.iter().zip(blocked.iter_mut()) {
-            if let Some(mpy) = compiled.naming(&slash_path(&c.bdf.rel)).filter(|_| !*b) {
-                *b = true;
-                let note = format!("not converted: the compiled module {} names it and cannot be rewritten; rename it in the source, recompile, or use --keep-names", slash_path(mpy));
-                plan.push(Action::report(&c.bdf.rel, c.bdf.size, note).warning());
-            }
+    blocked
+}
+
+/// Fonts a compiled module names: its strings cannot be rewritten, so they are not converted.
+fn block_compiled_names(
+    inv: &Inventory,
+    conversions: &[Conversion],
+    blocked: &mut [bool],
+    plan: &mut StagePlan,
+) {
+    let compiled = crate::stages::compile::CompiledStrings::load(inv);
+    for (c, b) in conversions.iter().zip(blocked.iter_mut()) {
+        if let Some(mpy) = compiled.naming(&slash_path(&c.bdf.rel)).filter(|_| !*b) {
+            *b = true;
+            let note = format!("not converted: the compiled module {} names it and cannot be rewritten; rename it in the source, recompile, or use --keep-names", slash_path(mpy));
+            plan.push(Action::report(&c.bdf.rel, c.bdf.size, note).warning());
         }
     }
-    let dynamic = dynamic_bdf_paths(sources, &conversions);
-    let mut creates = vec![usize::MAX; conversions.len()];
-    let mut live = Vec::new();
-    for (i, c) in conversions.into_iter().enumerate() {
-        if !blocked.get(i).copied().unwrap_or(true) {
-            if let Some(slot) = creates.get_mut(i) {
-                *slot = plan.push(c.create.clone());
-            }
-            live.push((i, c));
-        }
-    }
-    // For each conversion, the edits that must land before its BDF goes away.
+}
+
+/// One edit per `.py` file pointing its literals at the converted fonts, after their creates.
+/// Returns, for each conversion, the edits that must land before its BDF goes away.
+fn push_literal_edits(
+    inv: &Inventory,
+    per_file: Vec<(&PyFile, Vec<Hit>)>,
+    creates: &[usize],
+    plan: &mut StagePlan,
+) -> Vec<Vec<usize>> {
     let mut edits_of: Vec<Vec<usize>> = vec![Vec::new(); creates.len()];
     for (f, hs) in per_file {
         let mut splices = Vec::new();
@@ -183,36 +218,45 @@ pub fn plan_edits(
             }
         }
     }
-    for (i, c) in live {
-        let edits = edits_of.get(i).cloned().unwrap_or_default();
-        let create = creates.get(i).copied().unwrap_or(usize::MAX);
-        let referenced = !edits.is_empty();
-        let deleted = plan.push(
-            Action::delete(inv, c.bdf, format!("converted to {}", slash_path(&c.pcf)))
-                .requiring(std::iter::once(create).chain(edits)),
+    edits_of
+}
+
+/// The BDF's delete (after its new font and the edits), its licence's rename, and a note when
+/// no literal names it.
+fn push_delete(
+    inv: &Inventory,
+    c: &Conversion,
+    create: usize,
+    edits: Vec<usize>,
+    dynamic: &[String],
+    plan: &mut StagePlan,
+) {
+    let referenced = !edits.is_empty();
+    let deleted = plan.push(
+        Action::delete(inv, c.bdf, format!("converted to {}", slash_path(&c.pcf)))
+            .requiring(std::iter::once(create).chain(edits)),
+    );
+    super::license::plan_rename(inv, &c.bdf.rel, &c.pcf, deleted, plan);
+    if !referenced {
+        let note = format!(
+            "not referenced in code: check how it is loaded (it is now {})",
+            slash_path(&c.pcf)
         );
-        super::license::plan_rename(inv, &c.bdf.rel, &c.pcf, deleted, plan);
-        if !referenced {
-            let note = format!(
-                "not referenced in code: check how it is loaded (it is now {})",
-                slash_path(&c.pcf)
-            );
-            let a = if dynamic.is_empty() {
-                Action::report(&c.bdf.rel, 0, note)
-            } else {
-                Action::report(
-                    &c.bdf.rel,
-                    0,
-                    format!(
-                        "{note}; code builds .bdf paths at run time ({}): such a load fails once \
-                         the BDF is gone, so change it to .pcf (or use --keep-names)",
-                        dynamic.join(", ")
-                    ),
-                )
-                .warning()
-            };
-            plan.push(a);
-        }
+        let a = if dynamic.is_empty() {
+            Action::report(&c.bdf.rel, 0, note)
+        } else {
+            Action::report(
+                &c.bdf.rel,
+                0,
+                format!(
+                    "{note}; code builds .bdf paths at run time ({}): such a load fails once \
+                     the BDF is gone, so change it to .pcf (or use --keep-names)",
+                    dynamic.join(", ")
+                ),
+            )
+            .warning()
+        };
+        plan.push(a);
     }
 }
 

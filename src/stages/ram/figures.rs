@@ -40,27 +40,62 @@ pub(super) fn image_load(py: &Entry, load: &Load, asset: &Asset, plan: &mut Stag
     let is_bmp = slash(rel).to_ascii_lowercase().ends_with(".bmp");
     let info = is_bmp.then(|| parse_info(&asset.bytes).ok()).flatten();
     let Some(info) = info else {
-        let png = (load.loader == Loader::ImageLoad)
-            .then(|| super::png::imageload_ram(&asset.bytes))
-            .flatten();
-        let figure = match png {
-            Some(p) if p.colors > 0 => format!(
-                "{}: Bitmap {}×{} in 32-bit rows = {} + Palette {} × 16 B; about {} more while loading",
-                b(p.total()), p.width, p.height, b(p.pixels), p.colors, b(p.transient)
-            ),
-            Some(p) => format!(
-                "{}: Bitmap {}×{} at 16 bits per pixel in 32-bit rows; about {} more while loading",
-                b(p.total()), p.width, p.height, b(p.transient)
-            ),
-            None => "not estimated (only BMP and PNG files are measured)".to_string(),
-        };
-        let note = format!("{FIGURE}{}: {figure}", at(py, load));
+        let note = format!("{FIGURE}{}: {}", at(py, load), other_figure(load, asset));
         plan.push(Action::report(rel, size, note));
         return;
     };
     let cost = Cost::of(&info);
-    let (pixels, bpv, colors) = imageload_parts(&info);
-    let figure = match (load.loader, cost.imageload_ram) {
+    plan.push(Action::report(
+        rel,
+        size,
+        format!(
+            "{FIGURE}{}: {}",
+            at(py, load),
+            bmp_figure(load, &info, &cost)
+        ),
+    ));
+    let usable_on_disk = loader_problems(&info, asset.bytes.len()).is_empty();
+    if let (Loader::ImageLoad, Some(ram), true, Some(_), false) = (
+        load.loader,
+        cost.imageload_ram,
+        usable_on_disk,
+        &load.target,
+        load.modified,
+    ) {
+        advise_on_disk(py, load, asset, &cost, ram, plan);
+    }
+    if let Some(colour) = solid_colour(&asset.bytes) {
+        advise_rectangle(py, load, asset, &info, &cost, colour, plan);
+    }
+}
+
+/// The RAM a PNG takes under imageload; other files are not measured.
+fn other_figure(load: &Load, asset: &Asset) -> String {
+    let png = (load.loader == Loader::ImageLoad)
+        .then(|| super::png::imageload_ram(&asset.bytes))
+        .flatten();
+    match png {
+        Some(p) if p.colors > 0 => {
+            format!(
+            "{}: Bitmap {}×{} in 32-bit rows = {} + Palette {} × 16 B; about {} more while loading",
+            b(p.total()), p.width, p.height, b(p.pixels), p.colors, b(p.transient)
+        )
+        }
+        Some(p) => format!(
+            "{}: Bitmap {}×{} at 16 bits per pixel in 32-bit rows; about {} more while loading",
+            b(p.total()),
+            p.width,
+            p.height,
+            b(p.transient)
+        ),
+        None => "not estimated (only BMP and PNG files are measured)".to_string(),
+    }
+}
+
+/// The RAM a BMP takes under the loader the code uses, and how it adds up.
+fn bmp_figure(load: &Load, info: &Info, cost: &Cost) -> String {
+    let (pixels, bpv, colors) = imageload_parts(info);
+    match (load.loader, cost.imageload_ram) {
         (Loader::OnDiskBitmap, _) => format!(
             "{} B: Palette of {} colour(s) × 16 B; the pixels stay in the file",
             group_thousands(cost.ondisk_palette_ram),
@@ -81,55 +116,62 @@ pub(super) fn image_load(py: &Entry, load: &Load, asset: &Asset, plan: &mut Stag
             info.height
         ),
         (_, None) => "adafruit_imageload cannot load this file".to_string(),
-    };
-    plan.push(Action::report(
-        rel,
-        size,
-        format!("{FIGURE}{}: {figure}", at(py, load)),
-    ));
+    }
+}
 
-    let usable_on_disk = loader_problems(&info, asset.bytes.len()).is_empty();
-    if let (Loader::ImageLoad, Some(ram), true, Some(_), false) = (
-        load.loader,
-        cost.imageload_ram,
-        usable_on_disk,
-        &load.target,
-        load.modified,
-    ) {
-        let freed = ram.saturating_sub(cost.ondisk_palette_ram);
-        if freed > 0 {
-            let note = format!(
-                "{ADVICE}{}: the image is never changed after loading; displayio.OnDiskBitmap(\"{}\") \
-                 would keep only its palette ({}) and free {} of RAM, but redraws more slowly (it reads \
-                 the file on every refresh)",
-                at(py, load),
-                load.path.as_deref().unwrap_or_default(),
-                b(cost.ondisk_palette_ram),
-                b(freed)
-            );
-            plan.push(Action::report(rel, size, note));
-        }
-    }
-    if let Some(colour) = solid_colour(&asset.bytes) {
-        let ram = match load.loader {
-            Loader::OnDiskBitmap => Some(cost.ondisk_palette_ram),
-            _ => cost.imageload_ram,
-        };
+/// An image loaded whole and never changed could stay in the file with OnDiskBitmap.
+fn advise_on_disk(
+    py: &Entry,
+    load: &Load,
+    asset: &Asset,
+    cost: &Cost,
+    ram: u64,
+    plan: &mut StagePlan,
+) {
+    let freed = ram.saturating_sub(cost.ondisk_palette_ram);
+    if freed > 0 {
         let note = format!(
-            "{ADVICE}{}: the image is one solid colour (#{:02x}{:02x}{:02x}); vectorio.Rectangle(pixel_shader=…, \
-             width={}, height={}) draws it with no file at all (frees {} of flash{})",
+            "{ADVICE}{}: the image is never changed after loading; displayio.OnDiskBitmap(\"{}\") \
+             would keep only its palette ({}) and free {} of RAM, but redraws more slowly (it reads \
+             the file on every refresh)",
             at(py, load),
-            colour[0],
-            colour[1],
-            colour[2],
-            info.width,
-            info.height,
-            b(size),
-            ram.map(|r| format!(" and about {} of RAM", b(r)))
-                .unwrap_or_default()
+            load.path.as_deref().unwrap_or_default(),
+            b(cost.ondisk_palette_ram),
+            b(freed)
         );
-        plan.push(Action::report(rel, size, note));
+        plan.push(Action::report(&asset.rel, asset.bytes.len() as u64, note));
     }
+}
+
+/// A one-colour image is a rectangle: no file, and no pixels in RAM.
+fn advise_rectangle(
+    py: &Entry,
+    load: &Load,
+    asset: &Asset,
+    info: &Info,
+    cost: &Cost,
+    colour: [u8; 3],
+    plan: &mut StagePlan,
+) {
+    let size = asset.bytes.len() as u64;
+    let ram = match load.loader {
+        Loader::OnDiskBitmap => Some(cost.ondisk_palette_ram),
+        _ => cost.imageload_ram,
+    };
+    let note = format!(
+        "{ADVICE}{}: the image is one solid colour (#{:02x}{:02x}{:02x}); vectorio.Rectangle(pixel_shader=…, \
+         width={}, height={}) draws it with no file at all (frees {} of flash{})",
+        at(py, load),
+        colour[0],
+        colour[1],
+        colour[2],
+        info.width,
+        info.height,
+        b(size),
+        ram.map(|r| format!(" and about {} of RAM", b(r)))
+            .unwrap_or_default()
+    );
+    plan.push(Action::report(&asset.rel, size, note));
 }
 
 fn solid_colour(bytes: &[u8]) -> Option<[u8; 3]> {

@@ -3,18 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::header::{MpyFamily, MpyHeader};
 use super::tailio::TailCached;
 use crate::error::{Error, Result};
-use crate::scan::open_nofollow;
+
+mod archive;
+mod folder;
 
 /// No library file comes near this; a larger entry is a broken or hostile bundle.
 const MAX_FILE: u64 = 16 << 20;
-/// Folders nested deeper than this inside an extracted `lib/` are not walked.
-const MAX_DEPTH: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Platform {
@@ -103,86 +102,10 @@ impl Bundle {
     pub fn open(path: &Path) -> Result<Bundle> {
         let meta = fs::metadata(path).map_err(|e| usage(path, format!("cannot open it: {e}")))?;
         if meta.is_dir() {
-            Bundle::open_dir(path)
+            folder::open(path)
         } else {
-            Bundle::open_zip(path)
+            archive::open(path)
         }
-    }
-
-    fn open_zip(path: &Path) -> Result<Bundle> {
-        let file = open_nofollow(path).map_err(|e| usage(path, format!("cannot open it: {e}")))?;
-        let reader =
-            TailCached::new(file).map_err(|e| usage(path, format!("cannot read it: {e}")))?;
-        let archive = zip::ZipArchive::new(reader)
-            .map_err(|e| usage(path, format!("not a readable zip file ({e})")))?;
-        let mut lib_prefix: Option<String> = None;
-        let mut entries = BTreeMap::new();
-        for i in 0..archive.len() {
-            let Some(name) = archive.name_for_index(i) else {
-                continue;
-            };
-            if is_unsafe_entry(name) {
-                return Err(usage(
-                    path,
-                    format!("entry `{name}` is an absolute or `..` path; a released bundle never has one, so cpslim refuses this zip"),
-                ));
-            }
-            if name.ends_with('/') {
-                continue;
-            }
-            // The release layout is `<top>/lib/…`; accept a zip made from inside the top folder too.
-            if lib_prefix.is_none() {
-                lib_prefix = lib_prefix_of(name);
-            }
-            if let Some(rel) = lib_prefix.as_deref().and_then(|p| name.strip_prefix(p)) {
-                entries.insert(rel.to_string(), i);
-            }
-        }
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let top = lib_prefix
-            .as_deref()
-            .and_then(|p| p.strip_suffix("lib/"))
-            .and_then(|t| t.strip_suffix('/'))
-            .map(str::to_string);
-        let names: Vec<String> = entries.keys().cloned().collect();
-        let store = Store::Zip {
-            archive: Box::new(archive),
-            entries,
-        };
-        Bundle::build(path, stem, top, &names, store)
-    }
-
-    fn open_dir(path: &Path) -> Result<Bundle> {
-        let root = if path.join("lib").is_dir() {
-            path.to_path_buf()
-        } else {
-            let tops: Vec<PathBuf> = fs::read_dir(path)
-                .map_err(|e| usage(path, format!("cannot list it: {e}")))?
-                .filter_map(|d| d.ok().map(|d| d.path()))
-                .filter(|p| p.join("lib").is_dir())
-                .collect();
-            match tops.as_slice() {
-                [one] => one.clone(),
-                _ => {
-                    return Err(usage(
-                        path,
-                        "not a CircuitPython library bundle: no lib/ folder in it",
-                    ))
-                }
-            }
-        };
-        let lib = root.join("lib");
-        let mut names = Vec::new();
-        walk_dir(&lib, "", 0, &mut names);
-        names.sort();
-        let name = root
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        Bundle::build(path, name, None, &names, Store::Dir { lib })
     }
 
     fn build(
@@ -264,83 +187,11 @@ impl Bundle {
 
     /// The bytes of a file of `lib/` (`neopixel.mpy`, `adafruit_bme280/basic.mpy`).
     pub fn read(&mut self, lib_rel: &str) -> Result<Vec<u8>> {
-        let src = self.source.clone();
         match &mut self.store {
             Store::Zip { archive, entries } => {
-                let idx = *entries
-                    .get(lib_rel)
-                    .ok_or_else(|| usage(&src, format!("has no lib/{lib_rel}")))?;
-                let file = archive
-                    .by_index(idx)
-                    .map_err(|e| usage(&src, format!("cannot read lib/{lib_rel}: {e}")))?;
-                let declared = file.size();
-                if declared > MAX_FILE {
-                    return Err(usage(&src, format!("lib/{lib_rel} is implausibly large")));
-                }
-                // Never trust the stream to stop: read one byte past the declared size at most,
-                // so an entry that inflates further is caught without filling memory.
-                let mut buf = Vec::with_capacity(declared as usize);
-                file.take(declared + 1)
-                    .read_to_end(&mut buf)
-                    .map_err(|e| usage(&src, format!("lib/{lib_rel} is corrupt: {e}")))?;
-                if buf.len() as u64 != declared {
-                    return Err(usage(
-                        &src,
-                        format!(
-                            "entry lib/{lib_rel} declares {declared} bytes but holds {}; the bundle is damaged or forged: download it again",
-                            if buf.len() as u64 > declared { "more".to_string() } else { format!("only {}", buf.len()) }
-                        ),
-                    ));
-                }
-                Ok(buf)
+                archive::read(archive, entries, &self.source, lib_rel)
             }
-            Store::Dir { lib } => {
-                let abs = lib.join(lib_rel);
-                let file = open_nofollow(&abs).map_err(|e| Error::read(&abs, e))?;
-                let mut buf = Vec::new();
-                file.take(MAX_FILE + 1)
-                    .read_to_end(&mut buf)
-                    .map_err(|e| Error::read(&abs, e))?;
-                if buf.len() as u64 > MAX_FILE {
-                    return Err(usage(&src, format!("lib/{lib_rel} is implausibly large")));
-                }
-                Ok(buf)
-            }
-        }
-    }
-}
-
-/// `top/lib/` or `lib/` when the entry lies below a `lib` folder at depth 0 or 1.
-fn lib_prefix_of(name: &str) -> Option<String> {
-    let comps: Vec<&str> = name.split('/').collect();
-    let pos = comps.iter().take(2).position(|c| *c == "lib")?;
-    if comps.len() <= pos + 1 {
-        return None;
-    }
-    Some(comps.get(..=pos)?.iter().map(|c| format!("{c}/")).collect())
-}
-
-fn walk_dir(dir: &Path, rel: &str, depth: usize, out: &mut Vec<String>) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let Ok(read) = fs::read_dir(dir) else {
-        return;
-    };
-    for item in read.flatten() {
-        let Some(name) = item.file_name().to_str().map(str::to_string) else {
-            continue;
-        };
-        let child = if rel.is_empty() {
-            name
-        } else {
-            format!("{rel}/{name}")
-        };
-        // Links inside a bundle are never followed.
-        match item.file_type() {
-            Ok(ft) if ft.is_dir() => walk_dir(&item.path(), &child, depth + 1, out),
-            Ok(ft) if ft.is_file() => out.push(child),
-            _ => {}
+            Store::Dir { lib } => folder::read(lib, &self.source, lib_rel),
         }
     }
 }
@@ -384,6 +235,7 @@ pub fn index_modules(files: &[String]) -> BTreeMap<String, Module> {
 
 #[cfg(test)]
 mod tests {
+    use super::archive::lib_prefix_of;
     use super::*;
 
     #[test]
