@@ -90,8 +90,8 @@ fn emit(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn usage(msg: impl Into<String>) -> anyhow::Error {
-    Error::Usage(msg.into()).into()
+fn usage(msg: impl std::fmt::Display) -> anyhow::Error {
+    Error::Usage(msg.to_string()).into()
 }
 
 fn resolve_root(path: Option<PathBuf>) -> anyhow::Result<PathBuf> {

@@ -55,7 +55,7 @@ fn latin1_bytes_and_version_2_2_are_fine() {
 fn bad(from: &str, to: &str) -> String {
     let src = SMALL.replacen(from, to, 1);
     assert_ne!(src, SMALL, "{from} not in fixture");
-    parse(src.as_bytes()).expect_err("should fail")
+    parse(src.as_bytes()).expect_err("should fail").to_string()
 }
 
 #[test]

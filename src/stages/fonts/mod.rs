@@ -16,6 +16,7 @@ mod bdf_split;
 mod bdf_text;
 pub mod charset;
 pub mod convert;
+pub mod error;
 pub mod glyph;
 pub mod library;
 mod license;
@@ -49,7 +50,7 @@ use target::{open_stream, out_name, Source, Target};
 /// Plan the stage. Only a malformed `--charset` is an error; bad fonts are reported.
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let mut charset = match &cfg.fonts.charset {
-        Some(spec) => Some(charset::parse(spec).map_err(Error::Usage)?),
+        Some(spec) => Some(charset::parse(spec).map_err(|e| Error::Usage(e.to_string()))?),
         None => None,
     };
     let mut plan = StagePlan::default();
@@ -166,7 +167,7 @@ fn plan_bdf<'a>(
     let mut file = match parsed {
         Ok(f) => f,
         Err(why) => {
-            plan.push(bad(e, "BDF font not read", &why));
+            plan.push(bad(e, "BDF font not read", &why.to_string()));
             return None;
         }
     };
@@ -227,7 +228,7 @@ fn plan_bdf<'a>(
     let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
-            plan.push(bad(e, "not converted", &why));
+            plan.push(bad(e, "not converted", &why.to_string()));
             return None;
         }
     };
@@ -287,7 +288,7 @@ fn plan_pcf<'a>(
     let src = match pcf::read(bytes) {
         Ok(f) => f,
         Err(why) => {
-            plan.push(bad(e, "PCF font not read", &why));
+            plan.push(bad(e, "PCF font not read", &why.to_string()));
             return None;
         }
     };
@@ -313,7 +314,7 @@ fn plan_pcf<'a>(
     let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
-            plan.push(bad(e, "not repacked", &why));
+            plan.push(bad(e, "not repacked", &why.to_string()));
             return None;
         }
     };
