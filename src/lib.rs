@@ -17,6 +17,8 @@ pub mod exit;
 pub mod fatname;
 pub mod fsinfo;
 pub mod fsops;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod plan;
 pub mod platform;
 pub mod project_settings;

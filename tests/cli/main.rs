@@ -14,6 +14,7 @@ mod edges;
 mod fat_names;
 mod fonts;
 mod frozen;
+mod fuzz_smoke;
 mod golden;
 mod hostile_bundle;
 mod idempotence;

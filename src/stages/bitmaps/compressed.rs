@@ -233,7 +233,7 @@ pub fn choose(
             }
             let edits = match path_rewrites(refs, &e.rel, "png") {
                 Ok(v) => v,
-                Err(why) => return Choice::Bmp(why),
+                Err(why) => return Choice::Bmp(why.to_string()),
             };
             let edits = edits
                 .into_iter()
