@@ -142,7 +142,7 @@ pub struct Conversion<'a> {
     pub create: Action,
 }
 
-fn bad(e: &Entry, what: &str, why: &str) -> Action {
+fn bad(e: &Entry, what: &str, why: impl std::fmt::Display) -> Action {
     Action::report(
         &e.rel,
         e.size,
@@ -167,7 +167,7 @@ fn plan_bdf<'a>(
     let mut file = match parsed {
         Ok(f) => f,
         Err(why) => {
-            plan.push(bad(e, "BDF font not read", &why.to_string()));
+            plan.push(bad(e, "BDF font not read", why));
             return None;
         }
     };
@@ -228,7 +228,7 @@ fn plan_bdf<'a>(
     let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
-            plan.push(bad(e, "not converted", &why.to_string()));
+            plan.push(bad(e, "not converted", why));
             return None;
         }
     };
@@ -288,7 +288,7 @@ fn plan_pcf<'a>(
     let src = match pcf::read(bytes) {
         Ok(f) => f,
         Err(why) => {
-            plan.push(bad(e, "PCF font not read", &why.to_string()));
+            plan.push(bad(e, "PCF font not read", why));
             return None;
         }
     };
@@ -314,7 +314,7 @@ fn plan_pcf<'a>(
     let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
-            plan.push(bad(e, "not repacked", &why.to_string()));
+            plan.push(bad(e, "not repacked", why));
             return None;
         }
     };

@@ -87,3 +87,20 @@ fn truncated_files_are_errors() {
         assert!(read(&bytes[..cut]).is_err(), "cut {cut}");
     }
 }
+
+#[test]
+fn errors_say_what_is_wrong() {
+    use crate::stages::fonts::error::PcfError;
+    assert_eq!(read(b""), Err(PcfError::TruncatedTable));
+    assert_eq!(read(b"\x01fcq\0\0\0\0"), Err(PcfError::BadMagic));
+    let (mut bytes, _) = write(&font()).expect("write");
+    bytes[4..8].copy_from_slice(&65u32.to_le_bytes());
+    assert_eq!(read(&bytes), Err(PcfError::TooManyTables(65)));
+    assert_eq!(
+        read(&bytes).expect_err("65 tables").to_string(),
+        "65 tables: not a PCF font"
+    );
+    // No tables at all: the accelerators are looked up first.
+    bytes[4..8].copy_from_slice(&0u32.to_le_bytes());
+    assert_eq!(read(&bytes), Err(PcfError::NoAccelerators));
+}
