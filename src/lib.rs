@@ -17,6 +17,8 @@ pub mod exit;
 pub mod fatname;
 pub mod fsinfo;
 pub mod fsops;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod layout;
 pub mod pipeline;
 pub mod plan;

@@ -182,7 +182,9 @@ pub fn from_table(path: &Path, table_name: &'static str, t: &Table) -> Result<Pr
                     Some(choice(value).ok_or_else(|| bad("expected \"bmp\", \"rle\" or \"png\""))?);
             }
             "cluster-size" => s.cluster_size = Some(cluster_size(path, key, value)?),
-            "budget" => s.budget = Some(size(value).map_err(|e| settings_error(path, key, e))?),
+            "budget" => {
+                s.budget = Some(size(value).map_err(|e| settings_error(path, key, e.to_string()))?)
+            }
             "colors" => {
                 let n = value.as_integer().filter(|n| (2..=256).contains(n));
                 s.colors = Some(
@@ -194,7 +196,7 @@ pub fn from_table(path: &Path, table_name: &'static str, t: &Table) -> Result<Pr
                     .as_str()
                     .ok_or_else(|| bad("expected a string such as \"ascii\""))?;
                 crate::stages::fonts::charset::parse(spec)
-                    .map_err(|e| settings_error(path, key, e))?;
+                    .map_err(|e| settings_error(path, key, e.to_string()))?;
                 s.charset = Some(spec.to_string());
             }
             "cp-version" => {
@@ -243,7 +245,7 @@ fn choice<T: clap::ValueEnum>(value: &Value) -> Option<T> {
 
 /// A cluster size as `--cluster-size` takes it: a power of two from 512 to 65536 bytes.
 fn cluster_size(path: &Path, key: &str, value: &Value) -> Result<u64> {
-    let n = size(value).map_err(|e| settings_error(path, key, e))?;
+    let n = size(value).map_err(|e| settings_error(path, key, e.to_string()))?;
     if !(512..=65_536).contains(&n) || !n.is_power_of_two() {
         return Err(bad_value(
             path,
@@ -283,15 +285,23 @@ fn shown(v: &Value) -> String {
 }
 
 /// A byte count: an integer, or a string such as "2MiB" or "1900KB".
-fn size(v: &Value) -> std::result::Result<u64, String> {
+fn size(v: &Value) -> std::result::Result<u64, SettingSizeError> {
     match v {
-        Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("{n} is negative")),
-        Value::String(text) => parse_size(text),
-        other => Err(format!(
-            "expected a size such as 1024 or \"2MiB\", not {}",
-            shown(other)
-        )),
+        Value::Integer(n) => u64::try_from(*n).map_err(|_| SettingSizeError::Negative(*n)),
+        Value::String(text) => Ok(parse_size(text)?),
+        other => Err(SettingSizeError::NotASize(shown(other))),
     }
+}
+
+/// Why a size key of the settings (`budget`, `cluster-size`) was refused.
+#[derive(Debug, thiserror::Error)]
+enum SettingSizeError {
+    #[error("{0} is negative")]
+    Negative(i64),
+    #[error(transparent)]
+    Text(#[from] crate::units::SizeError),
+    #[error("expected a size such as 1024 or \"2MiB\", not {0}")]
+    NotASize(String),
 }
 
 /// `["junk", "mpy"]` or `"junk,mpy"`.

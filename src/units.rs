@@ -45,25 +45,46 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
+/// Why a size such as `--budget 2MiB` was not understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SizeError {
+    #[error("invalid size '{0}': expected a number like 2MiB, 1900KB or 123456")]
+    Number(String),
+    /// `1900Kb`: `prefix` is the unit without its `b`, upper-cased (`K`).
+    #[error("invalid size unit '{unit}' in '{text}': a lower-case b means bits; write {prefix}B (×1000) or {prefix}iB (×1024)")]
+    Bits {
+        unit: String,
+        text: String,
+        prefix: String,
+    },
+    #[error("invalid size unit '{unit}' in '{text}': use B, KB, KiB, MB, MiB, GB or GiB (K, M, G alone mean KiB, MiB, GiB)")]
+    Unit { unit: String, text: String },
+    #[error("size '{0}' is out of range")]
+    OutOfRange(String),
+    #[error("--budget {0}: the budget must be more than 0 bytes (e.g. 2MiB or 1900KB)")]
+    ZeroBudget(String),
+}
+
 /// Parse a size: `123456` (bytes), `1900KB`, `2MiB`, `1.5M`. One rule, stated in the README:
 /// `KB`/`MB`/`GB` (and `kB`) are decimal (1000, as on a datasheet); `KiB`/`MiB`/`GiB` and the
 /// bare `K`/`k`/`M`/`G` are binary (1024, as `ls -h` prints them); `B` is bytes. A unit ending
 /// in a lower-case `b` (`1900Kb`) is refused: `b` means bits.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, SizeError> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let unit = unit.trim();
-    let value: f64 = num.parse().map_err(|_| {
-        format!("invalid size '{text}': expected a number like 2MiB, 1900KB or 123456")
-    })?;
+    let value: f64 = num
+        .parse()
+        .map_err(|_| SizeError::Number(text.to_string()))?;
     if unit.len() > 1 && unit.ends_with('b') {
-        return Err(format!(
-            "invalid size unit '{unit}' in '{text}': a lower-case b means bits; write {0}B (×1000) or {0}iB (×1024)",
-            &unit[..unit.len() - 1].to_ascii_uppercase()
-        ));
+        return Err(SizeError::Bits {
+            unit: unit.to_string(),
+            text: text.to_string(),
+            prefix: unit[..unit.len() - 1].to_ascii_uppercase(),
+        });
     }
     let mult: u64 = match unit.to_ascii_lowercase().as_str() {
         "" | "b" if unit != "b" => 1,
@@ -74,24 +95,23 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "mb" => 1_000_000,
         "gb" => 1_000_000_000,
         _ => {
-            return Err(format!(
-                "invalid size unit '{unit}' in '{text}': use B, KB, KiB, MB, MiB, GB or GiB (K, M, G alone mean KiB, MiB, GiB)"
-            ))
+            return Err(SizeError::Unit {
+                unit: unit.to_string(),
+                text: text.to_string(),
+            })
         }
     };
     let bytes = value * mult as f64;
     if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
-        return Err(format!("size '{text}' is out of range"));
+        return Err(SizeError::OutOfRange(text.to_string()));
     }
     Ok(bytes.round() as u64)
 }
 
 /// `--budget`: a size greater than zero (nothing fits in no space, so 0 is surely a mistake).
-pub fn parse_budget(text: &str) -> Result<u64, String> {
+pub fn parse_budget(text: &str) -> Result<u64, SizeError> {
     match parse_size(text)? {
-        0 => Err(format!(
-            "--budget {text}: the budget must be more than 0 bytes (e.g. 2MiB or 1900KB)"
-        )),
+        0 => Err(SizeError::ZeroBudget(text.to_string())),
         n => Ok(n),
     }
 }
@@ -138,11 +158,12 @@ mod tests {
         assert_eq!(parse_size("2kB"), Ok(2000));
         assert_eq!(parse_size("3B"), Ok(3));
         for bits in ["1900Kb", "2Mb", "2kib", "2b"] {
-            let e = parse_size(bits).unwrap_err();
+            let e = parse_size(bits).unwrap_err().to_string();
             assert!(e.contains("bits") || e.contains("unit"), "{bits}: {e}");
         }
         assert!(parse_size("1900Kb")
             .unwrap_err()
+            .to_string()
             .contains("KB (×1000) or KiB"));
         assert!(parse_budget("0").is_err());
         assert!(parse_budget("0KB").is_err());

@@ -110,8 +110,8 @@ fn emit(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn usage(msg: impl Into<String>) -> anyhow::Error {
-    Error::Usage(msg.into()).into()
+fn usage(msg: impl std::fmt::Display) -> anyhow::Error {
+    Error::Usage(msg.to_string()).into()
 }
 
 /// A usage error with what to do about it (printed as `hint: …` after the message).

@@ -96,7 +96,7 @@ impl Client {
                     };
                 }
                 Err(e) => {
-                    last = e;
+                    last = e.to_string();
                     if tries < attempts {
                         std::thread::sleep(Duration::from_millis(300 * u64::from(tries)));
                     }
@@ -115,9 +115,8 @@ impl Client {
         url: &str,
         headers: &[(&str, String)],
         body: Option<&[u8]>,
-    ) -> Result<(Reply, Option<String>), String> {
-        let method =
-            ureq::http::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+    ) -> Result<(Reply, Option<String>), SendError> {
+        let method = ureq::http::Method::from_bytes(method.as_bytes())?;
         let mut req = ureq::http::Request::builder()
             .method(method)
             .uri(url)
@@ -133,15 +132,12 @@ impl Client {
                     pos: 0,
                     progress: self.upload_progress.as_deref(),
                 };
-                req.header("Content-Length", b.len().to_string())
-                    .body(ureq::SendBody::from_reader(&mut reader))
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| self.agent.run(r).map_err(|e| e.to_string()))
+                let r = req
+                    .header("Content-Length", b.len().to_string())
+                    .body(ureq::SendBody::from_reader(&mut reader))?;
+                self.agent.run(r)
             }
-            None => req
-                .body(())
-                .map_err(|e| e.to_string())
-                .and_then(|r| self.agent.run(r).map_err(|e| e.to_string())),
+            None => self.agent.run(req.body(())?),
         };
         let mut resp = sent?;
         let status = resp.status().as_u16();
@@ -154,10 +150,20 @@ impl Client {
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
-            .read_to_vec()
-            .map_err(|e| e.to_string())?;
+            .read_to_vec()?;
         Ok((Reply { status, body }, location))
     }
+}
+
+/// Why one request got no answer (the text goes into [`WebError::Unreachable`]).
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    #[error("{0}")]
+    Method(#[from] ureq::http::method::InvalidMethod),
+    #[error("{0}")]
+    Request(#[from] ureq::http::Error),
+    #[error("{0}")]
+    Transport(#[from] ureq::Error),
 }
 
 /// An upload body that reports how much has gone out.

@@ -55,6 +55,15 @@ impl WebError {
     }
 }
 
+/// A `--host` that names no board.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostError {
+    #[error("--host {host}: '{port}' is not a port number")]
+    Port { host: String, port: String },
+    #[error("--host {0}: give a host name or IP address, e.g. cpy-abc123.local or 192.168.1.20")]
+    Name(String),
+}
+
 /// Where the board is and how to log in.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -65,7 +74,7 @@ pub struct Target {
 
 impl Target {
     /// `HOST[:PORT]`; a port in HOST wins over `--port`.
-    pub fn parse(host: &str, port: u16, password: String) -> Result<Target, String> {
+    pub fn parse(host: &str, port: u16, password: String) -> Result<Target, HostError> {
         let host = host
             .trim()
             .trim_start_matches("http://")
@@ -73,8 +82,10 @@ impl Target {
         let (name, port) = match host.rsplit_once(':') {
             Some((h, p)) if !h.contains(':') => (
                 h,
-                p.parse::<u16>()
-                    .map_err(|_| format!("--host {host}: '{p}' is not a port number"))?,
+                p.parse::<u16>().map_err(|_| HostError::Port {
+                    host: host.to_string(),
+                    port: p.to_string(),
+                })?,
             ),
             _ => (host, port),
         };
@@ -83,9 +94,7 @@ impl Target {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
         if !ok {
-            return Err(format!(
-                "--host {host}: give a host name or IP address, e.g. cpy-abc123.local or 192.168.1.20"
-            ));
+            return Err(HostError::Name(host.to_string()));
         }
         Ok(Target {
             host: name.to_string(),

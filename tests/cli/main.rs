@@ -16,6 +16,7 @@ mod edges;
 mod fat_names;
 mod fonts;
 mod frozen;
+mod fuzz_smoke;
 mod golden;
 mod hints;
 mod hostile_bundle;

@@ -254,7 +254,7 @@ fn png_choice(
     }
     let edits = match path_rewrites(refs, &e.rel, "png") {
         Ok(v) => v,
-        Err(why) => return Choice::Bmp(why),
+        Err(why) => return Choice::Bmp(why.to_string()),
     };
     let edits = edits
         .into_iter()

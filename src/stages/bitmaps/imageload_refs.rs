@@ -170,6 +170,14 @@ pub fn why_not_imageload_only(refs: &ImageRefs, rel: &Path) -> Option<String> {
     None
 }
 
+/// A path literal in a form whose extension cannot be rewritten safely (`file:line` and token).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at} names it as {token}, a form cpslim does not rewrite")]
+pub struct NotRewritten {
+    pub at: String,
+    pub token: String,
+}
+
 /// One literal to rewrite: its file, byte span, new token, and `file:line old → new`.
 pub type Rewrite<'a> = (&'a Entry, std::ops::Range<usize>, String, String);
 
@@ -179,7 +187,7 @@ pub fn path_rewrites<'a>(
     refs: &ImageRefs<'a>,
     rel: &Path,
     new_ext: &str,
-) -> Result<Vec<Rewrite<'a>>, String> {
+) -> Result<Vec<Rewrite<'a>>, NotRewritten> {
     let mut out = Vec::new();
     for f in &refs.files {
         for (lit, _) in &f.uses {
@@ -188,8 +196,9 @@ pub fn path_rewrites<'a>(
             }
             let token = f.src.get(lit.span.clone()).unwrap_or("");
             let at = format!("{}:{}", slash(&f.entry.rel), lit.line);
-            let new = rewrite_extension(token, "bmp", new_ext).ok_or_else(|| {
-                format!("{at} names it as {token}, a form cpslim does not rewrite")
+            let new = rewrite_extension(token, "bmp", new_ext).ok_or_else(|| NotRewritten {
+                at: at.clone(),
+                token: token.to_string(),
             })?;
             out.push((
                 f.entry,

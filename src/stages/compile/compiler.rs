@@ -241,6 +241,36 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> std::io::Result<RunOutput> {
     })
 }
 
+/// Why one module was not compiled (the stage then leaves it as source and says this).
+#[derive(Debug, thiserror::Error)]
+pub enum CompileError {
+    #[error("cannot prepare {}: {source}", dir.display())]
+    Prepare {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot copy to {}: {source}", path.display())]
+    Copy {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The compiler could not be started or did not finish in time.
+    #[error("{} failed: {source}", compiler.display())]
+    Run {
+        compiler: PathBuf,
+        source: std::io::Error,
+    },
+    /// The compiler's own message, on one line (file and line of the error).
+    #[error("{0}")]
+    Rejected(String),
+    #[error("{} reported success but wrote no {out_name}: {source}", compiler.display())]
+    NoOutput {
+        compiler: PathBuf,
+        out_name: String,
+        source: std::io::Error,
+    },
+}
+
 impl Compiler {
     /// Compile `source` as the bundle does: `mpy-cross -o OUT -s NAME NAME`, run inside
     /// `workdir` (a temp folder, never the drive) so the compiler's messages name the module by
@@ -250,7 +280,7 @@ impl Compiler {
         workdir: &Path,
         name: &str,
         source: &[u8],
-    ) -> std::result::Result<Vec<u8>, String> {
+    ) -> std::result::Result<Vec<u8>, CompileError> {
         let input = workdir.join(name);
         let out_name = match name.strip_suffix(".py") {
             Some(stem) => format!("{stem}.mpy"),
@@ -258,11 +288,15 @@ impl Compiler {
         };
         let output = workdir.join(&out_name);
         if let Some(parent) = input.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot prepare {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|source| CompileError::Prepare {
+                dir: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&input, source)
-            .map_err(|e| format!("cannot copy to {}: {e}", input.display()))?;
+        std::fs::write(&input, source).map_err(|source| CompileError::Copy {
+            path: input.clone(),
+            source,
+        })?;
         let _ = std::fs::remove_file(&output);
         let result = match run(
             Command::new(&self.path)
@@ -272,19 +306,24 @@ impl Compiler {
         ) {
             Ok(r) => r,
             // A compiler that hangs or cannot start will not do better on the next module.
-            Err(e) => {
+            Err(source) => {
                 self.broken.set(true);
-                return Err(format!("{} failed: {e}", self.path.display()));
+                return Err(CompileError::Run {
+                    compiler: self.path.clone(),
+                    source,
+                });
             }
         };
         if !result.success {
-            return Err(one_line(&result.stderr, &result.stdout));
+            return Err(CompileError::Rejected(one_line(
+                &result.stderr,
+                &result.stdout,
+            )));
         }
-        std::fs::read(&output).map_err(|e| {
-            format!(
-                "{} reported success but wrote no {out_name}: {e}",
-                self.path.display()
-            )
+        std::fs::read(&output).map_err(|source| CompileError::NoOutput {
+            compiler: self.path.clone(),
+            out_name,
+            source,
         })
     }
 }

@@ -155,7 +155,8 @@ fn a_compiler_that_cannot_run_is_marked_broken() {
     };
     let err = c
         .compile(t.path(), "mod.py", b"x = 1\n")
-        .expect_err("cannot run");
+        .expect_err("cannot run")
+        .to_string();
     assert!(err.contains("gone") && c.broken.get(), "{err}");
 }
 
@@ -180,7 +181,7 @@ fn a_syntax_error_keeps_the_compilers_message() {
         .compile(&work, "pkg/mod.py", b"def f(:\n")
         .expect_err("rejected");
     assert_eq!(
-        err,
+        err.to_string(),
         "File \"pkg/mod.py\", line 2: SyntaxError: invalid syntax"
     );
     assert!(!c.broken.get());

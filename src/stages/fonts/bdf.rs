@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use super::bdf_text::{hex, hex_row, in_range, int, ints, keyword, tokens, Lines};
 
+use super::error::{BdfError, BdfLineError, Truncated};
 use super::glyph::{Bitmap, Bounds, Font, Glyph};
 
 /// Glyph boxes and the font box are bounded so every metric fits a PCF i16 and no allocation is
@@ -38,22 +39,22 @@ pub struct BdfFile {
     pub chars_mismatch: Option<(i64, i64)>,
 }
 
-/// Parse a whole BDF file. `Err` carries a message for the user (line number included).
-pub fn parse(src: &[u8]) -> Result<BdfFile, String> {
+/// Parse a whole BDF file. `Err` says why, for the user (line number included).
+pub fn parse(src: &[u8]) -> Result<BdfFile, BdfError> {
     parse_from(src)
 }
 
 /// [`parse`] from a reader, line by line (the stage streams fonts from the drive).
-pub fn parse_from(r: impl Read) -> Result<BdfFile, String> {
+pub fn parse_from(r: impl Read) -> Result<BdfFile, BdfError> {
     let mut lines = Lines::new(r);
     let result = parse_lines(&mut lines);
     match lines.error {
-        Some(e) => Err(format!("read error: {e}")),
+        Some(e) => Err(BdfError::Read(e.to_string())),
         None => result,
     }
 }
 
-fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, String> {
+fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, BdfError> {
     let head = header(lines)?;
     let part = glyphs(lines, head.dwidth, head.hint, None)?;
     Ok(finish(head, [part]))
@@ -70,16 +71,15 @@ pub(super) struct Header {
 }
 
 /// Everything up to and including the CHARS line.
-pub(super) fn header<R: Read>(lines: &mut Lines<R>) -> Result<Header, String> {
-    let (_, _, first) = lines.next().ok_or("empty file")?;
+pub(super) fn header<R: Read>(lines: &mut Lines<R>) -> Result<Header, BdfError> {
+    let (_, _, first) = lines.next().ok_or(BdfError::Empty)?;
     if keyword(first) != b"STARTFONT" {
-        return Err("not a BDF font (no STARTFONT)".into());
+        return Err(BdfError::NotBdf);
     }
     let version = tokens(first).nth(1).unwrap_or(&[]);
     if !version.starts_with(b"2.") {
-        return Err(format!(
-            "unsupported BDF version {}",
-            String::from_utf8_lossy(version)
+        return Err(BdfError::Version(
+            String::from_utf8_lossy(version).into_owned(),
         ));
     }
 
@@ -94,7 +94,7 @@ pub(super) fn header<R: Read>(lines: &mut Lines<R>) -> Result<Header, String> {
     while chars.is_none() {
         let (start, no, line) = lines
             .next()
-            .ok_or("truncated: no CHARS line before the end of the file")?;
+            .ok_or(BdfError::Truncated(Truncated::NoChars))?;
         match keyword(line) {
             b"FONTBOUNDINGBOX" => {
                 let v = ints(line, 4, "FONTBOUNDINGBOX", no)?;
@@ -106,7 +106,7 @@ pub(super) fn header<R: Read>(lines: &mut Lines<R>) -> Result<Header, String> {
                 ));
             }
             b"METRICSSET" if ints(line, 1, "METRICSSET", no)?[0] == 1 => {
-                return Err("vertical-only font (METRICSSET 1)".into());
+                return Err(BdfError::VerticalOnly);
             }
             b"DWIDTH" => font_dwidth = Some(ints(line, 1, "DWIDTH", no)?[0]),
             b"FONT_ASCENT" => ascent = int(tokens(line).nth(1)),
@@ -121,12 +121,12 @@ pub(super) fn header<R: Read>(lines: &mut Lines<R>) -> Result<Header, String> {
                 chars = Some(n);
                 header_end = start;
             }
-            b"STARTCHAR" => return Err(format!("line {no}: glyphs before the CHARS line")),
-            b"ENDFONT" => return Err(format!("line {no}: ENDFONT before any CHARS line")),
+            b"STARTCHAR" => return Err(BdfLineError::GlyphsBeforeChars.at(no)),
+            b"ENDFONT" => return Err(BdfLineError::EndfontBeforeChars.at(no)),
             _ => {}
         }
     }
-    let (fw, fh, fx, fy) = fbb.ok_or("no FONTBOUNDINGBOX")?;
+    let (fw, fh, fx, fy) = fbb.ok_or(BdfError::NoFontBox)?;
     out.fbb = (fw, fh, fx, fy);
     out.header = 0..header_end;
     let clamp = |v: Option<i64>, dflt: i32| {
@@ -168,7 +168,7 @@ pub(super) fn glyphs<R: Read>(
     font_dwidth: Option<i64>,
     hint: usize,
     stop: Option<usize>,
-) -> Result<Part, String> {
+) -> Result<Part, BdfError> {
     let mut part = Part {
         glyphs: Vec::with_capacity(hint),
         blocks: Vec::with_capacity(hint),
@@ -177,7 +177,7 @@ pub(super) fn glyphs<R: Read>(
     loop {
         let (start, no, line) = lines
             .next()
-            .ok_or("truncated: the file ends before ENDFONT")?;
+            .ok_or(BdfError::Truncated(Truncated::BeforeEndfont))?;
         match keyword(line) {
             b"ENDFONT" => break,
             b"STARTCHAR" if Some(start) == stop => {
@@ -186,10 +186,10 @@ pub(super) fn glyphs<R: Read>(
             }
             b"STARTCHAR" => {}
             other => {
-                return Err(format!(
-                    "line {no}: expected STARTCHAR, found {}",
-                    String::from_utf8_lossy(other)
-                ))
+                return Err(BdfLineError::ExpectedStartchar(
+                    String::from_utf8_lossy(other).into_owned(),
+                )
+                .at(no))
             }
         }
         part.count += 1;
@@ -270,14 +270,14 @@ enum Parsed {
 fn glyph<R: Read>(
     lines: &mut Lines<R>,
     font_dwidth: Option<i64>,
-) -> Result<(Parsed, usize), String> {
+) -> Result<(Parsed, usize), BdfError> {
     let mut code: Option<i64> = None;
     let mut advance = font_dwidth;
     let mut bbx = None;
     loop {
         let (_, no, line) = lines
             .next()
-            .ok_or("truncated: the file ends inside a glyph")?;
+            .ok_or(BdfError::Truncated(Truncated::InsideGlyph))?;
         match keyword(line) {
             b"ENCODING" => code = Some(ints(line, 1, "ENCODING", no)?[0]),
             b"DWIDTH" => advance = Some(ints(line, 1, "DWIDTH", no)?[0]),
@@ -291,26 +291,22 @@ fn glyph<R: Read>(
                 ));
             }
             b"BITMAP" => break,
-            b"STARTCHAR" | b"ENDFONT" | b"ENDCHAR" => {
-                return Err(format!(
-                    "line {no}: glyph without BITMAP section (missing ENDCHAR?)"
-                ))
-            }
+            b"STARTCHAR" | b"ENDFONT" | b"ENDCHAR" => return Err(BdfLineError::NoBitmap.at(no)),
             _ => {}
         }
     }
     let no = lines.no;
-    let code = code.ok_or_else(|| format!("line {no}: glyph without ENCODING"))?;
-    let advance = advance.ok_or_else(|| format!("line {no}: glyph without DWIDTH"))?;
+    let code = code.ok_or(BdfLineError::NoEncoding.at(no))?;
+    let advance = advance.ok_or(BdfLineError::NoDwidth.at(no))?;
     let advance = in_range(advance, -MAX_OFFSET, MAX_OFFSET, "DWIDTH", no)?;
-    let (w, h, x, y) = bbx.ok_or_else(|| format!("line {no}: glyph without BBX"))?;
+    let (w, h, x, y) = bbx.ok_or(BdfLineError::NoBbx.at(no))?;
     let stride = Bitmap::stride(w);
     let mut bits = Vec::with_capacity(stride * h as usize);
     let mut rows = 0u32;
     let end = loop {
         let (_, no, line) = lines
             .next_raw()
-            .ok_or("truncated: the file ends inside a BITMAP")?;
+            .ok_or(BdfError::Truncated(Truncated::InsideBitmap))?;
         let t = line.trim_ascii();
         if t == b"ENDCHAR" {
             break lines.pos;
@@ -322,23 +318,23 @@ fn glyph<R: Read>(
             if t.first().is_some_and(u8::is_ascii_alphabetic)
                 && !t.iter().all(|b| hex(*b).is_some())
             {
-                return Err(format!(
-                    "line {no}: {} inside a BITMAP (missing ENDCHAR?)",
-                    String::from_utf8_lossy(keyword(t))
-                ));
+                return Err(BdfLineError::KeywordInBitmap(
+                    String::from_utf8_lossy(keyword(t)).into_owned(),
+                )
+                .at(no));
             }
             if rows == h {
-                return Err(format!(
-                    "line {no}: expected ENDCHAR after {h} BITMAP rows (BBX height)"
-                ));
+                return Err(BdfLineError::ExtraRow(h).at(no));
             }
-            return Err(format!("line {no}: BITMAP row is not hex"));
+            return Err(BdfLineError::NotHex.at(no));
         }
         if bits.len() - at != stride {
-            return Err(format!(
-                "line {no}: BITMAP row has {} bytes, BBX width {w} needs {stride}",
-                bits.len() - at
-            ));
+            return Err(BdfLineError::RowBytes {
+                got: bits.len() - at,
+                width: w,
+                stride,
+            }
+            .at(no));
         }
         // Bits past the width are not part of the glyph.
         if w % 8 != 0 {
@@ -349,10 +345,7 @@ fn glyph<R: Read>(
         rows += 1;
     };
     if rows != h {
-        return Err(format!(
-            "line {}: glyph has {rows} BITMAP rows, BBX height is {h}",
-            lines.no
-        ));
+        return Err(BdfLineError::RowCount { rows, height: h }.at(lines.no));
     }
     if code < 0 {
         return Ok((Parsed::Unencoded, end));

@@ -9,12 +9,13 @@ use std::io::Read;
 
 use super::bdf::{finish, glyphs, header, parse_from, BdfFile};
 use super::bdf_text::Lines;
+use super::error::BdfError;
 
 /// Below this a second thread costs more than it saves.
 const SPLIT_FROM: u64 = 1 << 20;
 
 /// [`super::bdf::parse`] of the first `cap` bytes of `file`.
-pub fn parse_file(file: &File, cap: u64) -> Result<BdfFile, String> {
+pub fn parse_file(file: &File, cap: u64) -> Result<BdfFile, BdfError> {
     let len = file.metadata().map_or(0, |m| m.len()).min(cap);
     match cut(file, len).and_then(|split| halves(file, cap, split)) {
         Some(parsed) => Ok(parsed),
@@ -125,7 +126,7 @@ mod tests {
     use crate::stages::fonts::{bdf::parse, synth};
 
     /// Two threads and one pass over the same bytes.
-    fn both(src: &[u8]) -> (Result<BdfFile, String>, Result<BdfFile, String>) {
+    fn both(src: &[u8]) -> (Result<BdfFile, BdfError>, Result<BdfFile, BdfError>) {
         let mut f = tempfile::tempfile().expect("temp file");
         f.write_all(src).expect("write");
         assert!(
@@ -195,7 +196,7 @@ mod tests {
         for at in [src.len() / 4, late] {
             let (a, b) = both(&edit(&src, at, b"\nENDCHAR", b""));
             let e = a.expect_err("missing ENDCHAR");
-            assert!(e.starts_with("line "), "{e}");
+            assert!(e.to_string().starts_with("line "), "{e}");
             assert_eq!(Err(e), b.map(|_| ()));
         }
         let truncated = &src[..late];

@@ -55,7 +55,7 @@ fn latin1_bytes_and_version_2_2_are_fine() {
 fn bad(from: &str, to: &str) -> String {
     let src = SMALL.replacen(from, to, 1);
     assert_ne!(src, SMALL, "{from} not in fixture");
-    parse(src.as_bytes()).expect_err("should fail")
+    parse(src.as_bytes()).expect_err("should fail").to_string()
 }
 
 #[test]
@@ -92,4 +92,25 @@ fn subset_copies_blocks() {
     assert_eq!(g.font.glyphs.len(), 1);
     assert_eq!(g.font.glyphs[0].code, 65);
     assert_eq!(g.unencoded, 0);
+}
+
+#[test]
+fn errors_carry_the_line_and_what_is_wrong() {
+    use crate::stages::fonts::error::{BdfLineError, Truncated};
+    let parse_err = |from: &str, to: &str| {
+        parse(SMALL.replacen(from, to, 1).as_bytes()).expect_err("should fail")
+    };
+    let e = parse_err("88\n", "880\n");
+    assert_eq!(e, BdfLineError::NotHex.at(19));
+    assert_eq!(e.to_string(), "line 19: BITMAP row is not hex");
+    let e = parse_err("BBX 5 3 0 0", "BBX 99999 3 0 0");
+    let width = BdfLineError::OutOfRange {
+        what: "glyph width",
+        value: 99999,
+    };
+    assert_eq!(e, width.at(16));
+    assert_eq!(e.to_string(), "line 16: glyph width 99999 is out of range");
+    let e = parse_err("ENDFONT\n", "");
+    assert_eq!(e, BdfError::Truncated(Truncated::BeforeEndfont));
+    assert_eq!(e.to_string(), "truncated: the file ends before ENDFONT");
 }

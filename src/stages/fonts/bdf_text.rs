@@ -4,6 +4,8 @@
 use std::io::Read;
 use std::ops::Range;
 
+use super::error::{BdfError, BdfLineError};
+
 /// Lines read one at a time from any reader through one buffer (no copy per line), so a
 /// megabyte font is never held whole.
 pub(super) struct Lines<R> {
@@ -141,22 +143,34 @@ pub(super) fn int(tok: Option<&[u8]>) -> Option<i64> {
 }
 
 /// The first `n` (at most 4) integer arguments after the keyword; fails unless there are `n`.
-pub(super) fn ints(line: &[u8], n: usize, what: &str, no: usize) -> Result<[i64; 4], String> {
+pub(super) fn ints(
+    line: &[u8],
+    n: usize,
+    what: &'static str,
+    no: usize,
+) -> Result<[i64; 4], BdfError> {
     let mut v = [0i64; 4];
     let mut got = 0;
+    let short = || BdfLineError::Numbers { what, n }.at(no);
     for (slot, t) in v.iter_mut().zip(tokens(line).skip(1)).take(n.min(4)) {
-        *slot = int(Some(t)).ok_or_else(|| format!("line {no}: {what} needs {n} numbers"))?;
+        *slot = int(Some(t)).ok_or_else(short)?;
         got += 1;
     }
     if got < n {
-        return Err(format!("line {no}: {what} needs {n} numbers"));
+        return Err(short());
     }
     Ok(v)
 }
 
-pub(super) fn in_range(v: i64, lo: i64, hi: i64, what: &str, no: usize) -> Result<i32, String> {
+pub(super) fn in_range(
+    v: i64,
+    lo: i64,
+    hi: i64,
+    what: &'static str,
+    no: usize,
+) -> Result<i32, BdfError> {
     if v < lo || v > hi {
-        return Err(format!("line {no}: {what} {v} is out of range"));
+        return Err(BdfLineError::OutOfRange { what, value: v }.at(no));
     }
     Ok(v as i32)
 }

@@ -5,6 +5,8 @@
 //! literals), code points and ranges (`U+20AC`, `U+20-U+7E`, `0x20-0x7e`, `32-126`) and
 //! `text:LITERAL`, which takes the rest of SPEC, commas included (so it comes last).
 
+pub use super::error::CharsetError;
+
 /// A set of code points; PCF can only hold the BMP, so anything above is only counted.
 #[derive(Clone)]
 pub struct CharSet {
@@ -80,7 +82,7 @@ fn code_point(s: &str) -> Option<u32> {
     (v <= 0x10FFFF).then_some(v)
 }
 
-pub fn parse(spec: &str) -> Result<CharSet, String> {
+pub fn parse(spec: &str) -> Result<CharSet, CharsetError> {
     let mut set = CharSet::empty();
     let mut rest = spec;
     while !rest.is_empty() {
@@ -116,18 +118,13 @@ pub fn parse(spec: &str) -> Result<CharSet, String> {
                 };
                 match (lo, hi) {
                     (Some(lo), Some(hi)) if lo <= hi => set.insert_range(lo, hi),
-                    _ => {
-                        return Err(format!(
-                            "--charset: `{item}` is not ascii, latin1, digits, auto, text:..., \
-                             a code point (U+20AC) or a range (U+20-U+7E)"
-                        ))
-                    }
+                    _ => return Err(CharsetError::Item(item.to_string())),
                 }
             }
         }
     }
     if set.iter().next().is_none() && set.beyond_bmp.is_empty() && !set.auto {
-        return Err(format!("--charset `{spec}` names no characters"));
+        return Err(CharsetError::Empty(spec.to_string()));
     }
     Ok(set)
 }

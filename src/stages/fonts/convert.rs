@@ -2,6 +2,7 @@
 //! user should read about it, and what the other format would save.
 
 use super::charset::CharSet;
+use super::error::EncodeError;
 use super::glyph::{Font, Glyph};
 use super::{list_codes, lvfont, pcf};
 use crate::units::format_size;
@@ -85,30 +86,26 @@ fn crop(font: &mut Font) {
 
 /// The written PCF, read back, holds exactly the cropped font: the same glyphs (boxes, offsets,
 /// advances, pixels) and the ascent, descent and bounding box labels use.
-fn pcf_cropped(font: &Font) -> Result<(Vec<u8>, pcf::Layout), String> {
-    let (out, layout) =
-        pcf::write(font).ok_or("a glyph's metrics do not fit a PCF (over 32767)")?;
+fn pcf_cropped(font: &Font) -> Result<(Vec<u8>, pcf::Layout), EncodeError> {
+    let (out, layout) = pcf::write(font).ok_or(EncodeError::PcfMetrics)?;
     let mut expect = font.glyphs.iter();
     let mut glyphs_same = true;
-    let back = pcf::read_with(&out, |g| {
-        glyphs_same &= expect.next() == Some(g);
-        Ok(())
-    })
-    .map_err(|e| format!("internal check failed: {e}"))?;
+    let back = pcf::read_with(&out, |g| glyphs_same &= expect.next() == Some(g))
+        .map_err(EncodeError::PcfCheck)?;
     let same = back.ascent == font.ascent
         && back.descent == font.descent
         && back.bounds.bounding_box() == font.bounds.bounding_box()
         && glyphs_same
         && expect.next().is_none();
     if !same {
-        return Err("internal check failed: the written PCF would draw differently".into());
+        return Err(EncodeError::PcfDiffers);
     }
     Ok((out, layout))
 }
 
 /// Crop, write, and read our own output back: only a PCF that draws exactly what the source
 /// draws is planned. Glyphs above U+FFFF must have been left out.
-pub fn build(font: &Font) -> Result<(Vec<u8>, pcf::Layout), String> {
+pub fn build(font: &Font) -> Result<(Vec<u8>, pcf::Layout), EncodeError> {
     let mut cropped = font.clone();
     crop(&mut cropped);
     pcf_cropped(&cropped)
@@ -116,15 +113,15 @@ pub fn build(font: &Font) -> Result<(Vec<u8>, pcf::Layout), String> {
 
 /// The same for LVGL: write, then walk the file as the core reader does and compare every
 /// glyph and the head fields a label reads.
-fn lv_cropped(font: &Font) -> Result<Vec<u8>, String> {
-    let (out, _) = lvfont::write(font).map_err(|e| e.to_string())?;
+fn lv_cropped(font: &Font) -> Result<Vec<u8>, EncodeError> {
+    let (out, _) = lvfont::write(font)?;
     let mut expect = font.glyphs.iter();
     let mut glyphs_same = true;
     let back = lvfont::check_with(&out, |g| {
         glyphs_same &= expect.next() == Some(g);
         Ok(())
     })
-    .map_err(|e| format!("internal check failed: {e}"))?;
+    .map_err(EncodeError::LvCheck)?;
     let (w, h, _, y) = font.bounds.bounding_box();
     let head = (
         i32::from(back.default_advance),
@@ -133,14 +130,14 @@ fn lv_cropped(font: &Font) -> Result<Vec<u8>, String> {
         i32::from(back.ascent),
     );
     if head != (w, h, y, font.ascent) || !glyphs_same || expect.next().is_some() {
-        return Err("internal check failed: the written LVGL font would draw differently".into());
+        return Err(EncodeError::LvDiffers);
     }
     Ok(out)
 }
 
 /// Encode `font` (kept glyphs; may hold code points above U+FFFF) as LVGL when `lv` is asked,
 /// else (or when LVGL cannot hold it) as PCF. `lv_size`: what LVGL would take, for the note.
-pub fn encode(mut font: Font, lv: bool) -> Result<Encoded, String> {
+pub fn encode(mut font: Font, lv: bool) -> Result<Encoded, EncodeError> {
     crop(&mut font);
     let mut notes = Vec::new();
     if lv {
@@ -168,9 +165,7 @@ pub fn encode(mut font: Font, lv: bool) -> Result<Encoded, String> {
         ));
     }
     if font.glyphs.is_empty() {
-        return Err("every glyph is above U+FFFF, which PCF cannot address; \
-                    --font-format lvfontbin can hold them"
-            .into());
+        return Err(EncodeError::AllAstral);
     }
     let (bytes, layout) = pcf_cropped(&font)?;
     notes.extend(table_note(&font, &layout));

@@ -16,6 +16,7 @@ mod bdf_split;
 mod bdf_text;
 pub mod charset;
 pub mod convert;
+pub mod error;
 pub mod glyph;
 pub mod library;
 mod license;
@@ -48,7 +49,7 @@ use target::{open_stream, out_name, Source, Target};
 /// Plan the stage. Only a malformed `--charset` is an error; bad fonts are reported.
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     let mut charset = match &cfg.fonts.charset {
-        Some(spec) => Some(charset::parse(spec).map_err(Error::Usage)?),
+        Some(spec) => Some(charset::parse(spec).map_err(|e| Error::Usage(e.to_string()))?),
         None => None,
     };
     let mut plan = StagePlan::default();
@@ -140,7 +141,7 @@ pub struct Conversion<'a> {
     pub create: Action,
 }
 
-fn bad(e: &Entry, what: &str, why: &str) -> Action {
+fn bad(e: &Entry, what: &str, why: impl std::fmt::Display) -> Action {
     Action::report(
         &e.rel,
         e.size,
@@ -165,7 +166,7 @@ fn plan_bdf<'a>(
     let mut file = match parsed {
         Ok(f) => f,
         Err(why) => {
-            plan.push(bad(e, "BDF font not read", &why));
+            plan.push(bad(e, "BDF font not read", why));
             return None;
         }
     };
@@ -226,7 +227,7 @@ fn plan_bdf<'a>(
     let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
-            plan.push(bad(e, "not converted", &why));
+            plan.push(bad(e, "not converted", why));
             return None;
         }
     };
@@ -286,7 +287,7 @@ fn plan_pcf<'a>(
     let src = match pcf::read(bytes) {
         Ok(f) => f,
         Err(why) => {
-            plan.push(bad(e, "PCF font not read", &why));
+            plan.push(bad(e, "PCF font not read", why));
             return None;
         }
     };
@@ -312,7 +313,7 @@ fn plan_pcf<'a>(
     let enc = match encode(font, lv) {
         Ok(x) => x,
         Err(why) => {
-            plan.push(bad(e, "not repacked", &why));
+            plan.push(bad(e, "not repacked", why));
             return None;
         }
     };

@@ -38,6 +38,17 @@ pub(super) fn open_stream(inv: &Inventory, e: &Entry) -> Result<(File, u64)> {
     // The same cap as whole-file reads: 64 MiB.
     Ok((file, 64 << 20))
 }
+/// Why a converted font gets no file of its own name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum NameTaken {
+    #[error("{0} is the name of the firmware's terminal font")]
+    Terminal(String),
+    #[error("{0} already exists (delete one of them)")]
+    Exists(String),
+    #[error("{0} is already written from another font of that name")]
+    Planned(String),
+}
+
 /// Where the new file goes, or why nothing is written (an existing or already planned file of
 /// that name, or the firmware's terminal font).
 pub(super) fn out_name(
@@ -45,30 +56,21 @@ pub(super) fn out_name(
     e: &Entry,
     ext: &str,
     target: &Target,
-) -> std::result::Result<PathBuf, String> {
+) -> std::result::Result<PathBuf, NameTaken> {
     let rel = e.rel.with_extension(ext);
     let key = slash_path(&rel).to_ascii_lowercase();
     if is_terminal_font(&target.terminal, &rel) {
-        return Err(format!(
-            "{} is the name of the firmware's terminal font",
-            slash_path(&rel)
-        ));
+        return Err(NameTaken::Terminal(slash_path(&rel)));
     }
     if let Some(other) = inv
         .entries
         .iter()
         .find(|o| slash_path(&o.rel).eq_ignore_ascii_case(&key))
     {
-        return Err(format!(
-            "{} already exists (delete one of them)",
-            other.rel.display()
-        ));
+        return Err(NameTaken::Exists(other.rel.display().to_string()));
     }
     if target.taken.contains(&key) {
-        return Err(format!(
-            "{} is already written from another font of that name",
-            slash_path(&rel)
-        ));
+        return Err(NameTaken::Planned(slash_path(&rel)));
     }
     Ok(rel)
 }
