@@ -4,10 +4,11 @@
 
 use std::time::Instant;
 
+use cpslim::config::StageName;
 use cpslim::config::{BitmapOptions, Config};
 use cpslim::pipeline;
 use cpslim::stages::bitmaps::encode::{encode_indexed, encode_rgb24};
-use cpslim::stages::{plan, StageName};
+use cpslim::stages::plan;
 use cpslim_testkit::Lcg;
 
 const W: usize = 320;

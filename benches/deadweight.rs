@@ -10,9 +10,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cpslim::config::Config;
+use cpslim::config::StageName;
 use cpslim::pipeline;
 use cpslim::scan::Inventory;
-use cpslim::stages::{plan, StageName};
+use cpslim::stages::plan;
 use cpslim_testkit::copy_tree;
 
 const LIBS: usize = 400;

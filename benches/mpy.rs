@@ -9,10 +9,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use cpslim::config::StageName;
 use cpslim::config::{Config, MpyOptions};
 use cpslim::pipeline;
 use cpslim::stages::mpy::{self, Bundle};
-use cpslim::stages::StageName;
 use cpslim_testkit::bundle::lib_entries;
 use cpslim_testkit::{copy_tree, write};
 

@@ -148,20 +148,6 @@ impl StageName {
     pub fn parse(s: &str) -> Option<StageName> {
         StageName::ALL.into_iter().find(|n| n.as_str() == s)
     }
-
-    /// Stages whose issue has landed; naming another one is a usage error.
-    pub fn is_available(self) -> bool {
-        matches!(
-            self,
-            StageName::Junk
-                | StageName::Deadweight
-                | StageName::Mpy
-                | StageName::Bitmaps
-                | StageName::Fonts
-                | StageName::Compile
-                | StageName::Ram
-        )
-    }
 }
 
 impl fmt::Display for StageName {

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
-pub use crate::layout::{is_temp_name, TEMP_PREFIX, TEMP_SUFFIX};
+use crate::layout::{TEMP_PREFIX, TEMP_SUFFIX};
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 

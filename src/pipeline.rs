@@ -7,10 +7,11 @@
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
+use crate::config::StageName;
 use crate::error::Error;
 use crate::plan::{Plan, StagePlan};
 use crate::scan::{self, Inventory, ScanOptions};
-use crate::stages::{self, StageName};
+use crate::stages;
 
 /// What one run of the pipeline found and what it would do about it.
 #[derive(Debug)]

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use toml::{Table, Value};
 
+use crate::config::StageName;
 use crate::detect;
 use crate::error::{Error, Result};
-use crate::stages::StageName;
 use crate::units::parse_size;
 
 pub const CPSLIM_TOML: &str = "cpslim.toml";
@@ -328,17 +328,15 @@ fn stage_list(path: &Path, key: &str, v: &Value) -> Result<Vec<StageName>> {
     names
         .into_iter()
         .map(|n| {
-            StageName::parse(n)
-                .filter(|s| s.is_available())
-                .ok_or_else(|| {
-                    settings_error(
-                        path,
-                        key,
-                        format!(
-                            "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts"
-                        ),
-                    )
-                })
+            StageName::parse(n).ok_or_else(|| {
+                settings_error(
+                    path,
+                    key,
+                    format!(
+                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts"
+                    ),
+                )
+            })
         })
         .collect()
 }

@@ -17,6 +17,7 @@ mod web;
 
 use crate::cli::{AuditArgs, Cli, ColorWhen, Command, StageArgs};
 use crate::config::Config;
+use crate::config::StageName;
 use crate::detect;
 use crate::error::Error;
 use crate::exit::Exit;
@@ -25,7 +26,7 @@ use crate::pipeline::{self, PipelineError, Planned};
 use crate::plan::StagePlan;
 use crate::report::{self, human, Report};
 use crate::scan::Inventory;
-use crate::stages::{self, StageName};
+use crate::stages;
 use crate::ui::{ColorChoice, Terminal, Ui};
 use crate::units::parse_size;
 
@@ -137,11 +138,6 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
                         "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts, compile, ram"
                     ))
                 })?;
-                if !name.is_available() {
-                    return Err(usage(format!(
-                        "stage '{name}' is not available in this version of cpslim"
-                    )));
-                }
                 Ok(name)
             })
             .collect()
@@ -160,7 +156,6 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
     }
     let stages: Vec<StageName> = StageName::ALL
         .into_iter()
-        .filter(|n| n.is_available())
         .filter(|n| only.is_empty() || only.contains(n))
         .filter(|n| !skip.contains(n))
         .filter(|n| *n != StageName::Compile || s.compile)

@@ -38,7 +38,7 @@ fn fill(
     budget: Option<&mut Option<String>>,
     file: ProjectSettings,
 ) -> anyhow::Result<()> {
-    let names = |v: &[crate::stages::StageName]| v.iter().map(|n| n.to_string()).collect();
+    let names = |v: &[crate::config::StageName]| v.iter().map(|n| n.to_string()).collect();
     if args.only.is_empty() && args.skip.is_empty() {
         args.only = names(&file.only);
         args.skip = names(&file.skip);

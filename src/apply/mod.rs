@@ -13,8 +13,8 @@ use crate::backup::{self, Original};
 use crate::error::{Error, Result};
 use crate::fsinfo;
 use crate::fsops;
+use crate::layout::is_protected;
 use crate::plan::{Action, ActionKind, Effect, Plan, Stamp, Write, WriteMode};
-use crate::scan::is_protected;
 use crate::units::allocated;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use crate::backup::Original;
 use crate::error::{Error, Result};
 use crate::fsinfo;
 use crate::fsops;
+use crate::layout::is_protected;
 use crate::plan::{ActionKind, Effect, Plan, Stamp};
-use crate::scan::is_protected;
 use crate::units::allocated;
 
 /// A file removed early, with what is needed to put it back.

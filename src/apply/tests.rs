@@ -4,9 +4,9 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::*;
+use crate::config::StageName;
 use crate::plan::StagePlan;
 use crate::scan::{scan, ScanOptions};
-use crate::stages::StageName;
 
 fn run(root: &Path, actions: Vec<Action>) -> Outcome {
     let plan = Plan {

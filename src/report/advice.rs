@@ -9,9 +9,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::config::StageName;
 use crate::plan::{ActionKind, Plan, StagePlan};
 use crate::scan::Inventory;
-use crate::stages::{self, StageName};
+use crate::stages;
 use crate::units::format_size;
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -34,7 +35,7 @@ struct Variant {
 /// Lossy flags say so.
 fn variants(cfg: &Config) -> Vec<Variant> {
     let mut out = Vec::new();
-    for stage in StageName::ALL.into_iter().filter(|s| s.is_available()) {
+    for stage in StageName::ALL {
         let included = cfg.stages.contains(&stage);
         let base = if included {
             String::new()

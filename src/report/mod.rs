@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::apply::{Outcome, Status};
 use crate::cluster::ClusterSource;
+use crate::config::StageName;
 use crate::plan::{Action, ActionKind, Level, Plan, StagePlan};
 use crate::scan::Inventory;
-use crate::stages::StageName;
 
 pub mod advice;
 pub mod human;

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::human::{sanitize, Style};
 use super::Report;
-use crate::stages::StageName;
+use crate::config::StageName;
 
 /// The stage's notes never count as changes, so the plan list and the stage table leave it out.
 pub fn is_ram(name: StageName) -> bool {

@@ -248,7 +248,7 @@ fn sweep_temps(root: &Path, m: &Manifest) {
         let Ok(read) = fs::read_dir(&d) else { continue };
         for item in read.flatten() {
             let name = item.file_name();
-            if name.to_str().is_some_and(fsops::is_temp_name) {
+            if name.to_str().is_some_and(crate::layout::is_temp_name) {
                 let _ = fsops::remove(&item.path());
             }
         }

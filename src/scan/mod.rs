@@ -14,7 +14,7 @@ mod walk;
 
 use walk::walk;
 
-pub use crate::layout::{is_protected, EntryKind, PROTECTED};
+pub use crate::layout::EntryKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -4,7 +4,8 @@
 use std::fs;
 use std::path::Path;
 
-use super::{is_protected, Category, Entry, EntryKind, Inventory, ScanIssue};
+use super::{Category, Entry, EntryKind, Inventory, ScanIssue};
+use crate::layout::is_protected;
 use crate::layout::junk;
 use crate::units::allocated;
 

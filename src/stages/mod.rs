@@ -1,8 +1,7 @@
 //! Stages are pure: an inventory, the config and what earlier stages planned in, planned
 //! actions out. Nothing here writes.
 
-use crate::config::Config;
-pub use crate::config::StageName;
+use crate::config::{Config, StageName};
 use crate::error::Result;
 use crate::plan::{Plan, StagePlan};
 use crate::scan::Inventory;

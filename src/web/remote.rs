@@ -10,19 +10,19 @@ use super::api::{Api, Listing};
 use super::{WebError, WebResult};
 use crate::apply::{Outcome, Status};
 use crate::fsops;
+use crate::layout::{self, is_protected};
 use crate::plan::{Action, ActionKind, Effect, Plan, Stamp};
-use crate::scan::is_protected;
 
 /// Uploads up to this size are read back in full; larger ones are checked by their listed size.
 const READ_BACK_LIMIT: usize = 64 << 10;
 
-/// The temporary name next to `rel` (recognised by [`fsops::is_temp_name`]).
+/// The temporary name next to `rel` (recognised by [`crate::layout::is_temp_name`]).
 fn temp_of(rel: &Path) -> PathBuf {
     let name = rel
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let tmp = format!("{}{}{}", fsops::TEMP_PREFIX, name, fsops::TEMP_SUFFIX);
+    let tmp = format!("{}{}{}", layout::TEMP_PREFIX, name, layout::TEMP_SUFFIX);
     rel.with_file_name(tmp)
 }
 
@@ -274,7 +274,7 @@ mod tests {
     fn temp_names_are_recognised() {
         let t = temp_of(Path::new("lib/a.mpy"));
         assert_eq!(t, Path::new("lib/.cpslim-a.mpy.tmp"));
-        assert!(fsops::is_temp_name(
+        assert!(crate::layout::is_temp_name(
             &t.file_name().unwrap().to_string_lossy()
         ));
     }

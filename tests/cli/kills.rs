@@ -145,7 +145,7 @@ fn sigkill_at_any_moment_leaves_originals_or_complete_results_and_restore_works(
             // A temp file being written, or a folder moved aside while it is removed.
             if path
                 .components()
-                .any(|c| cpslim::fsops::is_temp_name(&c.as_os_str().to_string_lossy()))
+                .any(|c| cpslim::layout::is_temp_name(&c.as_os_str().to_string_lossy()))
             {
                 continue;
             }
@@ -216,7 +216,7 @@ fn ctrl_c_finishes_the_current_file_and_exits_130() {
     );
     assert!(!now.keys().any(|p| p
         .components()
-        .any(|c| cpslim::fsops::is_temp_name(&c.as_os_str().to_string_lossy()))));
+        .any(|c| cpslim::layout::is_temp_name(&c.as_os_str().to_string_lossy()))));
     let o = restore_only_backup(t.path(), backups.path(), &[]);
     assert_code(&o, 0);
     assert_same_tree(&snapshot(t.path()), &original, "restore after Ctrl-C");

@@ -1,8 +1,8 @@
 //! The library's one entry point (`cpslim::plan`) plans exactly what `cpslim audit` prints.
 
 use cpslim::config::Config;
+use cpslim::config::StageName;
 use cpslim::report::Report;
-use cpslim::stages::StageName;
 use serde_json::Value;
 
 use crate::util::{assert_code, asset, cpslim, run, stdout};

@@ -53,7 +53,7 @@ struct Planned<'a> {
 pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     check_options(cfg)?;
     let is_image = |e: &&Entry| {
-        e.ext() == "bmp" && e.category != Category::Junk && !crate::scan::is_protected(&e.rel)
+        e.ext() == "bmp" && e.category != Category::Junk && !crate::layout::is_protected(&e.rel)
     };
     if !inv.files().any(|e| is_image(&e)) {
         return Ok(StagePlan::default());

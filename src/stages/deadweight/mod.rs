@@ -225,7 +225,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
         }
     }
     for f in &a.findings {
-        if crate::scan::is_protected(&f.path) {
+        if crate::layout::is_protected(&f.path) {
             continue;
         }
         let Some(e) = inv.get(&f.path) else { continue };

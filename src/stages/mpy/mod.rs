@@ -194,7 +194,7 @@ fn outside_lib(ctx: &mut swap::Ctx) {
     for e in inv.files() {
         if matches!(e.category, Category::Junk | Category::Marker)
             || crate::fatname::first_is(&e.rel, "lib")
-            || crate::scan::is_protected(&e.rel)
+            || crate::layout::is_protected(&e.rel)
         {
             continue;
         }
