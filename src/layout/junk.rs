@@ -70,62 +70,75 @@ pub fn classify(rel: &Path, kind: EntryKind) -> Option<Rule> {
         };
     }
     if at_root {
-        match lower.as_str() {
-            ".metadata_never_index" if is_file => {
-                return rule(Marker, "CircuitPython marker: no Spotlight indexing")
-            }
-            ".trashes" | ".trash-1000" if is_file => {
-                return rule(Marker, "CircuitPython marker: no trash folder")
-            }
-            ".trashes" if is_dir => return rule(Trash, "macOS trash folder"),
-            "$recycle.bin" | "recycler" | "recycled" if is_dir => {
-                return rule(Trash, "Windows recycle bin")
-            }
-            ".spotlight-v100" => return rule(Delete, "macOS Spotlight index"),
-            ".temporaryitems" => return rule(Delete, "macOS temporary items"),
-            ".documentrevisions-v100" => return rule(Delete, "macOS document versions store"),
-            ".apdisk" | ".localized" => return rule(Delete, "macOS volume metadata"),
-            ".com.apple.timemachine.donotpresent" => {
-                return rule(Delete, "macOS Time Machine marker")
-            }
-            ".volumeicon.icns" | "icon\r" => {
-                return rule(Report, "custom volume icon (your choice: kept)")
-            }
-            "system volume information" => {
-                return rule(
-                    Delete,
-                    "Windows indexer data (Windows recreates it on each mount)",
-                )
-            }
-            ".xdg-volume-info" => return rule(Delete, "Linux desktop volume info"),
-            ".hidden" => return rule(Report, "Linux file-manager hide list (your choice: kept)"),
-            _ => {}
-        }
-        if is_dir
-            && lower.starts_with(".trash-")
-            && lower[7..].bytes().all(|b| b.is_ascii_digit())
-            && lower.len() > 7
-        {
-            return rule(Trash, "Linux desktop trash folder");
-        }
-        if is_dir
-            && lower.len() == 9
-            && lower.starts_with("found.")
-            && lower[6..].bytes().all(|b| b.is_ascii_digit())
-        {
-            return rule(
-                Report,
-                "chkdsk recovered fragments: a sign of past corruption",
-            );
+        if let Some(r) = at_root_rule(&lower, is_dir, is_file) {
+            return Some(r);
         }
     }
     if super::is_temp_name(name) {
         return rule(Delete, "leftover of an interrupted cpslim write");
     }
+    anywhere_rule(name, &lower, is_dir, is_file)
+}
+
+/// Names that mean something only at the drive's root (volume metadata, trash, markers).
+fn at_root_rule(lower: &str, is_dir: bool, is_file: bool) -> Option<Rule> {
+    use Verdict::*;
+    match lower {
+        ".metadata_never_index" if is_file => {
+            return rule(Marker, "CircuitPython marker: no Spotlight indexing")
+        }
+        ".trashes" | ".trash-1000" if is_file => {
+            return rule(Marker, "CircuitPython marker: no trash folder")
+        }
+        ".trashes" if is_dir => return rule(Trash, "macOS trash folder"),
+        "$recycle.bin" | "recycler" | "recycled" if is_dir => {
+            return rule(Trash, "Windows recycle bin")
+        }
+        ".spotlight-v100" => return rule(Delete, "macOS Spotlight index"),
+        ".temporaryitems" => return rule(Delete, "macOS temporary items"),
+        ".documentrevisions-v100" => return rule(Delete, "macOS document versions store"),
+        ".apdisk" | ".localized" => return rule(Delete, "macOS volume metadata"),
+        ".com.apple.timemachine.donotpresent" => return rule(Delete, "macOS Time Machine marker"),
+        ".volumeicon.icns" | "icon\r" => {
+            return rule(Report, "custom volume icon (your choice: kept)")
+        }
+        "system volume information" => {
+            return rule(
+                Delete,
+                "Windows indexer data (Windows recreates it on each mount)",
+            )
+        }
+        ".xdg-volume-info" => return rule(Delete, "Linux desktop volume info"),
+        ".hidden" => return rule(Report, "Linux file-manager hide list (your choice: kept)"),
+        _ => {}
+    }
+    if is_dir
+        && lower.starts_with(".trash-")
+        && lower[7..].bytes().all(|b| b.is_ascii_digit())
+        && lower.len() > 7
+    {
+        return rule(Trash, "Linux desktop trash folder");
+    }
+    if is_dir
+        && lower.len() == 9
+        && lower.starts_with("found.")
+        && lower[6..].bytes().all(|b| b.is_ascii_digit())
+    {
+        return rule(
+            Report,
+            "chkdsk recovered fragments: a sign of past corruption",
+        );
+    }
+    None
+}
+
+/// Names that are junk in any folder (editor, desktop and OS leftovers).
+fn anywhere_rule(name: &str, lower: &str, is_dir: bool, is_file: bool) -> Option<Rule> {
+    use Verdict::*;
     if name.starts_with("._") && is_file {
         return rule(Delete, "macOS AppleDouble metadata");
     }
-    match lower.as_str() {
+    match lower {
         ".ds_store" => return rule(Delete, "macOS Finder view settings"),
         "__pycache__" | ".pytest_cache" | ".mypy_cache" if is_dir => {
             return rule(
@@ -141,7 +154,7 @@ pub fn classify(rel: &Path, kind: EntryKind) -> Option<Rule> {
     if !is_file {
         return None;
     }
-    match lower.as_str() {
+    match lower {
         "thumbs.db" => return rule(Delete, "Windows thumbnail cache"),
         "desktop.ini" => return rule(Delete, "Windows folder view settings"),
         _ => {}

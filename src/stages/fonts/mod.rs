@@ -12,6 +12,7 @@
 
 mod auto;
 pub mod bdf;
+mod bdf_plan;
 mod bdf_split;
 mod bdf_text;
 pub mod charset;
@@ -42,6 +43,7 @@ use crate::units::format_size;
 pub use convert::build;
 use convert::{encode, keep_only, select};
 
+use bdf_plan::plan_bdf;
 use charset::CharSet;
 use library::Loader;
 use target::{open_stream, out_name, Source, Target};
@@ -148,132 +150,6 @@ fn bad(e: &Entry, what: &str, why: impl std::fmt::Display) -> Action {
         format!("{what}: {why}; left as it is (fix or re-export the font)"),
     )
     .warning()
-}
-
-fn plan_bdf<'a>(
-    inv: &Inventory,
-    e: &'a Entry,
-    mut source: Source,
-    set: Option<&CharSet>,
-    cfg: &Config,
-    target: &mut Target,
-    plan: &mut StagePlan,
-) -> Option<Conversion<'a>> {
-    let parsed = match &mut source {
-        Source::Bytes(bytes) => bdf::parse(bytes),
-        Source::Stream(file, cap) => bdf_split::parse_file(file, *cap),
-    };
-    let mut file = match parsed {
-        Ok(f) => f,
-        Err(why) => {
-            plan.push(bad(e, "BDF font not read", why));
-            return None;
-        }
-    };
-    let mut notes = Vec::new();
-    if let Some((said, found)) = file.chars_mismatch {
-        notes.push(format!(
-            "CHARS says {said} glyphs but the file has {found}; read like adafruit_bitmap_font does, which ignores CHARS"
-        ));
-    }
-    if file.unencoded > 0 {
-        notes.push(format!(
-            "{} unencoded glyph(s) dropped (ENCODING -1: unreachable)",
-            file.unencoded
-        ));
-    }
-    if !file.duplicates.is_empty() {
-        notes.push(format!(
-            "{} code point(s) defined twice, first kept (as on the device): {}",
-            file.duplicates.len(),
-            list_codes(&file.duplicates)
-        ));
-    }
-    // A BDF subset in place keeps everything a BDF can hold.
-    let astral = target.lv || cfg.fonts.keep_names;
-    let (keep, subset_notes) = select(&file.font, set, astral);
-    notes.extend(subset_notes);
-    if !keep.iter().any(|k| *k) {
-        plan.push(bad(
-            e,
-            "no glyph would be kept",
-            "the font has none of --charset",
-        ));
-        return None;
-    }
-
-    if cfg.fonts.keep_names {
-        if let (Some(_), Source::Bytes(bytes)) = (set, &source) {
-            let out = bdf::subset(bytes, &file, &keep);
-            if (out.len() as u64) < e.size {
-                let kept = keep.iter().filter(|k| **k).count();
-                let note = join(format!("subset in place: {kept} glyph(s) kept"), &notes);
-                plan.push(Action::replace(inv, e, out, note));
-            }
-        }
-        return None;
-    }
-
-    // A whole-Unicode BDF is megabytes: from here on only the parsed glyphs are needed.
-    drop(source);
-    let font = keep_only(std::mem::take(&mut file.font), &keep);
-    let mut lv = target.lv;
-    if lv {
-        if let Err(why) = out_name(inv, e, "lvfontbin", target) {
-            notes.push(format!("written as PCF, not LVGL: {why}"));
-            lv = false;
-        }
-    }
-    let enc = match encode(font, lv) {
-        Ok(x) => x,
-        Err(why) => {
-            plan.push(bad(e, "not converted", why));
-            return None;
-        }
-    };
-    let out_rel = match out_name(inv, e, enc.ext(), target) {
-        Ok(r) => r,
-        Err(why) => {
-            plan.push(Action::report(&e.rel, e.size, format!("not converted: {why}")).warning());
-            return None;
-        }
-    };
-    // Against what stays on the drive: the PCF when it is written, else the BDF.
-    let lv_note = (!enc.lv)
-        .then(|| enc.lv_saving((enc.bytes.len() as u64).min(e.size)))
-        .flatten();
-    if enc.bytes.len() as u64 >= e.size {
-        let mut why = vec![format!(
-            "not converted: the {} would be {}, not smaller",
-            if enc.lv { "LVGL font" } else { "PCF" },
-            format_size(enc.bytes.len() as u64)
-        )];
-        why.extend(enc.notes);
-        why.extend(lv_note);
-        why.push("--charset auto (or ascii, latin1) keeps only what the code shows".into());
-        plan.push(Action::report(&e.rel, e.size, why.join("; ")).warning());
-        return None;
-    }
-    notes.extend(enc.notes.iter().cloned());
-    notes.extend(target.note.clone());
-    notes.extend(lv_note);
-    let note = join(
-        format!(
-            "{} from {} ({} glyphs, {})",
-            if enc.lv { "LVGL font" } else { "PCF" },
-            e.rel.display(),
-            enc.glyphs,
-            format_size(enc.bytes.len() as u64)
-        ),
-        &notes,
-    );
-    target.taken.push(slash_path(&out_rel).to_ascii_lowercase());
-    let create = Action::create(inv, &out_rel, enc.bytes, note);
-    Some(Conversion {
-        bdf: e,
-        pcf: out_rel,
-        create,
-    })
 }
 
 fn plan_pcf<'a>(
