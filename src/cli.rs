@@ -183,15 +183,15 @@ pub struct StageArgs {
     /// bitmaps: dither with --colors (lossy)
     #[arg(long, requires = "colors", help_heading = "bitmaps stage")]
     pub dither: bool,
-    /// bitmaps: RLE or PNG for images only adafruit_imageload.load reads
+    /// bitmaps: RLE or PNG for images only adafruit_imageload.load reads [default: bmp]
+    // No clap default: a flag given as the default must still win over a settings file.
     #[arg(
         long,
         value_enum,
-        default_value_t,
         value_name = "FORMAT",
         help_heading = "bitmaps stage"
     )]
-    pub image_format: crate::config::ImageFormat,
+    pub image_format: Option<crate::config::ImageFormat>,
 
     /// fonts: keep only these glyphs (lossy)
     #[arg(long, value_name = "SPEC", help_heading = "fonts stage")]
@@ -200,14 +200,9 @@ pub struct StageArgs {
     #[arg(long, help_heading = "fonts stage")]
     pub keep_names: bool,
     /// fonts: write pcf (loads fast) or lvfontbin (smallest; adafruit_bitmap_font >= 2.2.0)
-    #[arg(
-        long,
-        value_enum,
-        default_value_t,
-        value_name = "FORMAT",
-        help_heading = "fonts stage"
-    )]
-    pub font_format: crate::config::FontFormat,
+    /// [default: pcf]
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "fonts stage")]
+    pub font_format: Option<crate::config::FontFormat>,
 
     /// deadweight: also delete unused libraries
     #[arg(long, help_heading = "deadweight stage")]

@@ -191,12 +191,12 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
             decompress_rle: s.decompress_rle,
             colors: s.colors,
             dither: s.dither,
-            image_format: s.image_format,
+            image_format: s.image_format.unwrap_or_default(),
         },
         fonts: crate::config::FontOptions {
             charset: s.charset.clone(),
             keep_names: s.keep_names,
-            format: s.font_format,
+            format: s.font_format.unwrap_or_default(),
         },
         deadweight: crate::config::DeadweightOptions {
             prune: s.prune,

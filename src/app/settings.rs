@@ -53,14 +53,8 @@ fn fill(
     args.prune |= file.prune;
     args.assume_static_imports |= file.assume_static_imports;
     args.compile |= file.compile;
-    // These flags have defaults, so a flag equal to the default cannot be told from no flag:
-    // the file's value applies then.
-    if args.font_format == Default::default() {
-        args.font_format = file.font_format.unwrap_or_default();
-    }
-    if args.image_format == Default::default() {
-        args.image_format = file.image_format.unwrap_or_default();
-    }
+    args.font_format = args.font_format.or(file.font_format);
+    args.image_format = args.image_format.or(file.image_format);
     args.cluster_size = args
         .cluster_size
         .take()

@@ -166,3 +166,44 @@ fn a_board_never_configures_cpslim() {
     assert_code(&o, 0);
     assert!(!stderr(&o).contains("settings"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_format_flag_equal_to_its_default_wins_over_the_file() {
+    let t = tempfile::tempdir().unwrap();
+    let project = t.path().join("clock");
+    fs::create_dir_all(project.join(".git")).unwrap();
+    fs::create_dir_all(project.join("src/fonts")).unwrap();
+    fs::write(
+        project.join("pyproject.toml"),
+        "[tool.cpslim]\nfont-format = \"lvfontbin\"\ncp-version = \"10.2.1\"\n",
+    )
+    .unwrap();
+    fs::copy(
+        fixture("fonts/6x13.bdf"),
+        project.join("src/fonts/clock.bdf"),
+    )
+    .unwrap();
+    fs::write(
+        project.join("src/code.py"),
+        "from adafruit_bitmap_font import bitmap_font\nfont = bitmap_font.load_font('/fonts/clock.bdf')\n",
+    )
+    .unwrap();
+    let created = |flags: &[&str]| -> Vec<String> {
+        let o = run(cpslim()
+            .args(["audit", "--json", "--only", "fonts"])
+            .arg(project.join("src"))
+            .args(flags));
+        assert_code(&o, 0);
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        doc["stages"][0]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["action"] == "create")
+            .map(|a| a["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The file asks for LVGL; the flag asks for the default, PCF, and must win.
+    assert_eq!(created(&[]), ["fonts/clock.lvfontbin"]);
+    assert_eq!(created(&["--font-format", "pcf"]), ["fonts/clock.pcf"]);
+}

@@ -7,8 +7,17 @@ use super::drive::{self, Place, Winner};
 use super::{firmware, Analysis, Finding, Kind};
 use crate::scan::{Category, Inventory};
 
-const ASSET_EXTS: [&str; 9] = [
-    "bdf", "pcf", "bmp", "png", "gif", "jpg", "jpeg", "wav", "mp3",
+const ASSET_EXTS: [&str; 10] = [
+    "bdf",
+    "pcf",
+    "lvfontbin",
+    "bmp",
+    "png",
+    "gif",
+    "jpg",
+    "jpeg",
+    "wav",
+    "mp3",
 ];
 
 fn item_stem(p: &Path) -> String {

@@ -245,6 +245,39 @@ fn assets_named_by_no_string_are_reported_only() {
 }
 
 #[test]
+fn unused_lvgl_fonts_are_reported_but_not_the_terminal_font() {
+    let code = format!("{CODE}font = '/fonts/label.lvfontbin'\n");
+    let d = bundle_drive(&[
+        ("code.py", code.as_bytes()),
+        (
+            "settings.toml",
+            b"CIRCUITPY_TERMINAL_FONT = \"/fonts/tiny.lvfontbin\"\n",
+        ),
+        ("fonts/label.lvfontbin", b"\x30\0\0\0head"),
+        ("fonts/old.lvfontbin", b"\x30\0\0\0head"),
+        ("fonts/terminal.lvfontbin", b"\x30\0\0\0head"),
+        ("fonts/tiny.lvfontbin", b"\x30\0\0\0head"),
+    ]);
+    let a = analyze_dir(d.path(), None, None, &cfg());
+    assert!(
+        has(&a, Kind::Asset, "fonts/old.lvfontbin", false),
+        "{:?}",
+        found(&a)
+    );
+    for kept in [
+        "fonts/label.lvfontbin",
+        "fonts/terminal.lvfontbin",
+        "fonts/tiny.lvfontbin",
+    ] {
+        assert!(
+            !found(&a).iter().any(|f| f.1 == kept),
+            "{kept}: {:?}",
+            found(&a)
+        );
+    }
+}
+
+#[test]
 fn no_entry_point_means_no_unused_report() {
     let d = bundle_drive(&[]);
     fs::remove_file(d.path().join("code.py")).expect("rm");
