@@ -8,8 +8,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
-use crate::config::StageName;
+use crate::config::{Config, FontFormat, ImageFormat, StageName};
 use crate::plan::{ActionKind, Plan, StagePlan};
 use crate::scan::Inventory;
 use crate::stages;
@@ -49,7 +48,10 @@ fn variants(cfg: &Config) -> Vec<Variant> {
                 format!("{base} with {flag}")
             }
         };
-        if !included {
+        // Without --compile the compile stage is not left out by --only/--skip, and planning it
+        // would run mpy-cross: the mpy stage's estimate speaks for it instead.
+        let opt_in = stage == StageName::Compile && !cfg.compile.enabled;
+        if !included && !opt_in {
             out.push(Variant {
                 stage,
                 label: base.clone(),
@@ -66,14 +68,29 @@ fn variants(cfg: &Config) -> Vec<Variant> {
                     cfg: c,
                 });
             }
-            StageName::Fonts if cfg.fonts.charset.is_none() => {
-                let mut c = cfg.clone();
-                c.fonts.charset = Some("auto".into());
-                out.push(Variant {
-                    stage,
-                    label: with("`--charset auto` (lossy: keeps only the glyphs your code shows)"),
-                    cfg: c,
-                });
+            StageName::Fonts => {
+                if cfg.fonts.charset.is_none() {
+                    let mut c = cfg.clone();
+                    c.fonts.charset = Some("auto".into());
+                    out.push(Variant {
+                        stage,
+                        label: with(
+                            "`--charset auto` (lossy: keeps only the glyphs your code shows)",
+                        ),
+                        cfg: c,
+                    });
+                }
+                if cfg.fonts.format == FontFormat::Pcf {
+                    let mut c = cfg.clone();
+                    c.fonts.format = FontFormat::Lvfontbin;
+                    out.push(Variant {
+                        stage,
+                        label: with(
+                            "`--font-format lvfontbin` (adafruit_bitmap_font 2.2.0+; glyphs load more slowly)",
+                        ),
+                        cfg: c,
+                    });
+                }
             }
             StageName::Deadweight if !cfg.deadweight.prune => {
                 let mut c = cfg.clone();
@@ -93,6 +110,20 @@ fn variants(cfg: &Config) -> Vec<Variant> {
                         label: with("`--remap-palette`"),
                         cfg: c,
                     });
+                }
+                if cfg.bitmaps.image_format == ImageFormat::Bmp {
+                    for (format, label) in [
+                        (ImageFormat::Rle, "`--image-format rle` (only adafruit_imageload.load reads it)"),
+                        (ImageFormat::Png, "`--image-format png` (only adafruit_imageload.load reads it; the path in your code is rewritten)"),
+                    ] {
+                        let mut c = cfg.clone();
+                        c.bitmaps.image_format = format;
+                        out.push(Variant {
+                            stage,
+                            label: with(label),
+                            cfg: c,
+                        });
+                    }
                 }
                 if !cfg.bitmaps.two_bpp {
                     let mut c = cfg.clone();

@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the built `cpslim` on temp copies of fixture trees.
 #![allow(clippy::unwrap_used)]
 
+mod advice;
 mod bitmaps;
 mod charset;
 // The stand-in compiler is a shell wrapper.
