@@ -115,13 +115,9 @@ pub fn build(font: &Font) -> Result<(Vec<u8>, pcf::Layout), EncodeError> {
 /// glyph and the head fields a label reads.
 fn lv_cropped(font: &Font) -> Result<Vec<u8>, EncodeError> {
     let (out, _) = lvfont::write(font)?;
-    let mut expect = font.glyphs.iter();
-    let mut glyphs_same = true;
-    let back = lvfont::check_with(&out, |g| {
-        glyphs_same &= expect.next() == Some(g);
-        Ok(())
-    })
-    .map_err(EncodeError::LvCheck)?;
+    let (back, coded, glyphs_same) =
+        super::lvfont_walk::check_same(&out, |k, g| font.glyphs.get(k) == Some(g))
+            .map_err(EncodeError::LvCheck)?;
     let (w, h, _, y) = font.bounds.bounding_box();
     let head = (
         i32::from(back.default_advance),
@@ -129,7 +125,7 @@ fn lv_cropped(font: &Font) -> Result<Vec<u8>, EncodeError> {
         i32::from(back.descent),
         i32::from(back.ascent),
     );
-    if head != (w, h, y, font.ascent) || !glyphs_same || expect.next().is_some() {
+    if head != (w, h, y, font.ascent) || !glyphs_same || coded != font.glyphs.len() {
         return Err(EncodeError::LvDiffers);
     }
     Ok(out)

@@ -286,6 +286,29 @@ fn loca_section(out: &mut Vec<u8>, glyphs: &[Glyph], w: Widths, layout: &Layout,
 fn glyf_section(out: &mut Vec<u8>, glyphs: &[Glyph], w: Widths, layout: &Layout) {
     out.extend((layout.glyf as u32).to_le_bytes());
     out.extend(b"glyf");
+    // Every record starts on a byte, so the two halves of a large font are encoded on two
+    // threads and joined as they are.
+    if glyphs.len() < 4096 {
+        glyf_records(out, glyphs, w);
+        return;
+    }
+    let (first, second) = glyphs.split_at(glyphs.len() / 2);
+    let tail = std::thread::scope(|s| {
+        let later = s.spawn(|| {
+            let mut v = Vec::new();
+            glyf_records(&mut v, second, w);
+            v
+        });
+        glyf_records(out, first, w);
+        later
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    out.extend_from_slice(&tail);
+}
+
+/// Glyph records back to back, each padded to a whole byte.
+fn glyf_records(out: &mut Vec<u8>, glyphs: &[Glyph], w: Widths) {
     for g in glyphs {
         let mut bw = BitWriter::new(out);
         bw.put(g.advance as u32, w.advance);

@@ -2,7 +2,7 @@
 //! (`lvfontio.OnDiskFont`) does, record by record, and refuses anything either board reader
 //! would get wrong; [`read`] then returns every glyph as adafruit_bitmap_font would draw it.
 
-use super::glyph::{Bitmap, Glyph};
+use super::glyph::Glyph;
 
 /// Why a file is not a valid LVGL font for CircuitPython.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,14 +59,14 @@ impl<'a> BitWriter<'a> {
     }
 }
 
-struct BitReader<'a> {
-    d: &'a [u8],
+pub(super) struct BitReader<'a> {
+    pub(super) d: &'a [u8],
     /// Bit position from the start of `d`.
-    pos: usize,
+    pub(super) pos: usize,
 }
 
 impl BitReader<'_> {
-    fn get(&mut self, bits: u8) -> Result<u32, Malformed> {
+    pub(super) fn get(&mut self, bits: u8) -> Result<u32, Malformed> {
         let mut v = 0u64;
         let mut need = u32::from(bits);
         while need > 0 {
@@ -84,7 +84,34 @@ impl BitReader<'_> {
         Ok(v as u32)
     }
 
-    fn signed(&mut self, bits: u8) -> Result<i32, Malformed> {
+    /// One bitmap row of `w` bits, packed MSB first into whole bytes (the bits past the row's
+    /// end zero), as the bit-by-bit reads of 8 bits would give it, but a byte at a time.
+    pub(super) fn row(&mut self, w: u32, out: &mut Vec<u8>) -> Result<(), Malformed> {
+        let end = self.pos + w as usize;
+        if end > self.d.len() * 8 {
+            return Err("a glyph record runs past the glyf table".into());
+        }
+        let (start, offset) = (self.pos / 8, self.pos % 8);
+        for k in 0..(w as usize).div_ceil(8) {
+            let hi = self.d[start + k];
+            let byte = if offset == 0 {
+                hi
+            } else {
+                let lo = self.d.get(start + k + 1).copied().unwrap_or(0);
+                (hi << offset) | (lo >> (8 - offset))
+            };
+            out.push(byte);
+        }
+        if !w.is_multiple_of(8) {
+            if let Some(last) = out.last_mut() {
+                *last &= 0xFFu8 << (8 - w % 8);
+            }
+        }
+        self.pos = end;
+        Ok(())
+    }
+
+    pub(super) fn signed(&mut self, bits: u8) -> Result<i32, Malformed> {
         let v = self.get(bits)? as i64;
         let half = 1i64 << (bits - 1);
         Ok((if v >= half { v - 2 * half } else { v }) as i32)
@@ -168,6 +195,27 @@ pub fn check_with(
     file: &[u8],
     each: impl FnMut(&Glyph) -> Result<(), Malformed>,
 ) -> Result<LvFont, Malformed> {
+    let p = prepare(file)?;
+    let end = super::lvfont_walk::walk_ids(&p, 1..p.code_of.len(), FIRST_RECORD, each)?;
+    p.check_end(end)?;
+    Ok(p.font)
+}
+
+/// Where glyph id 1's record starts, in bits from the start of the glyf section: after the
+/// section header and the empty record of id 0.
+pub(super) const FIRST_RECORD: usize = 8 * 8;
+
+/// A file whose head, cmap and loca are checked, ready for its glyph records to be walked.
+pub(super) struct Prepared<'a> {
+    pub(super) font: LvFont,
+    pub(super) fields: Fields,
+    pub(super) loca: Loca<'a>,
+    /// The code point each glyph id draws, if any.
+    pub(super) code_of: Vec<Option<u32>>,
+    pub(super) glyf: &'a [u8],
+}
+
+pub(super) fn prepare(file: &[u8]) -> Result<Prepared<'_>, Malformed> {
     if file.get(..4) != Some(&super::lvfont::MAGIC[..]) {
         return Err("no LVGL head magic (30 00 00 00)".into());
     }
@@ -176,16 +224,34 @@ pub fn check_with(
     let loca = Loca::of(s.loca, fields.loc_format)?;
     // cmap first: which code point each glyph id draws (each id at most once).
     let code_of = codes_of_ids(s.cmap, loca.count)?;
-    walk_glyphs(s.glyf, &fields, &loca, &code_of, each)?;
-    Ok(font)
+    if loca.offset(0)? != 8 {
+        return Err("glyph id 0 is not the empty record at the start of glyf".into());
+    }
+    Ok(Prepared {
+        font,
+        fields,
+        loca,
+        code_of,
+        glyf: s.glyf,
+    })
+}
+
+impl Prepared<'_> {
+    /// The last record must end where the glyf section ends.
+    pub(super) fn check_end(&self, end: usize) -> Result<(), Malformed> {
+        if end != self.glyf.len() * 8 {
+            return Err("bytes left after the last glyph record".into());
+        }
+        Ok(())
+    }
 }
 
 /// The bit widths of a glyph record's fields, and the loca offset size, from the head.
-struct Fields {
+pub(super) struct Fields {
     loc_format: u8,
-    xy: u8,
-    wh: u8,
-    adv: u8,
+    pub(super) xy: u8,
+    pub(super) wh: u8,
+    pub(super) adv: u8,
 }
 
 /// The font's metrics, and the record layout the board readers can follow.
@@ -225,7 +291,7 @@ fn head(h: &[u8]) -> Result<(LvFont, Fields), Malformed> {
 }
 
 /// The loca table: where each glyph id's record starts in glyf.
-struct Loca<'a> {
+pub(super) struct Loca<'a> {
     table: &'a [u8],
     count: usize,
     off_size: usize,
@@ -245,7 +311,7 @@ impl<'a> Loca<'a> {
         })
     }
 
-    fn offset(&self, id: usize) -> Result<usize, Malformed> {
+    pub(super) fn offset(&self, id: usize) -> Result<usize, Malformed> {
         let at = 12 + id * self.off_size;
         Ok(if self.off_size == 4 {
             u32_at(self.table, at)? as usize
@@ -309,66 +375,6 @@ fn codes_of_ids(c: &[u8], count: usize) -> Result<Vec<Option<u32>>, Malformed> {
         return Err("cmap ranges overlap (the core reader stops at the first)".into());
     }
     Ok(code_of)
-}
-
-/// The core reader's walk: records back to back from the start of glyf's data, one per id.
-fn walk_glyphs(
-    glyf: &[u8],
-    f: &Fields,
-    loca: &Loca,
-    code_of: &[Option<u32>],
-    mut each: impl FnMut(&Glyph) -> Result<(), Malformed>,
-) -> Result<(), Malformed> {
-    let mut r = BitReader {
-        d: glyf,
-        pos: 8 * 8,
-    };
-    if loca.offset(0)? != 8 {
-        return Err("glyph id 0 is not the empty record at the start of glyf".into());
-    }
-    let mut g = Glyph {
-        code: 0,
-        advance: 0,
-        x: 0,
-        y: 0,
-        bitmap: Bitmap::new(0, 0),
-    };
-    for (id, code) in code_of.iter().enumerate().skip(1) {
-        if loca.offset(id)? * 8 != r.pos {
-            return Err(Malformed(format!(
-                "glyph id {id} does not start where the previous record ends (shared or out of order)"
-            )));
-        }
-        let advance = r.get(f.adv)? as i32;
-        let x = r.signed(f.xy)?;
-        let y = r.signed(f.xy)?;
-        let w = r.get(f.wh)?;
-        let gh = r.get(f.wh)?;
-        if w > 4096 || gh > 4096 {
-            return Err(Malformed(format!("glyph id {id} is {w}×{gh} pixels")));
-        }
-        // One glyph buffer for the whole walk: `each` sees it, copies it if it keeps it.
-        let bits = &mut g.bitmap.bits;
-        bits.clear();
-        for _ in 0..gh {
-            let mut left = w;
-            while left > 0 {
-                let n = left.min(8);
-                bits.push((r.get(n as u8)? << (8 - n)) as u8);
-                left -= n;
-            }
-        }
-        r.pos = r.pos.div_ceil(8) * 8;
-        if let Some(code) = *code {
-            (g.code, g.advance, g.x, g.y) = (code, advance, x, y);
-            (g.bitmap.w, g.bitmap.h) = (w, gh);
-            each(&g)?;
-        }
-    }
-    if r.pos != glyf.len() * 8 {
-        return Err("bytes left after the last glyph record".into());
-    }
-    Ok(())
 }
 
 /// Read an LVGL font (same as [`check`]: a file that breaks a rule is not read).

@@ -23,6 +23,7 @@ pub mod library;
 mod license;
 pub mod lvfont;
 mod lvfont_read;
+mod lvfont_walk;
 pub mod pcf;
 mod pcf_write;
 mod refs;
