@@ -145,6 +145,11 @@ impl StageName {
         }
     }
 
+    /// Every stage's name, comma-separated, for messages that list them.
+    pub fn all_names() -> String {
+        StageName::ALL.map(StageName::as_str).join(", ")
+    }
+
     pub fn parse(s: &str) -> Option<StageName> {
         StageName::ALL.into_iter().find(|n| n.as_str() == s)
     }

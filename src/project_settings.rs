@@ -332,9 +332,7 @@ fn stage_list(path: &Path, key: &str, v: &Value) -> Result<Vec<StageName>> {
                 settings_error(
                     path,
                     key,
-                    format!(
-                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts"
-                    ),
+                    format!("unknown stage '{n}': stages are {}", StageName::all_names()),
                 )
             })
         })

@@ -135,7 +135,8 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
             .map(|n| {
                 let name = StageName::parse(n.trim()).ok_or_else(|| {
                     usage(format!(
-                        "unknown stage '{n}': stages are junk, deadweight, mpy, bitmaps, fonts, compile, ram"
+                        "unknown stage '{n}': stages are {}",
+                        StageName::all_names()
                     ))
                 })?;
                 Ok(name)
@@ -150,7 +151,8 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
     for (flag, given, parsed) in [("--only", &s.only, &only), ("--skip", &s.skip, &skip)] {
         if !given.is_empty() && parsed.is_empty() {
             bail!(usage(format!(
-                "{flag} needs at least one stage: junk, deadweight, mpy, bitmaps, fonts"
+                "{flag} needs at least one stage: {}",
+                StageName::all_names()
             )));
         }
     }

@@ -284,3 +284,17 @@ fn closed_pipe(args: &[&str]) -> std::process::Output {
         stderr: err.into_bytes(),
     }
 }
+
+#[test]
+fn stage_name_mistakes_list_every_stage() {
+    let demo = asset("demo-drive");
+    for flags in [["--only", "bogus"], ["--skip", ","]] {
+        let o = run(cpslim().arg("audit").arg(&demo).args(flags));
+        assert_code(&o, 2);
+        assert!(
+            stderr(&o).contains("junk, deadweight, mpy, bitmaps, fonts, compile, ram"),
+            "{flags:?}: {}",
+            stderr(&o)
+        );
+    }
+}
