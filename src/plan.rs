@@ -6,7 +6,7 @@ use crate::config::StageName;
 #[path = "plan_action.rs"]
 mod action;
 
-pub use action::{Action, ActionKind, Effect, Level, Stamp, Write, WriteMode};
+pub use action::{Action, ActionKind, Effect, FolderStamp, Level, Stamp, Write, WriteMode};
 
 /// One stage's contribution.
 #[derive(Debug, Clone, Default)]

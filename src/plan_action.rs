@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::pysrc::paths::LiteralEdit;
-use crate::scan::{Entry, Inventory};
+use crate::scan::{Entry, EntryKind, Inventory};
 use crate::units::allocated;
 
 /// What kind of change an action is, by the name the reports use (`"action"` in the JSON).
@@ -49,13 +49,45 @@ impl Stamp {
     }
 }
 
+/// What a folder held when it was planned: every entry under it, as its path inside the folder
+/// (`/`-separated, lower-cased as FAT compares names), what it is, and a file's size. A file
+/// added, removed or resized since would otherwise go with the folder unplanned and unsaved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderStamp(pub Vec<(String, EntryKind, u64)>);
+
+impl FolderStamp {
+    pub fn of(inv: &Inventory, dir: &Entry) -> FolderStamp {
+        FolderStamp::from_entries(inv.descendants(&dir.rel).filter_map(|e| {
+            let inside = e.rel.strip_prefix(&dir.rel).ok()?;
+            (!inside.as_os_str().is_empty()).then(|| (inside.to_path_buf(), e.kind, e.size))
+        }))
+    }
+
+    /// From (path inside the folder, kind, size) in any order; a size counts for files only.
+    pub fn from_entries(entries: impl IntoIterator<Item = (PathBuf, EntryKind, u64)>) -> Self {
+        let mut v: Vec<(String, EntryKind, u64)> = entries
+            .into_iter()
+            .map(|(rel, kind, size)| {
+                let key = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                (key, kind, if kind == EntryKind::File { size } else { 0 })
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        FolderStamp(v)
+    }
+}
+
 /// What an action does to its path.
 #[derive(Debug, Clone)]
 pub enum Effect {
     /// Remove a file (anything that is not a folder), if it still is as planned.
     DeleteFile { expect: Stamp },
-    /// Remove a folder with everything in it.
-    DeleteDir,
+    /// Remove a folder with everything in it, if it still holds what was planned.
+    DeleteDir { expect: FolderStamp },
     /// Write new bytes.
     Write(Write),
     /// Nothing is written. `estimate`: what the path would take after a change this run does
@@ -163,7 +195,9 @@ impl Action {
     pub fn delete(inv: &Inventory, e: &Entry, note: impl Into<String>) -> Action {
         let (bytes, alloc) = inv.tree_size(&e.rel);
         let effect = if e.is_dir() {
-            Effect::DeleteDir
+            Effect::DeleteDir {
+                expect: FolderStamp::of(inv, e),
+            }
         } else {
             Effect::DeleteFile {
                 expect: Stamp::of(e),
@@ -270,7 +304,7 @@ impl Action {
 
     pub fn kind(&self) -> ActionKind {
         match &self.effect {
-            Effect::DeleteFile { .. } | Effect::DeleteDir => ActionKind::Delete,
+            Effect::DeleteFile { .. } | Effect::DeleteDir { .. } => ActionKind::Delete,
             Effect::Write(w) => match w.mode {
                 WriteMode::Replace { .. } => ActionKind::Replace,
                 WriteMode::Create => ActionKind::Create,
@@ -290,14 +324,14 @@ impl Action {
 
     /// Is the path a folder this action deletes?
     pub fn deletes_dir(&self) -> bool {
-        matches!(self.effect, Effect::DeleteDir)
+        matches!(self.effect, Effect::DeleteDir { .. })
     }
 
     /// The path's apparent size afterwards: the new bytes, nothing once deleted, and for a
     /// note its estimate or the size it has.
     pub fn bytes_after(&self) -> u64 {
         match &self.effect {
-            Effect::DeleteFile { .. } | Effect::DeleteDir => 0,
+            Effect::DeleteFile { .. } | Effect::DeleteDir { .. } => 0,
             Effect::Write(w) => w.bytes.len() as u64,
             Effect::Note { estimate } => estimate.unwrap_or(self.bytes_before),
         }
@@ -306,7 +340,7 @@ impl Action {
     /// The path's whole clusters afterwards (a note changes nothing).
     pub fn alloc_after(&self) -> u64 {
         match &self.effect {
-            Effect::DeleteFile { .. } | Effect::DeleteDir => 0,
+            Effect::DeleteFile { .. } | Effect::DeleteDir { .. } => 0,
             Effect::Write(w) => allocated(w.bytes.len() as u64, w.cluster_size),
             Effect::Note { .. } => self.alloc_before,
         }

@@ -45,7 +45,12 @@ fn sizes_after_follow_from_the_effect() {
     let w = action(Effect::Write(write(1000, WriteMode::Create)));
     assert_eq!((w.bytes_after(), w.alloc_after()), (1000, 1024));
     assert_eq!((w.saved_bytes(), w.saved_alloc()), (2000, 3072));
-    for gone in [Effect::DeleteDir, Effect::DeleteFile { expect: PLANNED }] {
+    for gone in [
+        Effect::DeleteDir {
+            expect: FolderStamp::default(),
+        },
+        Effect::DeleteFile { expect: PLANNED },
+    ] {
         let d = action(gone);
         assert_eq!((d.bytes_after(), d.alloc_after()), (0, 0));
     }
@@ -75,7 +80,12 @@ fn a_replacement_must_shrink_an_edit_must_not_grow_unless_forced() {
 #[test]
 fn kinds_are_named_as_the_reports_name_them() {
     let kind = |e| action(e).kind();
-    assert_eq!(kind(Effect::DeleteDir), ActionKind::Delete);
+    assert_eq!(
+        kind(Effect::DeleteDir {
+            expect: FolderStamp::default()
+        }),
+        ActionKind::Delete
+    );
     assert_eq!(
         kind(Effect::DeleteFile { expect: PLANNED }),
         ActionKind::Delete

@@ -41,7 +41,7 @@ impl Claims {
             for (j, d) in p.actions.iter().enumerate().filter(|(_, d)| d.writes()) {
                 let key = fatname::path_key(&d.path);
                 match d.effect {
-                    Effect::DeleteDir => {
+                    Effect::DeleteDir { .. } => {
                         c.deleted_dirs.insert(key.clone());
                     }
                     Effect::DeleteFile { .. } => {

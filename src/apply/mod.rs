@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 use crate::fsinfo;
 use crate::fsops;
 use crate::layout::is_protected;
-use crate::plan::{Action, ActionKind, Effect, Plan, Stamp, Write, WriteMode};
+use crate::layout::EntryKind;
+use crate::plan::{Action, ActionKind, Effect, FolderStamp, Plan, Stamp, Write, WriteMode};
 use crate::units::allocated;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,6 +245,48 @@ fn check_unchanged(abs: &Path, expect: &Stamp) -> Result<()> {
     Ok(())
 }
 
+/// Refuse to delete a folder that no longer holds what was planned (and backed up): a file
+/// added since would go with it unsaved.
+fn check_folder_unchanged(abs: &Path, expect: &FolderStamp) -> Result<()> {
+    fn walk(
+        dir: &Path,
+        inside: &Path,
+        depth: usize,
+        out: &mut Vec<(PathBuf, EntryKind, u64)>,
+    ) -> Result<()> {
+        for item in fs::read_dir(dir).map_err(|e| Error::read(dir, e))? {
+            let item = item.map_err(|e| Error::read(dir, e))?;
+            let path = item.path();
+            let meta = fs::symlink_metadata(&path).map_err(|e| Error::read(&path, e))?;
+            let ft = meta.file_type();
+            let kind = if ft.is_symlink() {
+                EntryKind::Symlink
+            } else if ft.is_dir() {
+                EntryKind::Dir
+            } else if ft.is_file() {
+                EntryKind::File
+            } else {
+                EntryKind::Other
+            };
+            let rel = inside.join(item.file_name());
+            out.push((rel.clone(), kind, meta.len()));
+            // As deep as the scan goes; anything deeper differs from the plan, and is kept.
+            if kind == EntryKind::Dir && depth < 64 {
+                walk(&path, &rel, depth + 1, out)?;
+            }
+        }
+        Ok(())
+    }
+    let mut found = Vec::new();
+    walk(abs, Path::new(""), 0, &mut found)?;
+    if FolderStamp::from_entries(found) != *expect {
+        return Err(Error::ChangedSincePlan {
+            path: abs.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
 fn check_space(abs: &Path, need: u64, cluster: u64) -> Result<()> {
     let dir = abs.parent().unwrap_or(abs);
     if let Some(st) = fsinfo::stats(dir) {
@@ -270,7 +313,10 @@ fn apply_one(a: &Action, opts: &ApplyOptions) -> Result<()> {
     }
     match &a.effect {
         Effect::Note { .. } => Ok(()),
-        Effect::DeleteDir => fsops::remove(&abs),
+        Effect::DeleteDir { expect } => {
+            check_folder_unchanged(&abs, expect)?;
+            fsops::remove(&abs)
+        }
         Effect::DeleteFile { expect } => {
             check_unchanged(&abs, expect)?;
             fsops::remove(&abs)

@@ -24,7 +24,7 @@ impl Copier<'_> {
             Effect::DeleteFile { .. } => {
                 Ok(vec![self.copy(&abs, &a.path, Change::Delete, None)?])
             }
-            Effect::DeleteDir => self.folder(root, &a.path),
+            Effect::DeleteDir { .. } => self.folder(root, &a.path),
             Effect::Write(w) => {
                 let new_sha = Some(fsops::sha256_bytes(&w.bytes));
                 match w.mode {

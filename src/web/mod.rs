@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod client;
+mod folder_check;
 pub mod mirror;
 pub mod paths;
 pub mod remote;

@@ -240,7 +240,13 @@ fn apply_one(
             let _ = fsops::remove(&local);
             Ok(())
         }
-        Effect::DeleteDir => {
+        Effect::DeleteDir { expect } => {
+            if !super::folder_check::unchanged(api, &a.path, expect)? {
+                return Err(refused(
+                    a,
+                    "its content changed on the board since it was planned; run cpslim again",
+                ));
+            }
             api.delete(&a.path, true)?;
             let _ = fsops::remove(&local);
             Ok(())

@@ -251,3 +251,36 @@ fn a_file_changed_after_the_plan_is_left_alone() {
         "the rest did not go on"
     );
 }
+
+#[test]
+fn a_folder_whose_content_changed_after_the_plan_is_not_deleted() {
+    let served = board();
+    let s = StandIn::start(
+        served.path(),
+        Options {
+            add_on_relist: Some("lib/__pycache__".into()),
+            ..Options::default()
+        },
+    );
+    let backups = tempfile::tempdir().unwrap();
+    let o = host_cmd(
+        "optimize",
+        &s,
+        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
+    );
+    assert_code(&o, 1);
+    let cache = served.path().join("lib/__pycache__");
+    assert!(
+        cache.join("added-later.py").is_file(),
+        "the new file is kept"
+    );
+    assert!(
+        cache.join("x.cpython-311.pyc").is_file(),
+        "the folder is kept"
+    );
+    assert!(
+        stdout(&o).contains("changed on the board since it was planned"),
+        "{}",
+        stdout(&o)
+    );
+}

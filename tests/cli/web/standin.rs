@@ -29,6 +29,8 @@ pub struct Options {
     /// Append a byte to this file just before the root folder is listed a second time (someone
     /// edits the board while the user reads the plan).
     pub touch_on_relist: Option<String>,
+    /// Write `added-later.py` into this folder just before it is listed a second time.
+    pub add_on_relist: Option<String>,
     /// Extra entries in the root listing (hostile names a client must not follow).
     pub inject_root: Vec<serde_json::Value>,
 }
@@ -46,6 +48,7 @@ impl Default for Options {
             inject_root: Vec::new(),
             usb_active_on_write: false,
             touch_on_relist: None,
+            add_on_relist: None,
         }
     }
 }
@@ -292,6 +295,18 @@ fn serve(
         if listings == 2 {
             let mut f = fs::OpenOptions::new().append(true).open(root.join(name))?;
             f.write_all(b"!")?;
+        }
+    }
+    if let (true, Some(dir)) = (req.method == "GET", &o.add_on_relist) {
+        let line = format!("GET /fs/{dir}/ ");
+        let listings = log
+            .lock()
+            .expect("log")
+            .iter()
+            .filter(|l| l.starts_with(&line))
+            .count();
+        if listings == 2 && decode(rel).trim_end_matches('/') == dir.as_str() {
+            fs::write(root.join(dir).join("added-later.py"), b"print('mine')\n")?;
         }
     }
     let Some(target) = resolve(root, &decode(rel)) else {
