@@ -258,16 +258,7 @@ fn check_folder_unchanged(abs: &Path, expect: &FolderStamp) -> Result<()> {
             let item = item.map_err(|e| Error::read(dir, e))?;
             let path = item.path();
             let meta = fs::symlink_metadata(&path).map_err(|e| Error::read(&path, e))?;
-            let ft = meta.file_type();
-            let kind = if ft.is_symlink() {
-                EntryKind::Symlink
-            } else if ft.is_dir() {
-                EntryKind::Dir
-            } else if ft.is_file() {
-                EntryKind::File
-            } else {
-                EntryKind::Other
-            };
+            let kind = EntryKind::of(&meta.file_type());
             let rel = inside.join(item.file_name());
             out.push((rel.clone(), kind, meta.len()));
             // As deep as the scan goes; anything deeper differs from the plan, and is kept.

@@ -21,6 +21,21 @@ pub enum EntryKind {
     Other,
 }
 
+impl EntryKind {
+    /// What a no-follow stat says an entry is (a link is a link, never its target).
+    pub fn of(ft: &std::fs::FileType) -> EntryKind {
+        if ft.is_symlink() {
+            EntryKind::Symlink
+        } else if ft.is_dir() {
+            EntryKind::Dir
+        } else if ft.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        }
+    }
+}
+
 /// Prefix of cpslim's temp files; a leftover one (after a kill) is recognised and removed.
 pub const TEMP_PREFIX: &str = ".cpslim-";
 pub const TEMP_SUFFIX: &str = ".tmp";

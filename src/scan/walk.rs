@@ -53,16 +53,7 @@ pub(super) fn walk(abs: &Path, rel: &Path, depth: usize, inv: &mut Inventory) {
                 continue;
             }
         };
-        let ft = meta.file_type();
-        let kind = if ft.is_symlink() {
-            EntryKind::Symlink
-        } else if ft.is_dir() {
-            EntryKind::Dir
-        } else if ft.is_file() {
-            EntryKind::File
-        } else {
-            EntryKind::Other
-        };
+        let kind = EntryKind::of(&meta.file_type());
         let size = if kind == EntryKind::File {
             meta.len()
         } else {

@@ -9,7 +9,7 @@ use crate::junk::audit_json;
 use crate::util::*;
 
 /// The advice lines `json` gives for `path` in its largest files.
-fn advice_for(json: &Value, path: &str) -> Vec<String> {
+pub fn advice_for(json: &Value, path: &str) -> Vec<String> {
     json["largest"]
         .as_array()
         .unwrap()
@@ -26,7 +26,8 @@ fn advice_for(json: &Value, path: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn stage_saving(json: &Value, stage: &str) -> i64 {
+/// What `stage` saves on the board (allocated bytes) in the audit `json`.
+pub fn stage_saving(json: &Value, stage: &str) -> i64 {
     json["stages"]
         .as_array()
         .unwrap()

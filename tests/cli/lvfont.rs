@@ -129,12 +129,9 @@ fn lvfontbin_whole_fonts_keep_code_points_above_u_ffff() {
     );
 }
 
-#[test]
-fn lvfontbin_waits_for_a_library_that_reads_it() {
-    let t = drive();
-    let r = t.path();
+/// The demo drive's adafruit_bitmap_font as version 2.1.4 (before it read LVGL fonts) in `r`.
+fn old_bitmap_font(r: &Path) {
     let lib = asset("demo-drive/lib/adafruit_bitmap_font");
-    fs::create_dir_all(r.join("lib/adafruit_bitmap_font")).expect("mkdir");
     for f in [
         "__init__.py",
         "bitmap_font.py",
@@ -149,6 +146,13 @@ fn lvfontbin_waits_for_a_library_that_reads_it() {
             text.replace("2.5.1", "2.1.4").as_bytes(),
         );
     }
+}
+
+#[test]
+fn lvfontbin_waits_for_a_library_that_reads_it() {
+    let t = drive();
+    let r = t.path();
+    old_bitmap_font(r);
     let bk = tempfile::tempdir().expect("tempdir");
     let o = optimize(r, bk.path(), &["--font-format", "lvfontbin"]);
     let out = stdout(&o);
@@ -157,20 +161,7 @@ fn lvfontbin_waits_for_a_library_that_reads_it() {
     // With the bundle's 2.5.1 swapped in by the mpy stage, the same drive gets LVGL.
     let t = drive();
     let r = t.path();
-    for f in [
-        "__init__.py",
-        "bitmap_font.py",
-        "pcf.py",
-        "bdf.py",
-        "glyph_cache.py",
-    ] {
-        let text = fs::read_to_string(lib.join(f)).expect("library");
-        write(
-            r,
-            &format!("lib/adafruit_bitmap_font/{f}"),
-            text.replace("2.5.1", "2.1.4").as_bytes(),
-        );
-    }
+    old_bitmap_font(r);
     let o = run(cpslim()
         .arg("audit")
         .arg(r)

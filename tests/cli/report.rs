@@ -6,6 +6,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
+use crate::advice::{advice_for, stage_saving};
 use crate::junk::audit_json;
 use crate::util::*;
 
@@ -193,21 +194,7 @@ fn advice_never_contradicts_the_plan() {
     // No bundle: the font the plan keeps is not "converted", and no .mpy swap is promised.
     let json = audit_json(t.path(), &[]);
     let largest = json["largest"].as_array().unwrap();
-    let advice_for = |path: &str| -> Vec<String> {
-        largest
-            .iter()
-            .find(|f| f["path"] == path)
-            .map(|f| {
-                f["advice"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|a| a.as_str().unwrap().to_string())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let font = advice_for("fonts/LeagueSpartan-Bold-16.bdf");
+    let font = advice_for(&json, "fonts/LeagueSpartan-Bold-16.bdf");
     assert!(
         font.iter().all(|a| !a.contains("converts it to PCF")),
         "{font:?}"
@@ -226,14 +213,7 @@ fn advice_never_contradicts_the_plan() {
     }
     // The advised saving is what a run with that flag really saves for the file.
     let with = audit_json(t.path(), &["--charset", "auto"]);
-    let font_saving: i64 = with["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "fonts")
-        .unwrap()["saved_allocated"]
-        .as_i64()
-        .unwrap();
+    let font_saving = stage_saving(&with, "fonts");
     let advised = font.iter().find(|a| a.contains("--charset auto")).unwrap();
     let kib = format!("saving {:.1} KiB", font_saving as f64 / 1024.0);
     assert!(advised.contains(&kib), "{advised} vs {kib}");

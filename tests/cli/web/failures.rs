@@ -8,22 +8,32 @@ use super::standin::{Options, StandIn};
 use super::{assert_no_dot_segments, board, host_cmd};
 use crate::util::*;
 
-#[test]
-fn read_only_board_stops_with_what_to_do() {
-    let served = board();
-    let before = snapshot(served.path());
-    let s = StandIn::start(
-        served.path(),
-        Options {
-            writable: false,
-            ..Options::default()
-        },
-    );
+/// `optimize --yes` over Wi-Fi against a stand-in serving `served` with `opts`, backing up into
+/// a fresh folder (returned so it lives as long as the test needs it).
+fn optimize_yes(
+    served: &Path,
+    opts: Options,
+) -> (StandIn, std::process::Output, tempfile::TempDir) {
+    let s = StandIn::start(served, opts);
     let backups = tempfile::tempdir().unwrap();
     let o = host_cmd(
         "optimize",
         &s,
         &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
+    );
+    (s, o, backups)
+}
+
+#[test]
+fn read_only_board_stops_with_what_to_do() {
+    let served = board();
+    let before = snapshot(served.path());
+    let (_s, o, _backups) = optimize_yes(
+        served.path(),
+        Options {
+            writable: false,
+            ..Options::default()
+        },
     );
     assert_code(&o, 2);
     let err = stderr(&o);
@@ -82,18 +92,12 @@ fn old_web_api_is_refused() {
 fn dropped_upload_fails_that_file_only() {
     let served = board();
     let before = snapshot(served.path());
-    let s = StandIn::start(
+    let (s, o, _backups) = optimize_yes(
         served.path(),
         Options {
             drop_upload_containing: Some("logo.bmp".into()),
             ..Options::default()
         },
-    );
-    let backups = tempfile::tempdir().unwrap();
-    let o = host_cmd(
-        "optimize",
-        &s,
-        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
     );
     assert_code(&o, 1);
     let after = snapshot(served.path());
@@ -194,18 +198,12 @@ fn restore_host_refuses_files_changed_after_the_run() {
 fn usb_drive_mounted_after_the_listing_stops_at_the_first_write() {
     let served = board();
     let before = snapshot(served.path());
-    let s = StandIn::start(
+    let (s, o, _backups) = optimize_yes(
         served.path(),
         Options {
             usb_active_on_write: true,
             ..Options::default()
         },
-    );
-    let backups = tempfile::tempdir().unwrap();
-    let o = host_cmd(
-        "optimize",
-        &s,
-        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
     );
     assert_code(&o, 2);
     assert!(
@@ -228,18 +226,12 @@ fn usb_drive_mounted_after_the_listing_stops_at_the_first_write() {
 #[test]
 fn a_file_changed_after_the_plan_is_left_alone() {
     let served = board();
-    let s = StandIn::start(
+    let (_s, o, _backups) = optimize_yes(
         served.path(),
         Options {
             touch_on_relist: Some(".DS_Store".into()),
             ..Options::default()
         },
-    );
-    let backups = tempfile::tempdir().unwrap();
-    let o = host_cmd(
-        "optimize",
-        &s,
-        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
     );
     assert_code(&o, 1);
     let after = snapshot(served.path());
@@ -255,18 +247,12 @@ fn a_file_changed_after_the_plan_is_left_alone() {
 #[test]
 fn a_folder_whose_content_changed_after_the_plan_is_not_deleted() {
     let served = board();
-    let s = StandIn::start(
+    let (_s, o, _backups) = optimize_yes(
         served.path(),
         Options {
             add_on_relist: Some("lib/__pycache__".into()),
             ..Options::default()
         },
-    );
-    let backups = tempfile::tempdir().unwrap();
-    let o = host_cmd(
-        "optimize",
-        &s,
-        &["--yes", "--backup-dir", backups.path().to_str().unwrap()],
     );
     assert_code(&o, 1);
     let cache = served.path().join("lib/__pycache__");
