@@ -9,6 +9,10 @@ use super::pcf::{
     row_bytes, BDF_ACCELERATORS, BDF_ENCODINGS, BITMAPS, COMPRESSED, FORMAT, METRICS,
 };
 
+#[path = "pcf_bitmaps.rs"]
+mod bitmaps;
+use bitmaps::{bitmaps_table, shared};
+
 /// Sizes of our file's parts, for notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
@@ -29,50 +33,6 @@ fn metrics(g: &Glyph) -> [i32; 5] {
     [lsb, rsb, g.advance, ascent, -g.y]
 }
 
-/// For each glyph, the first glyph with the same bitmap (itself when it is the first). Sorted
-/// by a hash of the bitmap, then equal hashes compared byte for byte.
-fn shared(glyphs: &[Glyph]) -> Vec<u32> {
-    let hash = |g: &Glyph| {
-        let b = &g.bitmap;
-        let mut h = 0xcbf2_9ce4_8422_2325u64 ^ (u64::from(b.w) << 32 | u64::from(b.h));
-        for &byte in &b.bits {
-            h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        h
-    };
-    let mut order: Vec<(u64, u32)> = glyphs
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (hash(g), i as u32))
-        .collect();
-    order.sort_unstable();
-    let mut rep: Vec<u32> = (0..glyphs.len() as u32).collect();
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i + 1;
-        while j < order.len() && order[j].0 == order[i].0 {
-            j += 1;
-        }
-        // Within one hash, each glyph points at the first earlier glyph with equal bits.
-        for k in i + 1..j {
-            let gk = &glyphs[order[k].1 as usize].bitmap;
-            if let Some(first) = order[i..k]
-                .iter()
-                .find(|(_, m)| glyphs[*m as usize].bitmap == *gk)
-            {
-                rep[order[k].1 as usize] = rep[first.1 as usize];
-            }
-        }
-        i = j;
-    }
-    rep
-}
-
-fn put16(out: &mut Vec<u8>, v: i32) -> Option<()> {
-    out.extend(i16::try_from(v).ok()?.to_be_bytes());
-    Some(())
-}
-
 /// Write `font` (glyphs sorted, unique, ≤ U+FFFF). `None` when a value does not fit PCF.
 pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
     let glyphs = &font.glyphs;
@@ -83,23 +43,54 @@ pub fn write(font: &Font) -> Option<(Vec<u8>, Layout)> {
     let (min, max) = metric_bounds(glyphs)?;
     let shape = Shape::of(glyphs, &min, &max);
     let total = shape.total();
-    let mut out = Vec::with_capacity(total);
-    table_of_contents(&mut out, &shape);
+    // Allocated zeroed (fresh pages, no fill pass): the bitmap data's pages are first touched
+    // by the thread that copies into them.
+    let mut buf = vec![0u8; total];
+    let mut out = Out {
+        buf: &mut buf,
+        at: 0,
+    };
+    table_of_contents(&mut out, &shape)?;
     metrics_table(&mut out, &shape, glyphs)?;
     bitmaps_table(&mut out, &shape, glyphs)?;
-    let enc_start = out.len();
+    let enc_start = out.at;
     encodings_table(&mut out, &shape, font)?;
-    let encodings = out.len() - enc_start;
+    let encodings = out.at - enc_start;
     accelerators(&mut out, font, glyphs, min, max)?;
-    debug_assert_eq!(out.len(), total);
+    (out.at == total).then_some(())?;
     Some((
-        out,
+        buf,
         Layout {
             total,
             encodings,
             bitmaps: shape.data_len,
         },
     ))
+}
+
+/// The file being filled in order; `None` past its end (the sizes were computed wrong).
+struct Out<'a> {
+    buf: &'a mut [u8],
+    at: usize,
+}
+
+impl Out<'_> {
+    fn put(&mut self, bytes: impl AsRef<[u8]>) -> Option<()> {
+        let bytes = bytes.as_ref();
+        self.take(bytes.len())?.copy_from_slice(bytes);
+        Some(())
+    }
+
+    fn put16(&mut self, v: i32) -> Option<()> {
+        self.put(i16::try_from(v).ok()?.to_be_bytes())
+    }
+
+    /// The next `len` bytes (zero until written), to fill in place.
+    fn take(&mut self, len: usize) -> Option<&mut [u8]> {
+        let region = self.buf.get_mut(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        Some(region)
+    }
 }
 
 /// The smallest and largest of each metric over all glyphs; `None` when one does not fit 16 bits.
@@ -192,9 +183,9 @@ impl Shape {
 const ACCEL_LEN: usize = 48;
 
 /// The header and the four table entries (type, format, size, offset).
-fn table_of_contents(out: &mut Vec<u8>, shape: &Shape) {
-    out.extend(b"\x01fcp");
-    out.extend(4u32.to_le_bytes());
+fn table_of_contents(out: &mut Out, shape: &Shape) -> Option<()> {
+    out.put(b"\x01fcp")?;
+    out.put(4u32.to_le_bytes())?;
     let mut offset = 8 + 16 * 4;
     for (ty, fmt, len) in [
         (METRICS, shape.metrics_fmt(), shape.metrics_len()),
@@ -203,91 +194,52 @@ fn table_of_contents(out: &mut Vec<u8>, shape: &Shape) {
         (BDF_ACCELERATORS, FORMAT, ACCEL_LEN),
     ] {
         for v in [ty, fmt, len as u32, offset as u32] {
-            out.extend(v.to_le_bytes());
+            out.put(v.to_le_bytes())?;
         }
         offset += len;
-    }
-}
-
-fn metrics_table(out: &mut Vec<u8>, shape: &Shape, glyphs: &[Glyph]) -> Option<()> {
-    out.extend(shape.metrics_fmt().to_le_bytes());
-    if shape.compressed {
-        out.extend((shape.n as u16).to_be_bytes());
-    } else {
-        out.extend((shape.n as u32).to_be_bytes());
-    }
-    for m in glyphs.iter().map(metrics) {
-        if shape.compressed {
-            out.extend(m.iter().map(|v| (v + 0x80) as u8));
-        } else {
-            for v in m {
-                put16(out, v)?;
-            }
-            out.extend(0u16.to_be_bytes());
-        }
     }
     Some(())
 }
 
-/// Offsets (a shared bitmap's glyphs point at one copy), the sizes at each padding, then each
-/// distinct bitmap with rows padded to 4 bytes.
-fn bitmaps_table(out: &mut Vec<u8>, shape: &Shape, glyphs: &[Glyph]) -> Option<()> {
-    let (n, rep) = (shape.n, &shape.rep);
-    out.extend(FORMAT.to_le_bytes());
-    out.extend((n as u32).to_be_bytes());
-    let mut offsets = vec![0u32; n];
-    let mut at = 0usize;
-    let mut sizes = [0usize; 4];
-    for (i, g) in glyphs.iter().enumerate() {
-        let r = rep[i] as usize;
-        offsets[i] = if r == i {
-            let o = u32::try_from(at).ok()?;
-            at += row_bytes(g.bitmap.w, 4) * g.bitmap.h as usize;
-            for (k, pad) in [1, 2, 4, 8].into_iter().enumerate() {
-                sizes[k] += row_bytes(g.bitmap.w, pad) * g.bitmap.h as usize;
-            }
-            o
+fn metrics_table(out: &mut Out, shape: &Shape, glyphs: &[Glyph]) -> Option<()> {
+    out.put(shape.metrics_fmt().to_le_bytes())?;
+    if shape.compressed {
+        out.put((shape.n as u16).to_be_bytes())?;
+    } else {
+        out.put((shape.n as u32).to_be_bytes())?;
+    }
+    for m in glyphs.iter().map(metrics) {
+        if shape.compressed {
+            out.put(m.map(|v| (v + 0x80) as u8))?;
         } else {
-            offsets[r]
-        };
-        out.extend(offsets[i].to_be_bytes());
-    }
-    for s in sizes {
-        out.extend(u32::try_from(s).ok()?.to_be_bytes());
-    }
-    for (i, g) in glyphs.iter().enumerate() {
-        if rep[i] as usize != i {
-            continue;
-        }
-        let b = &g.bitmap;
-        let src_stride = b.w.div_ceil(8) as usize;
-        let dst_stride = row_bytes(b.w, 4);
-        for row in b.bits.chunks_exact(src_stride.max(1)).take(b.h as usize) {
-            out.extend_from_slice(row);
-            out.resize(out.len() + dst_stride - row.len(), 0);
+            for v in m {
+                out.put16(v)?;
+            }
+            out.put(0u16.to_be_bytes())?;
         }
     }
     Some(())
 }
 
 /// The grid's bounds and default character, then each code's glyph index (0xFFFF: none).
-fn encodings_table(out: &mut Vec<u8>, shape: &Shape, font: &Font) -> Option<()> {
+fn encodings_table(out: &mut Out, shape: &Shape, font: &Font) -> Option<()> {
     let (lo1, hi1, lo2, hi2) = (shape.lo1, shape.hi1, shape.lo2, shape.hi2);
     let (rows, cols) = (shape.rows, shape.cols);
-    out.extend(FORMAT.to_le_bytes());
+    out.put(FORMAT.to_le_bytes())?;
     let default = font
         .default_char
         .filter(|c| font.glyph(*c).is_some())
         .unwrap_or(0xFFFF) as u16;
     for v in [lo2 as u16, hi2 as u16, lo1 as u16, hi1 as u16, default] {
-        out.extend(v.to_be_bytes());
+        out.put(v.to_be_bytes())?;
     }
-    let table_at = out.len();
-    out.resize(table_at + 2 * rows * cols, 0xFF);
+    let table = out.take(2 * rows * cols)?;
+    table.fill(0xFF);
     for (i, g) in font.glyphs.iter().enumerate() {
         let (h, l) = ((g.code >> 8) as usize, (g.code & 0xFF) as usize);
-        let slot = table_at + 2 * ((h - lo1 as usize) * cols + l - lo2 as usize);
-        out.get_mut(slot..slot + 2)?
+        let slot = 2 * ((h - lo1 as usize) * cols + l - lo2 as usize);
+        table
+            .get_mut(slot..slot + 2)?
             .copy_from_slice(&(i as u16).to_be_bytes());
     }
     Some(())
@@ -296,7 +248,7 @@ fn encodings_table(out: &mut Vec<u8>, shape: &Shape, font: &Font) -> Option<()> 
 /// fontAscent/fontDescent and bounds chosen to reproduce the source's `ascent`, `descent` and
 /// `get_bounding_box()`; the other fields describe the glyphs as X11 expects.
 fn accelerators(
-    out: &mut Vec<u8>,
+    out: &mut Out,
     font: &Font,
     glyphs: &[Glyph],
     mut min: [i32; 5],
@@ -318,8 +270,8 @@ fn accelerators(
         .map(|g| metrics(g)[1] - g.advance)
         .max()
         .unwrap_or(0);
-    out.extend(FORMAT.to_le_bytes());
-    out.extend([
+    out.put(FORMAT.to_le_bytes())?;
+    out.put([
         u8::from(max_overlap <= 0),
         0,
         0,
@@ -328,15 +280,15 @@ fn accelerators(
         0,
         0,
         0,
-    ]);
+    ])?;
     for v in [font.ascent, font.descent, max_overlap] {
-        out.extend(v.to_be_bytes());
+        out.put(v.to_be_bytes())?;
     }
     for b in [min, max] {
         for v in b {
-            put16(out, v)?;
+            out.put16(v)?;
         }
-        out.extend(0u16.to_be_bytes());
+        out.put(0u16.to_be_bytes())?;
     }
     Some(())
 }
