@@ -47,10 +47,16 @@ fn convert_small(font: fonts::glyph::Font) {
     }
 }
 
-/// BDF text, one pass (the stage's two-thread reader is checked against it in its tests).
+/// BDF text, one pass (the stage's two-thread reader is checked against it in its tests), as
+/// drawn and cropped while read (what the stage converts).
 pub fn bdf(data: &[u8]) {
     if let Ok(f) = fonts::bdf::parse(data) {
         convert_small(f.font);
+    }
+    if let Ok(f) = fonts::bdf::parse_cropped(data) {
+        if f.font.glyphs.len() <= 256 {
+            let _ = fonts::convert::encode_cropped(f.font, false);
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::ops::Range;
 
-use super::bdf_text::{hex, hex_row, in_range, int, ints, keyword, tokens, Lines};
+use super::bdf_text::{bitmap_rows, in_range, int, ints, keyword, tokens, Lines, Rows};
 
 use super::error::{BdfError, BdfLineError, Truncated};
 use super::glyph::{Bitmap, Bounds, Font, Glyph};
@@ -46,18 +46,26 @@ pub fn parse(src: &[u8]) -> Result<BdfFile, BdfError> {
 
 /// [`parse`] from a reader, line by line (the stage streams fonts from the drive).
 pub fn parse_from(r: impl Read) -> Result<BdfFile, BdfError> {
+    parse_boxes(r, false)
+}
+
+/// [`parse_from`] with every glyph cut to its ink box ([`Glyph::crop_in_place`]) as soon as it
+/// is read, while its rows are still in cache: what the converters need, and cheaper than a
+/// pass over a whole-Unicode font later.
+pub fn parse_cropped(r: impl Read) -> Result<BdfFile, BdfError> {
+    parse_boxes(r, true)
+}
+
+pub(super) fn parse_boxes(r: impl Read, crop: bool) -> Result<BdfFile, BdfError> {
     let mut lines = Lines::new(r);
-    let result = parse_lines(&mut lines);
+    let result = header(&mut lines).and_then(|head| {
+        let part = glyphs(&mut lines, head.dwidth, head.hint, None, crop)?;
+        Ok(finish(head, [part]))
+    });
     match lines.error {
         Some(e) => Err(BdfError::Read(e.to_string())),
         None => result,
     }
-}
-
-fn parse_lines<R: Read>(lines: &mut Lines<R>) -> Result<BdfFile, BdfError> {
-    let head = header(lines)?;
-    let part = glyphs(lines, head.dwidth, head.hint, None)?;
-    Ok(finish(head, [part]))
 }
 
 /// What the header says that the glyph section needs.
@@ -162,18 +170,21 @@ pub(super) struct Part {
     pub(super) stopped: bool,
 }
 
-/// Glyphs up to ENDFONT, or up to the STARTCHAR line that starts at offset `stop`.
+/// Glyphs up to ENDFONT, or up to the STARTCHAR line that starts at offset `stop`; each cut
+/// to its ink box when `crop`.
 pub(super) fn glyphs<R: Read>(
     lines: &mut Lines<R>,
     font_dwidth: Option<i64>,
     hint: usize,
     stop: Option<usize>,
+    crop: bool,
 ) -> Result<Part, BdfError> {
     let mut part = Part {
         glyphs: Vec::with_capacity(hint),
         blocks: Vec::with_capacity(hint),
         ..Part::default()
     };
+    let mut words = Vec::new();
     loop {
         let (start, no, line) = lines
             .next()
@@ -193,7 +204,7 @@ pub(super) fn glyphs<R: Read>(
             }
         }
         part.count += 1;
-        let (g, end) = glyph(lines, font_dwidth)?;
+        let (g, end) = glyph(lines, font_dwidth, crop, &mut words)?;
         match g {
             Parsed::Unencoded => part.unencoded += 1,
             Parsed::Encoded(g) if g.code > 0x10FFFF => part.unencoded += 1,
@@ -266,10 +277,13 @@ enum Parsed {
     Encoded(Glyph),
 }
 
-/// One glyph after its STARTCHAR line; returns it and the offset just past its ENDCHAR line.
+/// One glyph after its STARTCHAR line (in its ink box when `crop`); returns it and the offset
+/// just past its ENDCHAR line. `words`: room for a narrow glyph's rows, reused.
 fn glyph<R: Read>(
     lines: &mut Lines<R>,
     font_dwidth: Option<i64>,
+    crop: bool,
+    words: &mut Vec<u32>,
 ) -> Result<(Parsed, usize), BdfError> {
     let mut code: Option<i64> = None;
     let mut advance = font_dwidth;
@@ -296,67 +310,35 @@ fn glyph<R: Read>(
         }
     }
     let no = lines.no;
-    let code = code.ok_or(BdfLineError::NoEncoding.at(no))?;
-    let advance = advance.ok_or(BdfLineError::NoDwidth.at(no))?;
+    let code = code.ok_or_else(|| BdfLineError::NoEncoding.at(no))?;
+    let advance = advance.ok_or_else(|| BdfLineError::NoDwidth.at(no))?;
     let advance = in_range(advance, -MAX_OFFSET, MAX_OFFSET, "DWIDTH", no)?;
-    let (w, h, x, y) = bbx.ok_or(BdfLineError::NoBbx.at(no))?;
-    let stride = Bitmap::stride(w);
-    let mut bits = Vec::with_capacity(stride * h as usize);
-    let mut rows = 0u32;
-    let end = loop {
-        let (_, no, line) = lines
-            .next_raw()
-            .ok_or(BdfError::Truncated(Truncated::InsideBitmap))?;
-        let t = line.trim_ascii();
-        if t == b"ENDCHAR" {
-            break lines.pos;
-        }
-        // The common case first: a hex row where one is expected.
-        let at = bits.len();
-        if rows == h || !hex_row(t, &mut bits) {
-            bits.truncate(at);
-            if t.first().is_some_and(u8::is_ascii_alphabetic)
-                && !t.iter().all(|b| hex(*b).is_some())
-            {
-                return Err(BdfLineError::KeywordInBitmap(
-                    String::from_utf8_lossy(keyword(t)).into_owned(),
-                )
-                .at(no));
-            }
-            if rows == h {
-                return Err(BdfLineError::ExtraRow(h).at(no));
-            }
-            return Err(BdfLineError::NotHex.at(no));
-        }
-        if bits.len() - at != stride {
-            return Err(BdfLineError::RowBytes {
-                got: bits.len() - at,
-                width: w,
-                stride,
-            }
-            .at(no));
-        }
-        // Bits past the width are not part of the glyph.
-        if w % 8 != 0 {
-            if let Some(last) = bits.last_mut() {
-                *last &= 0xFFu8 << (8 - w % 8);
-            }
-        }
-        rows += 1;
-    };
-    if rows != h {
-        return Err(BdfLineError::RowCount { rows, height: h }.at(lines.no));
+    let (w, h, x, y) = bbx.ok_or_else(|| BdfLineError::NoBbx.at(no))?;
+    let code = u32::try_from(code).ok();
+    if crop && w <= 32 {
+        words.clear();
+        let end = bitmap_rows(lines, w, h, Rows::Words(words))?;
+        let Some(code) = code else {
+            return Ok((Parsed::Unencoded, end));
+        };
+        let g = Glyph::cropped_from_rows(code, advance, (x, y), w, words);
+        return Ok((Parsed::Encoded(g), end));
     }
-    if code < 0 {
+    let mut bits = Vec::with_capacity(Bitmap::stride(w) * h as usize);
+    let end = bitmap_rows(lines, w, h, Rows::Bytes(&mut bits))?;
+    let Some(code) = code else {
         return Ok((Parsed::Unencoded, end));
-    }
-    let g = Glyph {
-        code: u32::try_from(code).unwrap_or(u32::MAX),
+    };
+    let mut g = Glyph {
+        code,
         advance,
         x,
         y,
         bitmap: Bitmap { w, h, bits },
     };
+    if crop {
+        g.crop_in_place();
+    }
     Ok((Parsed::Encoded(g), end))
 }
 

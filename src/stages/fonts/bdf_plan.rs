@@ -4,7 +4,7 @@
 
 use super::bdf::{self, BdfFile};
 use super::charset::CharSet;
-use super::convert::{encode, keep_only, select, Encoded};
+use super::convert::{encode_cropped, keep_only, select, Encoded};
 use super::target::{out_name, Source, Target};
 use super::{bad, bdf_split, join, list_codes, slash_path, Conversion};
 use crate::config::Config;
@@ -51,7 +51,7 @@ pub(super) fn plan_bdf<'a>(
             lv = false;
         }
     }
-    let enc = match encode(font, lv) {
+    let enc = match encode_cropped(font, lv) {
         Ok(x) => x,
         Err(why) => {
             plan.push(bad(e, "not converted", why));
@@ -95,11 +95,12 @@ pub(super) fn plan_bdf<'a>(
     })
 }
 
-/// Parse the whole file, or say why it cannot be read.
+/// Parse the whole file, glyphs in their ink boxes (what both writers take), or say why it
+/// cannot be read.
 fn read(e: &Entry, source: &mut Source, plan: &mut StagePlan) -> Option<BdfFile> {
     let parsed = match source {
-        Source::Bytes(bytes) => bdf::parse(bytes),
-        Source::Stream(file, cap) => bdf_split::parse_file(file, *cap),
+        Source::Bytes(bytes) => bdf::parse_cropped(&bytes[..]),
+        Source::Stream(file, cap) => bdf_split::parse_file(file, *cap, true),
     };
     match parsed {
         Ok(f) => Some(f),

@@ -7,19 +7,20 @@
 use std::fs::File;
 use std::io::Read;
 
-use super::bdf::{finish, glyphs, header, parse_from, BdfFile};
+use super::bdf::{finish, glyphs, header, parse_boxes, BdfFile};
 use super::bdf_text::Lines;
 use super::error::BdfError;
 
 /// Below this a second thread costs more than it saves.
 const SPLIT_FROM: u64 = 1 << 20;
 
-/// [`super::bdf::parse`] of the first `cap` bytes of `file`.
-pub fn parse_file(file: &File, cap: u64) -> Result<BdfFile, BdfError> {
+/// [`super::bdf::parse_cropped`] (or, without `crop`, [`super::bdf::parse`]) of the first
+/// `cap` bytes of `file`.
+pub fn parse_file(file: &File, cap: u64, crop: bool) -> Result<BdfFile, BdfError> {
     let len = file.metadata().map_or(0, |m| m.len()).min(cap);
-    match cut(file, len).and_then(|split| halves(file, cap, split)) {
+    match cut(file, len).and_then(|split| halves(file, cap, split, crop)) {
         Some(parsed) => Ok(parsed),
-        None => parse_from(At::new(file, 0, cap)),
+        None => parse_boxes(At::new(file, 0, cap), crop),
     }
 }
 
@@ -46,7 +47,7 @@ fn cut(file: &File, len: u64) -> Option<u64> {
 }
 
 /// Both halves, or None when one pass must decide (an error, or a cut that is no glyph start).
-fn halves(file: &File, cap: u64, split: u64) -> Option<BdfFile> {
+fn halves(file: &File, cap: u64, split: u64, crop: bool) -> Option<BdfFile> {
     let mut lines = Lines::new(At::new(file, 0, cap));
     let head = header(&mut lines).ok()?;
     if lines.error.is_some() || lines.pos as u64 > split {
@@ -58,10 +59,10 @@ fn halves(file: &File, cap: u64, split: u64) -> Option<BdfFile> {
         let second = s.spawn(move || {
             let mut lines = Lines::new(At::new(file, split, cap));
             lines.pos = split as usize;
-            let part = glyphs(&mut lines, dwidth, half, None);
+            let part = glyphs(&mut lines, dwidth, half, None, crop);
             part.ok().filter(|_| lines.error.is_none())
         });
-        let first = glyphs(&mut lines, dwidth, whole, Some(split as usize));
+        let first = glyphs(&mut lines, dwidth, whole, Some(split as usize), crop);
         let first = first.ok().filter(|_| lines.error.is_none());
         (first, second.join().ok().flatten())
     });
@@ -123,21 +124,26 @@ mod tests {
     use std::io::Write;
 
     use super::*;
-    use crate::stages::fonts::{bdf::parse, synth};
+    use crate::stages::fonts::synth;
 
     /// Two threads and one pass over the same bytes.
-    fn both(src: &[u8]) -> (Result<BdfFile, BdfError>, Result<BdfFile, BdfError>) {
+    fn both(src: &[u8], crop: bool) -> (Result<BdfFile, BdfError>, Result<BdfFile, BdfError>) {
         let mut f = tempfile::tempfile().expect("temp file");
         f.write_all(src).expect("write");
         assert!(
             cut(&f, src.len() as u64).is_some(),
             "a big font is cut in two"
         );
-        (parse_file(&f, 64 << 20), parse(src))
+        (parse_file(&f, 64 << 20, crop), parse_boxes(src, crop))
     }
 
     fn assert_same(src: &[u8]) {
-        match both(src) {
+        assert_same_boxes(src, false);
+        assert_same_boxes(src, true);
+    }
+
+    fn assert_same_boxes(src: &[u8], crop: bool) {
+        match both(src, crop) {
             (Ok(a), Ok(b)) => {
                 assert_eq!(a.font, b.font);
                 assert_eq!(a.blocks, b.blocks);
@@ -169,7 +175,9 @@ mod tests {
             let mut f = tempfile::tempfile().expect("temp file");
             f.write_all(bytes).expect("write");
             let split = cut(&f, bytes.len() as u64).expect("cut");
-            assert!(halves(&f, 64 << 20, split).is_some(), "read in two halves");
+            for crop in [false, true] {
+                assert!(halves(&f, 64 << 20, split, crop).is_some(), "in two halves");
+            }
         }
         // A code point of the first half defined again in the second: the first definition wins.
         assert_same(&dup);
@@ -194,13 +202,13 @@ mod tests {
         let src = synth::bdf(20_000);
         let late = src.len() * 3 / 4;
         for at in [src.len() / 4, late] {
-            let (a, b) = both(&edit(&src, at, b"\nENDCHAR", b""));
+            let (a, b) = both(&edit(&src, at, b"\nENDCHAR", b""), true);
             let e = a.expect_err("missing ENDCHAR");
             assert!(e.to_string().starts_with("line "), "{e}");
             assert_eq!(Err(e), b.map(|_| ()));
         }
         let truncated = &src[..late];
-        let (a, b) = both(truncated);
+        let (a, b) = both(truncated, false);
         assert_eq!(a.err(), b.err());
     }
 }

@@ -26,6 +26,35 @@ fn reads_tolerantly() {
     assert_eq!(f.font.default_char, Some(65));
 }
 
+/// A glyph 40 pixels wide (wider than the one-word-per-row path) with blank margins.
+const WIDE: &str = "STARTFONT 2.1\nFONTBOUNDINGBOX 40 4 -3 -1\nCHARS 2\n\
+    STARTCHAR w\nENCODING 87\nDWIDTH 41 0\nBBX 40 4 -3 -1\nBITMAP\n0000000000\n\
+    0001FF8000\n00000003C0\n0000000000\nENDCHAR\n\
+    STARTCHAR x\nENCODING 88\nDWIDTH 9 0\nBBX 9 3 0 0\nBITMAP\n0000\n4100\n0000\nENDCHAR\nENDFONT\n";
+
+#[test]
+fn cropped_reads_cut_each_glyph_as_a_later_crop_does() {
+    let fonts = [
+        SMALL.as_bytes().to_vec(),
+        WIDE.as_bytes().to_vec(),
+        super::super::synth::bdf(300),
+        std::fs::read(cpslim_testkit::fixture("fonts").join("6x13.bdf")).expect("6x13"),
+    ];
+    for src in &fonts[..] {
+        let mut plain = parse(src).expect("parse");
+        let cropped = parse_cropped(&src[..]).expect("parse cropped");
+        plain.font.glyphs.iter_mut().for_each(Glyph::crop_in_place);
+        assert_eq!(cropped.font, plain.font);
+        assert_eq!(cropped.blocks, plain.blocks);
+        assert_eq!(cropped.duplicates, plain.duplicates);
+    }
+    let wide = parse_cropped(WIDE.as_bytes()).expect("wide").font;
+    let (w, x) = (&wide.glyphs[0], &wide.glyphs[1]);
+    assert_eq!((w.x, w.y, w.bitmap.w, w.bitmap.h), (12, 0, 19, 2));
+    assert_eq!((x.x, x.y, x.bitmap.w, x.bitmap.h), (1, 1, 7, 1));
+    assert_eq!(x.bitmap.bits, vec![0x82]);
+}
+
 #[test]
 fn crlf_long_lines_and_no_final_newline() {
     let long = format!("COMMENT {}\n", "x".repeat(200_000));

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::ops::Range;
 
-use super::error::{BdfError, BdfLineError};
+use super::error::{BdfError, BdfLineError, Truncated};
 
 /// Lines read one at a time from any reader through one buffer (no copy per line), so a
 /// megabyte font is never held whole.
@@ -107,15 +107,33 @@ impl<R: Read> Lines<R> {
     }
 }
 
-pub(super) fn keyword(line: &[u8]) -> &[u8] {
-    line.split(u8::is_ascii_whitespace)
-        .find(|t| !t.is_empty())
-        .unwrap_or(&[])
+/// The first token and what follows it (every line of a font is read through here: plain
+/// loops, no iterator adapters).
+fn split_token(line: &[u8]) -> (&[u8], &[u8]) {
+    let start = line
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(line.len());
+    let rest = &line[start..];
+    let len = rest
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .unwrap_or(rest.len());
+    rest.split_at(len)
 }
 
+pub(super) fn keyword(line: &[u8]) -> &[u8] {
+    split_token(line).0
+}
+
+/// Whitespace-separated tokens, the keyword first.
 pub(super) fn tokens(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    line.split(u8::is_ascii_whitespace)
-        .filter(|t| !t.is_empty())
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        let (t, after) = split_token(rest);
+        rest = after;
+        (!t.is_empty()).then_some(t)
+    })
 }
 
 pub(super) fn int(tok: Option<&[u8]>) -> Option<i64> {
@@ -150,14 +168,15 @@ pub(super) fn ints(
     no: usize,
 ) -> Result<[i64; 4], BdfError> {
     let mut v = [0i64; 4];
-    let mut got = 0;
     let short = || BdfLineError::Numbers { what, n }.at(no);
-    for (slot, t) in v.iter_mut().zip(tokens(line).skip(1)).take(n.min(4)) {
-        *slot = int(Some(t)).ok_or_else(short)?;
-        got += 1;
-    }
-    if got < n {
+    if n > 4 {
         return Err(short());
+    }
+    let (_, mut rest) = split_token(line);
+    for slot in &mut v[..n] {
+        let (t, after) = split_token(rest);
+        *slot = int((!t.is_empty()).then_some(t)).ok_or_else(short)?;
+        rest = after;
     }
     Ok(v)
 }
@@ -215,4 +234,103 @@ pub(super) fn hex_row(t: &[u8], out: &mut Vec<u8>) -> bool {
         out.push(a << 4 | b);
     }
     true
+}
+
+/// A row of at most 8 hex digits as the top bits of a big-endian word (what
+/// [`hex_row`] appends, read as one word); `None` when it is not all hex digits.
+pub(super) fn hex_word(t: &[u8]) -> Option<u32> {
+    if t.len() > 8 {
+        return None;
+    }
+    let mut v = 0u32;
+    for &d in t {
+        let x = HEX[d as usize];
+        if x > 0xF {
+            return None;
+        }
+        v = v << 4 | u32::from(x);
+    }
+    Some(v.checked_shl(32 - 4 * t.len() as u32).unwrap_or(0))
+}
+
+/// Where a glyph's bitmap rows go: bytes (`stride` per row), or for a narrow glyph being
+/// cropped one word per row, which the crop then reads without a second pass.
+pub(super) enum Rows<'a> {
+    Bytes(&'a mut Vec<u8>),
+    Words(&'a mut Vec<u32>),
+}
+
+/// The `h` rows of a `w`-pixel glyph after its BITMAP line, up to its ENDCHAR line; returns the
+/// offset just past ENDCHAR. Bits past the width are not part of the glyph and are cleared.
+pub(super) fn bitmap_rows<R: Read>(
+    lines: &mut Lines<R>,
+    w: u32,
+    h: u32,
+    mut out: Rows,
+) -> Result<usize, BdfError> {
+    let stride = (w as usize).div_ceil(8);
+    let byte_mask = if w.is_multiple_of(8) {
+        0xFF
+    } else {
+        0xFFu8 << (8 - w % 8)
+    };
+    let word_mask = u32::MAX.checked_shl(32u32.saturating_sub(w)).unwrap_or(0);
+    let mut rows = 0u32;
+    loop {
+        let (_, no, line) = lines
+            .next_raw()
+            .ok_or(BdfError::Truncated(Truncated::InsideBitmap))?;
+        let t = line.trim_ascii();
+        if t == b"ENDCHAR" {
+            break;
+        }
+        // The common case first: a hex row of the right length where one is expected.
+        let fits = rows < h && t.len() == 2 * stride;
+        let read = fits
+            && match &mut out {
+                Rows::Words(words) => hex_word(t).map(|v| words.push(v & word_mask)).is_some(),
+                Rows::Bytes(bits) => {
+                    let at = bits.len();
+                    let ok = hex_row(t, bits);
+                    if !ok {
+                        bits.truncate(at);
+                    } else if stride > 0 {
+                        if let Some(last) = bits.last_mut() {
+                            *last &= byte_mask;
+                        }
+                    }
+                    ok
+                }
+            };
+        if !read {
+            return Err(row_error(t, rows, h, w, no));
+        }
+        rows += 1;
+    }
+    if rows != h {
+        return Err(BdfLineError::RowCount { rows, height: h }.at(lines.no));
+    }
+    Ok(lines.pos)
+}
+
+/// Why bitmap line `t` is not the next row of a `w`-pixel glyph `h` rows high with `rows`
+/// read so far.
+fn row_error(t: &[u8], rows: u32, h: u32, w: u32, no: usize) -> BdfError {
+    let all_hex = t.iter().all(|b| hex(*b).is_some());
+    if rows == h || t.len() % 2 == 1 || !all_hex {
+        if t.first().is_some_and(u8::is_ascii_alphabetic) && !all_hex {
+            return BdfLineError::KeywordInBitmap(String::from_utf8_lossy(keyword(t)).into_owned())
+                .at(no);
+        }
+        if rows == h {
+            return BdfLineError::ExtraRow(h).at(no);
+        }
+        return BdfLineError::NotHex.at(no);
+    }
+    BdfLineError::RowBytes {
+        got: t.len() / 2,
+        width: w,
+        stride: (w as usize).div_ceil(8),
+    }
+    .at(no)
 }

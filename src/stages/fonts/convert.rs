@@ -135,6 +135,11 @@ fn lv_cropped(font: &Font) -> Result<Vec<u8>, EncodeError> {
 /// else (or when LVGL cannot hold it) as PCF. `lv_size`: what LVGL would take, for the note.
 pub fn encode(mut font: Font, lv: bool) -> Result<Encoded, EncodeError> {
     crop(&mut font);
+    encode_cropped(font, lv)
+}
+
+/// [`encode`] of a font whose glyphs are already in their ink boxes (a cropped BDF read).
+pub fn encode_cropped(mut font: Font, lv: bool) -> Result<Encoded, EncodeError> {
     let mut notes = Vec::new();
     if lv {
         match lv_cropped(&font) {

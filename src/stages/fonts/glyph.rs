@@ -238,6 +238,59 @@ impl Glyph {
         self.x += x0 as i32;
     }
 
+    /// The glyph at (`x`, `y`) whose `w`-pixel bitmap (at most 32 wide) has the rows `words`
+    /// (each row in a word's top bits, nothing past `w`), already in its ink box: what
+    /// [`Glyph::crop_in_place`] makes of it, without the uncropped bitmap (unit-tested against it).
+    pub fn cropped_from_rows(
+        code: u32,
+        advance: i32,
+        (x, y): (i32, i32),
+        w: u32,
+        words: &[u32],
+    ) -> Glyph {
+        let (mut top, mut bottom, mut any) = (None, 0, 0u32);
+        for (r, &word) in (0u32..).zip(words) {
+            if word != 0 {
+                top.get_or_insert(r);
+                bottom = r;
+                any |= word;
+            }
+        }
+        let Some(top) = top else {
+            return Glyph {
+                code,
+                advance,
+                x: 0,
+                y: 0,
+                bitmap: Bitmap::new(0, 0),
+            };
+        };
+        let left = any.leading_zeros();
+        let right = (32 - any.trailing_zeros()).min(w);
+        let (cw, ch) = (right.saturating_sub(left), bottom - top + 1);
+        let keep = u32::MAX.checked_shl(32 - cw).unwrap_or(0);
+        let dst = Bitmap::stride(cw);
+        let mut bits = Vec::with_capacity(dst * ch as usize);
+        for &word in &words[top as usize..=bottom as usize] {
+            let be = ((word << left) & keep).to_be_bytes();
+            match dst {
+                1 => bits.push(be[0]),
+                2 => bits.extend([be[0], be[1]]),
+                3 => bits.extend([be[0], be[1], be[2]]),
+                _ => bits.extend(be),
+            }
+        }
+        let h = words.len() as u32;
+        Glyph {
+            code,
+            advance,
+            x: x + left as i32,
+            // y counts up from the box's bottom row; rows below the ink are dropped.
+            y: y + (h - (top + ch)) as i32,
+            bitmap: Bitmap { w: cw, h: ch, bits },
+        }
+    }
+
     /// Set pixels as (x, y) relative to the origin, y up: what a renderer draws.
     pub fn ink(&self) -> Vec<(i32, i32)> {
         let mut v = Vec::new();
@@ -291,108 +344,5 @@ impl Font {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn glyph(w: u32, h: u32, px: &[(u32, u32)]) -> Glyph {
-        let mut b = Bitmap::new(w, h);
-        for &(x, y) in px {
-            b.set(x, y);
-        }
-        Glyph {
-            code: 65,
-            advance: 7,
-            x: -1,
-            y: -2,
-            bitmap: b,
-        }
-    }
-
-    #[test]
-    fn crop_keeps_ink_in_place() {
-        let g = glyph(40, 10, &[(3, 2), (35, 7)]);
-        let c = g.cropped();
-        assert_eq!((c.bitmap.w, c.bitmap.h), (33, 6));
-        assert_eq!((c.x, c.y), (2, 0));
-        assert_eq!(c.ink(), g.ink());
-    }
-
-    #[test]
-    fn crop_matches_pixel_by_pixel() {
-        let mut seed = 7u32;
-        for _ in 0..200 {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            let (w, h) = (1 + seed % 40, 1 + (seed >> 8) % 9);
-            let mut b = Bitmap::new(w, h);
-            for i in 0..w * h {
-                if (seed >> (i % 23)) & 1 == 1 {
-                    b.set(i % w, i / w);
-                }
-            }
-            let (x0, y0) = ((seed >> 4) % w, (seed >> 12) % h);
-            let (cw, ch) = (w - x0, h - y0);
-            let c = b.crop(x0, y0, cw, ch);
-            for y in 0..ch {
-                for x in 0..cw {
-                    assert_eq!(c.get(x, y), b.get(x0 + x, y0 + y));
-                }
-            }
-            assert_eq!(c.bits.len(), Bitmap::stride(cw) * ch as usize);
-            let g = Glyph {
-                code: 1,
-                advance: 3,
-                x: -2,
-                y: 1,
-                bitmap: b.clone(),
-            };
-            let mut inplace = g.clone();
-            inplace.crop_in_place();
-            assert_eq!(inplace.ink(), g.ink());
-            let ink = b.ink_box().map_or((0, 0), |(_, _, w, h)| (w, h));
-            assert_eq!((inplace.bitmap.w, inplace.bitmap.h), ink);
-            assert_eq!(
-                inplace.bitmap.bits.len(),
-                Bitmap::stride(ink.0) * ink.1 as usize
-            );
-            assert_eq!(
-                inplace.bitmap,
-                b.crop_box(),
-                "same as a fresh crop of the ink box"
-            );
-        }
-    }
-
-    #[test]
-    fn ink_box_is_the_box_of_set_pixels() {
-        let mut seed = 11u32;
-        for _ in 0..300 {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            let (w, h) = (1 + seed % 40, 1 + (seed >> 8) % 9);
-            let mut b = Bitmap::new(w, h);
-            for i in 0..w * h {
-                if (seed >> (i % 29)) & 7 == 0 {
-                    b.set(i % w, i / w);
-                }
-            }
-            let set: Vec<(u32, u32)> = (0..h)
-                .flat_map(|y| (0..w).map(move |x| (x, y)))
-                .filter(|&(x, y)| b.get(x, y))
-                .collect();
-            let expect = (!set.is_empty()).then(|| {
-                let x0 = set.iter().map(|p| p.0).min().unwrap_or(0);
-                let x1 = set.iter().map(|p| p.0).max().unwrap_or(0);
-                let y0 = set.iter().map(|p| p.1).min().unwrap_or(0);
-                let y1 = set.iter().map(|p| p.1).max().unwrap_or(0);
-                (x0, y0, x1 - x0 + 1, y1 - y0 + 1)
-            });
-            assert_eq!(b.ink_box(), expect, "{w}x{h}");
-        }
-    }
-
-    #[test]
-    fn blank_glyph_crops_to_nothing() {
-        let c = glyph(8, 8, &[]).cropped();
-        assert_eq!((c.bitmap.w, c.bitmap.h, c.x, c.y), (0, 0, 0, 0));
-        assert_eq!(c.advance, 7);
-    }
-}
+#[path = "glyph_tests.rs"]
+mod tests;
