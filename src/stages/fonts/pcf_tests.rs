@@ -104,3 +104,27 @@ fn errors_say_what_is_wrong() {
     bytes[4..8].copy_from_slice(&0u32.to_le_bytes());
     assert_eq!(read(&bytes), Err(PcfError::NoAccelerators));
 }
+
+#[test]
+fn a_whole_unicode_size_font_round_trips_with_its_bitmaps_copied_in_two_halves() {
+    // Enough glyphs for the two-thread copy, with identical bitmaps across the halves.
+    let mut f = super::super::bdf::parse_cropped(&super::super::synth::bdf(20_000)[..])
+        .expect("synth")
+        .font;
+    let n = f.glyphs.len();
+    assert!(n >= 8192, "{n} glyphs");
+    let early = f.glyphs[10].bitmap.clone();
+    f.glyphs[n - 3].bitmap = early.clone();
+    f.glyphs[n / 2 + 1].bitmap = early;
+    let (bytes, layout) = write(&f).expect("write");
+    assert_eq!(layout.total, bytes.len());
+    assert_eq!(read(&bytes).expect("read"), f);
+    // The later copies point at the first one's bitmap.
+    let offset = |i: usize| {
+        let at = bytes.len() - layout.encodings - 48 - layout.bitmaps - 16 - 4 * n + 4 * i;
+        u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
+    };
+    assert_eq!(offset(n - 3), offset(10));
+    assert_eq!(offset(n / 2 + 1), offset(10));
+    assert_ne!(offset(11), offset(10));
+}
