@@ -60,7 +60,7 @@ fn best(mut cmd: impl FnMut() -> Command) -> Option<(f64, f64)> {
 
 fn unifont(dir: &Path) -> Option<(String, PathBuf)> {
     if let Some(p) = std::env::var_os("CPSLIM_BENCH_BDF") {
-        return Some(("CPSLIM_BENCH_BDF".into(), PathBuf::from(p)));
+        return Some(("your BDF".into(), PathBuf::from(p)));
     }
     let gz = Path::new("/usr/share/fonts/X11/misc/unifont.pcf.gz");
     if !gz.exists() {

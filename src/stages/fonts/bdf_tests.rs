@@ -38,6 +38,11 @@ fn cropped_reads_cut_each_glyph_as_a_later_crop_does() {
         SMALL.as_bytes().to_vec(),
         WIDE.as_bytes().to_vec(),
         super::super::synth::bdf(300),
+        // CRLF, and rows with trailing blanks: not the quick path.
+        String::from_utf8(super::super::synth::bdf(300))
+            .expect("ascii")
+            .replace('\n', " \r\n")
+            .into_bytes(),
         std::fs::read(cpslim_testkit::fixture("fonts").join("6x13.bdf")).expect("6x13"),
     ];
     for src in &fonts[..] {

@@ -88,6 +88,22 @@ impl<R: Read> Lines<R> {
         (start, from..end)
     }
 
+    /// The next line when it is `len` bytes and a `\n` already in the buffer (a bitmap row of
+    /// the expected width, nearly every line of a font), found without a search. It stays
+    /// unread until [`Lines::skip`] takes it.
+    pub(super) fn peek(&self, len: usize) -> Option<&[u8]> {
+        let end = self.head + len;
+        (end < self.tail && self.buf.get(end) == Some(&b'\n'))
+            .then(|| self.buf.get(self.head..end))
+            .flatten()
+    }
+
+    /// Takes the line [`Lines::peek`] returned.
+    pub(super) fn skip(&mut self, len: usize) {
+        let from = self.head;
+        self.take_line(from, from + len, from + len + 1);
+    }
+
     /// Next line as (start offset, line number, content without the line break).
     pub(super) fn next_raw(&mut self) -> Option<(usize, usize, &[u8])> {
         let (start, range) = self.advance()?;
@@ -276,7 +292,18 @@ pub(super) fn bitmap_rows<R: Read>(
     };
     let word_mask = u32::MAX.checked_shl(32u32.saturating_sub(w)).unwrap_or(0);
     let mut rows = 0u32;
+    let mut take_row = |t: &[u8]| match &mut out {
+        Rows::Words(words) => hex_word(t).map(|v| words.push(v & word_mask)).is_some(),
+        Rows::Bytes(bits) => push_row(t, bits, byte_mask),
+    };
     loop {
+        // Nearly every row: exactly its hex digits and a newline (a `\n` among them is no hex).
+        if rows < h && lines.peek(2 * stride).is_some_and(&mut take_row) {
+            lines.skip(2 * stride);
+            rows += 1;
+            continue;
+        }
+        // Anything else: ENDCHAR, a row with spaces or a CR, at the buffer's end, or an error.
         let (_, no, line) = lines
             .next_raw()
             .ok_or(BdfError::Truncated(Truncated::InsideBitmap))?;
@@ -284,24 +311,7 @@ pub(super) fn bitmap_rows<R: Read>(
         if t == b"ENDCHAR" {
             break;
         }
-        // The common case first: a hex row of the right length where one is expected.
-        let fits = rows < h && t.len() == 2 * stride;
-        let read = fits
-            && match &mut out {
-                Rows::Words(words) => hex_word(t).map(|v| words.push(v & word_mask)).is_some(),
-                Rows::Bytes(bits) => {
-                    let at = bits.len();
-                    let ok = hex_row(t, bits);
-                    if !ok {
-                        bits.truncate(at);
-                    } else if stride > 0 {
-                        if let Some(last) = bits.last_mut() {
-                            *last &= byte_mask;
-                        }
-                    }
-                    ok
-                }
-            };
+        let read = rows < h && t.len() == 2 * stride && take_row(t);
         if !read {
             return Err(row_error(t, rows, h, w, no));
         }
@@ -311,6 +321,22 @@ pub(super) fn bitmap_rows<R: Read>(
         return Err(BdfLineError::RowCount { rows, height: h }.at(lines.no));
     }
     Ok(lines.pos)
+}
+
+/// [`hex_row`], then the bits past the width cleared (`mask`: those of the last byte to keep);
+/// nothing appended when it is not hex.
+fn push_row(t: &[u8], bits: &mut Vec<u8>, mask: u8) -> bool {
+    let at = bits.len();
+    if !hex_row(t, bits) {
+        bits.truncate(at);
+        return false;
+    }
+    if bits.len() > at {
+        if let Some(last) = bits.last_mut() {
+            *last &= mask;
+        }
+    }
+    true
 }
 
 /// Why bitmap line `t` is not the next row of a `w`-pixel glyph `h` rows high with `rows`
