@@ -36,18 +36,7 @@ fn variants(cfg: &Config) -> Vec<Variant> {
     let mut out = Vec::new();
     for stage in StageName::ALL {
         let included = cfg.stages.contains(&stage);
-        let base = if included {
-            String::new()
-        } else {
-            format!("the {stage} stage (left out by --only/--skip)")
-        };
-        let with = |flag: &str| {
-            if included {
-                flag.to_string()
-            } else {
-                format!("{base} with {flag}")
-            }
-        };
+        let base = format!("the {stage} stage (left out by --only/--skip)");
         // Without --compile the compile stage is not left out by --only/--skip, and planning it
         // would run mpy-cross: the mpy stage's estimate speaks for it instead.
         let opt_in = stage == StageName::Compile && !cfg.compile.enabled;
@@ -58,85 +47,77 @@ fn variants(cfg: &Config) -> Vec<Variant> {
                 cfg: cfg.clone(),
             });
         }
-        match stage {
-            StageName::Junk if !cfg.empty_trash => {
-                let mut c = cfg.clone();
-                c.empty_trash = true;
-                out.push(Variant {
-                    stage,
-                    label: with("`--empty-trash` (deletes files already in the trash)"),
-                    cfg: c,
-                });
-            }
-            StageName::Fonts => {
-                if cfg.fonts.charset.is_none() {
-                    let mut c = cfg.clone();
-                    c.fonts.charset = Some("auto".into());
-                    out.push(Variant {
-                        stage,
-                        label: with(
-                            "`--charset auto` (lossy: keeps only the glyphs your code shows)",
-                        ),
-                        cfg: c,
-                    });
-                }
-                if cfg.fonts.format == FontFormat::Pcf {
-                    let mut c = cfg.clone();
-                    c.fonts.format = FontFormat::Lvfontbin;
-                    out.push(Variant {
-                        stage,
-                        label: with(
-                            "`--font-format lvfontbin` (adafruit_bitmap_font 2.2.0+; glyphs load more slowly)",
-                        ),
-                        cfg: c,
-                    });
-                }
-            }
-            StageName::Deadweight if !cfg.deadweight.prune => {
-                let mut c = cfg.clone();
-                c.deadweight.prune = true;
-                out.push(Variant {
-                    stage,
-                    label: with("`--prune` (deletes libraries nothing imports)"),
-                    cfg: c,
-                });
-            }
-            StageName::Bitmaps => {
-                if !cfg.bitmaps.remap_palette {
-                    let mut c = cfg.clone();
-                    c.bitmaps.remap_palette = true;
-                    out.push(Variant {
-                        stage,
-                        label: with("`--remap-palette`"),
-                        cfg: c,
-                    });
-                }
-                if cfg.bitmaps.image_format == ImageFormat::Bmp {
-                    for (format, label) in [
-                        (ImageFormat::Rle, "`--image-format rle` (only adafruit_imageload.load reads it)"),
-                        (ImageFormat::Png, "`--image-format png` (only adafruit_imageload.load reads it; the path in your code is rewritten)"),
-                    ] {
-                        let mut c = cfg.clone();
-                        c.bitmaps.image_format = format;
-                        out.push(Variant {
-                            stage,
-                            label: with(label),
-                            cfg: c,
-                        });
-                    }
-                }
-                if !cfg.bitmaps.two_bpp {
-                    let mut c = cfg.clone();
-                    c.bitmaps.two_bpp = true;
-                    out.push(Variant {
-                        stage,
-                        label: with("`--2bpp` (desktop viewers cannot open 2-bit BMPs)"),
-                        cfg: c,
-                    });
-                }
-            }
-            _ => {}
+        for (flag, changed) in unused_options(stage, cfg) {
+            out.push(Variant {
+                stage,
+                label: if included {
+                    flag.to_string()
+                } else {
+                    format!("{base} with {flag}")
+                },
+                cfg: changed,
+            });
         }
+    }
+    out
+}
+
+/// The opt-in options of `stage` this run did not give, each with the run that gives it.
+fn unused_options(stage: StageName, cfg: &Config) -> Vec<(&'static str, Config)> {
+    let with = |change: &dyn Fn(&mut Config)| {
+        let mut c = cfg.clone();
+        change(&mut c);
+        c
+    };
+    let mut out = Vec::new();
+    match stage {
+        StageName::Junk if !cfg.empty_trash => out.push((
+            "`--empty-trash` (deletes files already in the trash)",
+            with(&|c| c.empty_trash = true),
+        )),
+        StageName::Fonts => {
+            if cfg.fonts.charset.is_none() {
+                out.push((
+                    "`--charset auto` (lossy: keeps only the glyphs your code shows)",
+                    with(&|c| c.fonts.charset = Some("auto".into())),
+                ));
+            }
+            if cfg.fonts.format == FontFormat::Pcf {
+                out.push((
+                    "`--font-format lvfontbin` (adafruit_bitmap_font 2.2.0+; glyphs load more slowly)",
+                    with(&|c| c.fonts.format = FontFormat::Lvfontbin),
+                ));
+            }
+        }
+        StageName::Deadweight if !cfg.deadweight.prune => out.push((
+            "`--prune` (deletes libraries nothing imports)",
+            with(&|c| c.deadweight.prune = true),
+        )),
+        StageName::Bitmaps => {
+            if !cfg.bitmaps.remap_palette {
+                out.push((
+                    "`--remap-palette`",
+                    with(&|c| c.bitmaps.remap_palette = true),
+                ));
+            }
+            if cfg.bitmaps.image_format == ImageFormat::Bmp {
+                out.push((
+                    "`--image-format rle` (only adafruit_imageload.load reads it)",
+                    with(&|c| c.bitmaps.image_format = ImageFormat::Rle),
+                ));
+                out.push((
+                    "`--image-format png` (only adafruit_imageload.load reads it; the path in your code is rewritten)",
+                    with(&|c| c.bitmaps.image_format = ImageFormat::Png),
+                ));
+            }
+            if !cfg.bitmaps.two_bpp {
+                out.push((
+                    "`--2bpp` (desktop viewers cannot open 2-bit BMPs)",
+                    with(&|c| c.bitmaps.two_bpp = true),
+                ));
+            }
+        }
+        _ => {}
     }
     out
 }
