@@ -123,13 +123,61 @@ pub enum EncodeError {
     #[error("{0}")]
     Lv(#[from] super::lvfont::Unfit),
     #[error("internal check failed: {0}")]
-    LvCheck(super::lvfont_read::Malformed),
+    LvCheck(LvFontError),
     #[error("internal check failed: the written LVGL font would draw differently")]
     LvDiffers,
     #[error(
         "every glyph is above U+FFFF, which PCF cannot address; --font-format lvfontbin can hold them"
     )]
     AllAstral,
+}
+
+/// Why a file is not an LVGL font CircuitPython reads right (for our own output: why it was
+/// not written).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LvFontError {
+    #[error("truncated")]
+    Truncated,
+    #[error("section at byte {at} has a bad size {size}")]
+    BadSection { at: usize, size: usize },
+    #[error("a head, cmap, loca or glyf section is missing")]
+    MissingSection,
+    #[error("no LVGL head magic (30 00 00 00)")]
+    NoMagic,
+    #[error("head section too short")]
+    ShortHead,
+    #[error("compressed glyphs: neither board reader decompresses")]
+    Compressed,
+    #[error("only integer advances at 1 bit per pixel are written")]
+    NotOneBit,
+    #[error("advance and x/y fields need at least 1 bit")]
+    EmptyField,
+    #[error("glyph header field wider than 32 bits")]
+    WideField,
+    #[error("loca count larger than the table")]
+    LocaCount,
+    #[error("cmap count larger than the table")]
+    CmapCount,
+    #[error("cmap format {0}: only formats 2 and 3 load reliably")]
+    CmapFormat(u8),
+    #[error("cmap lists U+{0:04X} outside its range")]
+    OutsideRange(u32),
+    #[error("U+{code:04X} maps to glyph id {id}, not in loca ({count})")]
+    UnknownId { code: u32, id: usize, count: usize },
+    #[error("glyph id {0} is mapped twice")]
+    MappedTwice(usize),
+    #[error("cmap ranges overlap (the core reader stops at the first)")]
+    Overlap,
+    #[error("glyph id 0 is not the empty record at the start of glyf")]
+    FirstRecordNotEmpty,
+    #[error("glyph id {0} does not start where the previous record ends (shared or out of order)")]
+    Misplaced(usize),
+    #[error("glyph id {id} is {w}×{h} pixels")]
+    TooLarge { id: usize, w: u32, h: u32 },
+    #[error("a glyph record runs past the glyf table")]
+    PastGlyf,
+    #[error("bytes left after the last glyph record")]
+    TrailingBytes,
 }
 
 /// A `--charset` that names nothing this reader knows.

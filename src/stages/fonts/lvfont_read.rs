@@ -2,24 +2,8 @@
 //! (`lvfontio.OnDiskFont`) does, record by record, and refuses anything either board reader
 //! would get wrong; [`read`] then returns every glyph as adafruit_bitmap_font would draw it.
 
+pub use super::error::LvFontError;
 use super::glyph::Glyph;
-
-/// Why a file is not a valid LVGL font for CircuitPython.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct Malformed(pub String);
-
-impl From<&str> for Malformed {
-    fn from(s: &str) -> Malformed {
-        Malformed(s.to_string())
-    }
-}
-
-impl From<String> for Malformed {
-    fn from(s: String) -> Malformed {
-        Malformed(s)
-    }
-}
 
 /// MSB-first bit packing into a byte vector; `finish` pads the last byte with zeros.
 pub struct BitWriter<'a> {
@@ -66,14 +50,11 @@ pub(super) struct BitReader<'a> {
 }
 
 impl BitReader<'_> {
-    pub(super) fn get(&mut self, bits: u8) -> Result<u32, Malformed> {
+    pub(super) fn get(&mut self, bits: u8) -> Result<u32, LvFontError> {
         let mut v = 0u64;
         let mut need = u32::from(bits);
         while need > 0 {
-            let byte = self
-                .d
-                .get(self.pos / 8)
-                .ok_or("a glyph record runs past the glyf table")?;
+            let byte = self.d.get(self.pos / 8).ok_or(LvFontError::PastGlyf)?;
             let avail = 8 - (self.pos % 8) as u32;
             let n = need.min(avail);
             let chunk = (u32::from(*byte) >> (avail - n)) & ((1 << n) - 1);
@@ -86,10 +67,10 @@ impl BitReader<'_> {
 
     /// One bitmap row of `w` bits, packed MSB first into whole bytes (the bits past the row's
     /// end zero), as the bit-by-bit reads of 8 bits would give it, but a byte at a time.
-    pub(super) fn row(&mut self, w: u32, out: &mut Vec<u8>) -> Result<(), Malformed> {
+    pub(super) fn row(&mut self, w: u32, out: &mut Vec<u8>) -> Result<(), LvFontError> {
         let end = self.pos + w as usize;
         if end > self.d.len() * 8 {
-            return Err("a glyph record runs past the glyf table".into());
+            return Err(LvFontError::PastGlyf);
         }
         let (start, offset) = (self.pos / 8, self.pos % 8);
         for k in 0..(w as usize).div_ceil(8) {
@@ -111,20 +92,20 @@ impl BitReader<'_> {
         Ok(())
     }
 
-    pub(super) fn signed(&mut self, bits: u8) -> Result<i32, Malformed> {
+    pub(super) fn signed(&mut self, bits: u8) -> Result<i32, LvFontError> {
         let v = self.get(bits)? as i64;
         let half = 1i64 << (bits - 1);
         Ok((if v >= half { v - 2 * half } else { v }) as i32)
     }
 }
 
-fn u16_at(d: &[u8], at: usize) -> Result<u16, Malformed> {
-    let b = d.get(at..at + 2).ok_or("truncated")?;
+fn u16_at(d: &[u8], at: usize) -> Result<u16, LvFontError> {
+    let b = d.get(at..at + 2).ok_or(LvFontError::Truncated)?;
     Ok(u16::from_le_bytes([b[0], b[1]]))
 }
 
-fn u32_at(d: &[u8], at: usize) -> Result<u32, Malformed> {
-    let b = d.get(at..at + 4).ok_or("truncated")?;
+fn u32_at(d: &[u8], at: usize) -> Result<u32, LvFontError> {
+    let b = d.get(at..at + 4).ok_or(LvFontError::Truncated)?;
     Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
@@ -146,17 +127,15 @@ struct Sections<'a> {
     glyf: &'a [u8],
 }
 
-fn sections(file: &[u8]) -> Result<Sections<'_>, Malformed> {
+fn sections(file: &[u8]) -> Result<Sections<'_>, LvFontError> {
     let mut found: [Option<&[u8]>; 4] = [None; 4];
     let mut at = 0usize;
     while at < file.len() {
         let size = u32_at(file, at)? as usize;
         if size < 8 || at + size > file.len() {
-            return Err(Malformed(format!(
-                "section at byte {at} has a bad size {size}"
-            )));
+            return Err(LvFontError::BadSection { at, size });
         }
-        let tag = file.get(at + 4..at + 8).ok_or("truncated")?;
+        let tag = file.get(at + 4..at + 8).ok_or(LvFontError::Truncated)?;
         let body = &file[at..at + size];
         let slot = ["head", "cmap", "loca", "glyf"]
             .iter()
@@ -167,7 +146,7 @@ fn sections(file: &[u8]) -> Result<Sections<'_>, Malformed> {
         at += size;
     }
     let [Some(head), Some(cmap), Some(loca), Some(glyf)] = found else {
-        return Err("a head, cmap, loca or glyf section is missing".into());
+        return Err(LvFontError::MissingSection);
     };
     Ok(Sections {
         head,
@@ -178,7 +157,7 @@ fn sections(file: &[u8]) -> Result<Sections<'_>, Malformed> {
 }
 
 /// Check every rule of `docs/lvfontbin.md` and read the glyphs (sorted by code point).
-pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
+pub fn check(file: &[u8]) -> Result<LvFont, LvFontError> {
     let mut glyphs = Vec::new();
     let mut font = check_with(file, |g| {
         glyphs.push(g.clone());
@@ -193,8 +172,8 @@ pub fn check(file: &[u8]) -> Result<LvFont, Malformed> {
 /// own files number glyphs in code-point order). The returned font has no glyphs.
 pub fn check_with(
     file: &[u8],
-    each: impl FnMut(&Glyph) -> Result<(), Malformed>,
-) -> Result<LvFont, Malformed> {
+    each: impl FnMut(&Glyph) -> Result<(), LvFontError>,
+) -> Result<LvFont, LvFontError> {
     let p = prepare(file)?;
     let end = super::lvfont_walk::walk_ids(&p, 1..p.code_of.len(), FIRST_RECORD, each)?;
     p.check_end(end)?;
@@ -215,9 +194,9 @@ pub(super) struct Prepared<'a> {
     pub(super) glyf: &'a [u8],
 }
 
-pub(super) fn prepare(file: &[u8]) -> Result<Prepared<'_>, Malformed> {
+pub(super) fn prepare(file: &[u8]) -> Result<Prepared<'_>, LvFontError> {
     if file.get(..4) != Some(&super::lvfont::MAGIC[..]) {
-        return Err("no LVGL head magic (30 00 00 00)".into());
+        return Err(LvFontError::NoMagic);
     }
     let s = sections(file)?;
     let (font, fields) = head(s.head)?;
@@ -225,7 +204,7 @@ pub(super) fn prepare(file: &[u8]) -> Result<Prepared<'_>, Malformed> {
     // cmap first: which code point each glyph id draws (each id at most once).
     let code_of = codes_of_ids(s.cmap, loca.count)?;
     if loca.offset(0)? != 8 {
-        return Err("glyph id 0 is not the empty record at the start of glyf".into());
+        return Err(LvFontError::FirstRecordNotEmpty);
     }
     Ok(Prepared {
         font,
@@ -238,9 +217,9 @@ pub(super) fn prepare(file: &[u8]) -> Result<Prepared<'_>, Malformed> {
 
 impl Prepared<'_> {
     /// The last record must end where the glyf section ends.
-    pub(super) fn check_end(&self, end: usize) -> Result<(), Malformed> {
+    pub(super) fn check_end(&self, end: usize) -> Result<(), LvFontError> {
         if end != self.glyf.len() * 8 {
-            return Err("bytes left after the last glyph record".into());
+            return Err(LvFontError::TrailingBytes);
         }
         Ok(())
     }
@@ -255,9 +234,9 @@ pub(super) struct Fields {
 }
 
 /// The font's metrics, and the record layout the board readers can follow.
-fn head(h: &[u8]) -> Result<(LvFont, Fields), Malformed> {
+fn head(h: &[u8]) -> Result<(LvFont, Fields), LvFontError> {
     if h.len() < 8 + 35 {
-        return Err("head section too short".into());
+        return Err(LvFontError::ShortHead);
     }
     let font = LvFont {
         font_size: u16_at(h, 14)?,
@@ -270,16 +249,16 @@ fn head(h: &[u8]) -> Result<(LvFont, Fields), Malformed> {
         h[34], h[35], h[36], h[37], h[38], h[39], h[40], h[41], h[42],
     ];
     if compression != 0 {
-        return Err("compressed glyphs: neither board reader decompresses".into());
+        return Err(LvFontError::Compressed);
     }
     if advance_format != 0 || bpp != 1 {
-        return Err("only integer advances at 1 bit per pixel are written".into());
+        return Err(LvFontError::NotOneBit);
     }
     if adv == 0 || xy == 0 {
-        return Err("advance and x/y fields need at least 1 bit".into());
+        return Err(LvFontError::EmptyField);
     }
     if adv > 32 || xy > 32 || wh > 32 {
-        return Err("glyph header field wider than 32 bits".into());
+        return Err(LvFontError::WideField);
     }
     let fields = Fields {
         loc_format,
@@ -298,11 +277,11 @@ pub(super) struct Loca<'a> {
 }
 
 impl<'a> Loca<'a> {
-    fn of(table: &'a [u8], loc_format: u8) -> Result<Self, Malformed> {
+    fn of(table: &'a [u8], loc_format: u8) -> Result<Self, LvFontError> {
         let count = u32_at(table, 8)? as usize;
         let off_size = if loc_format == 1 { 4 } else { 2 };
         if count == 0 || count.saturating_mul(off_size) > table.len().saturating_sub(12) {
-            return Err("loca count larger than the table".into());
+            return Err(LvFontError::LocaCount);
         }
         Ok(Loca {
             table,
@@ -311,7 +290,7 @@ impl<'a> Loca<'a> {
         })
     }
 
-    pub(super) fn offset(&self, id: usize) -> Result<usize, Malformed> {
+    pub(super) fn offset(&self, id: usize) -> Result<usize, LvFontError> {
         let at = 12 + id * self.off_size;
         Ok(if self.off_size == 4 {
             u32_at(self.table, at)? as usize
@@ -323,10 +302,10 @@ impl<'a> Loca<'a> {
 
 /// The code point each glyph id draws, from the cmap's format 2 and 3 ranges; no id twice, no
 /// ranges overlapping.
-fn codes_of_ids(c: &[u8], count: usize) -> Result<Vec<Option<u32>>, Malformed> {
+fn codes_of_ids(c: &[u8], count: usize) -> Result<Vec<Option<u32>>, LvFontError> {
     let n = u32_at(c, 8)? as usize;
     if n.saturating_mul(16) > c.len().saturating_sub(12) {
-        return Err("cmap count larger than the table".into());
+        return Err(LvFontError::CmapCount);
     }
     let mut code_of: Vec<Option<u32>> = vec![None; count];
     let mut spans: Vec<(u32, u32)> = Vec::new();
@@ -340,11 +319,8 @@ fn codes_of_ids(c: &[u8], count: usize) -> Result<Vec<Option<u32>>, Malformed> {
         let sparse = match c.get(at + 14) {
             Some(2) => false,
             Some(3) => true,
-            f => {
-                return Err(Malformed(format!(
-                    "cmap format {f:?}: only formats 2 and 3 load reliably"
-                )))
-            }
+            Some(&f) => return Err(LvFontError::CmapFormat(f)),
+            None => return Err(LvFontError::Truncated),
         };
         spans.push((start, start.saturating_add(len)));
         let total = if sparse { entries } else { len as usize };
@@ -355,29 +331,26 @@ fn codes_of_ids(c: &[u8], count: usize) -> Result<Vec<Option<u32>>, Malformed> {
                 start.saturating_add(k as u32)
             };
             if code >= start.saturating_add(len) {
-                return Err(Malformed(format!(
-                    "cmap lists U+{code:04X} outside its range"
-                )));
+                return Err(LvFontError::OutsideRange(code));
             }
             let id = first + k;
-            let slot = code_of.get_mut(id).filter(|_| id > 0).ok_or_else(|| {
-                Malformed(format!(
-                    "U+{code:04X} maps to glyph id {id}, not in loca ({count})"
-                ))
-            })?;
+            let slot = code_of
+                .get_mut(id)
+                .filter(|_| id > 0)
+                .ok_or(LvFontError::UnknownId { code, id, count })?;
             if slot.replace(code).is_some() {
-                return Err(Malformed(format!("glyph id {id} is mapped twice")));
+                return Err(LvFontError::MappedTwice(id));
             }
         }
     }
     spans.sort_unstable();
     if spans.windows(2).any(|w| w[0].1 > w[1].0) {
-        return Err("cmap ranges overlap (the core reader stops at the first)".into());
+        return Err(LvFontError::Overlap);
     }
     Ok(code_of)
 }
 
 /// Read an LVGL font (same as [`check`]: a file that breaks a rule is not read).
-pub fn read(file: &[u8]) -> Result<LvFont, Malformed> {
+pub fn read(file: &[u8]) -> Result<LvFont, LvFontError> {
     check(file)
 }

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::glyph::{Bitmap, Glyph};
-use super::lvfont_read::{prepare, BitReader, LvFont, Malformed, Prepared, FIRST_RECORD};
+use super::lvfont_read::{prepare, BitReader, LvFont, LvFontError, Prepared, FIRST_RECORD};
 
 /// Fonts with fewer glyph ids are walked on one thread: a thread costs more than it saves.
 const SPLIT_AT: usize = 8192;
@@ -16,8 +16,8 @@ pub(super) fn walk_ids(
     p: &Prepared,
     ids: Range<usize>,
     start: usize,
-    mut each: impl FnMut(&Glyph) -> Result<(), Malformed>,
-) -> Result<usize, Malformed> {
+    mut each: impl FnMut(&Glyph) -> Result<(), LvFontError>,
+) -> Result<usize, LvFontError> {
     let f = &p.fields;
     let mut r = BitReader {
         d: p.glyf,
@@ -32,9 +32,7 @@ pub(super) fn walk_ids(
     };
     for id in ids {
         if p.loca.offset(id)? * 8 != r.pos {
-            return Err(Malformed(format!(
-                "glyph id {id} does not start where the previous record ends (shared or out of order)"
-            )));
+            return Err(LvFontError::Misplaced(id));
         }
         let advance = r.get(f.adv)? as i32;
         let x = r.signed(f.xy)?;
@@ -42,7 +40,7 @@ pub(super) fn walk_ids(
         let w = r.get(f.wh)?;
         let gh = r.get(f.wh)?;
         if w > 4096 || gh > 4096 {
-            return Err(Malformed(format!("glyph id {id} is {w}×{gh} pixels")));
+            return Err(LvFontError::TooLarge { id, w, h: gh });
         }
         // One glyph buffer for the whole walk: `each` sees it, copies it if it keeps it.
         let bits = &mut g.bitmap.bits;
@@ -68,7 +66,7 @@ pub(super) fn walk_ids(
 pub fn check_same(
     file: &[u8],
     same: impl Fn(usize, &Glyph) -> bool + Sync,
-) -> Result<(LvFont, usize, bool), Malformed> {
+) -> Result<(LvFont, usize, bool), LvFontError> {
     let p = prepare(file)?;
     let count = p.code_of.len();
     let mid = if count >= SPLIT_AT { count / 2 } else { count };
@@ -80,7 +78,7 @@ pub fn check_same(
             k += 1;
             Ok(())
         })?;
-        Ok::<_, Malformed>((end, all_same))
+        Ok::<_, LvFontError>((end, all_same))
     };
     let walk = &walk;
     let (first, second) = std::thread::scope(|s| {
@@ -101,9 +99,7 @@ pub fn check_same(
     let (mut end, mut all_same) = first?;
     if let Some(second) = second {
         if end != p.loca.offset(mid)? * 8 {
-            return Err(Malformed(format!(
-                "glyph id {mid} does not start where the previous record ends (shared or out of order)"
-            )));
+            return Err(LvFontError::Misplaced(mid));
         }
         let (second_end, second_same) = second?;
         (end, all_same) = (second_end, all_same && second_same);
@@ -126,7 +122,7 @@ mod tests {
     }
 
     /// What the one-thread walk says about `file`: its error, or the glyphs it hands out.
-    fn one_thread(file: &[u8]) -> Result<Vec<Glyph>, Malformed> {
+    fn one_thread(file: &[u8]) -> Result<Vec<Glyph>, LvFontError> {
         let mut glyphs = Vec::new();
         lvfont::check_with(file, |g| {
             glyphs.push(g.clone());

@@ -118,6 +118,7 @@ fn unfit_fonts_are_refused_not_mangled() {
 
 #[test]
 fn check_rejects_what_a_board_reader_gets_wrong() {
+    use crate::stages::fonts::error::LvFontError as E;
     let f = font(vec![glyph(0x41, 6, 0, 0, 3, 3), glyph(0x43, 6, 0, 0, 2, 2)]);
     let (good, _) = write(&f).expect("write");
     let head = |i: usize, v: u8| {
@@ -125,26 +126,36 @@ fn check_rejects_what_a_board_reader_gets_wrong() {
         b[8 + 26 + i] = v;
         b
     };
-    assert!(check(&head(7, 1)).is_err(), "compression");
-    assert!(check(&head(6, 0)).is_err(), "0 advance bits");
-    assert!(check(&head(4, 0)).is_err(), "0 x/y bits");
+    assert_eq!(check(&head(7, 1)).err(), Some(E::Compressed));
+    assert_eq!(
+        check(&head(6, 0)).err(),
+        Some(E::EmptyField),
+        "0 advance bits"
+    );
+    assert_eq!(check(&head(4, 0)).err(), Some(E::EmptyField), "0 x/y bits");
     // Both code points pointing at one glyph record: the core reader's walk breaks.
     let mut shared = good.clone();
     let at = good.windows(4).position(|w| w == b"loca").expect("loca") + 8;
     let first = [shared[at + 2], shared[at + 3]];
     shared[at + 4] = first[0];
     shared[at + 5] = first[1];
-    assert!(check(&shared).is_err(), "shared record");
+    assert_eq!(check(&shared).err(), Some(E::Misplaced(2)), "shared record");
     // A format-0 cmap subtable.
     let mut f0 = good.clone();
     let cmap = good.windows(4).position(|w| w == b"cmap").expect("cmap") + 8;
     f0[cmap + 14] = 0;
-    assert!(check(&f0).is_err(), "format 0");
+    assert_eq!(check(&f0).err(), Some(E::CmapFormat(0)));
+    assert_eq!(
+        E::CmapFormat(0).to_string(),
+        "cmap format 0: only formats 2 and 3 load reliably"
+    );
     // A range starting near u32::MAX is refused, not an overflow.
     let mut far = good.clone();
     far[cmap + 4..cmap + 8].copy_from_slice(&u32::MAX.to_le_bytes());
-    assert!(check(&far).is_err(), "range at U+FFFFFFFF");
-    for cut in [0, 4, 47, 60, good.len() - 1] {
-        assert!(check(&good[..cut]).is_err(), "cut {cut}");
+    assert_eq!(check(&far).err(), Some(E::OutsideRange(u32::MAX)));
+    assert_eq!(check(&[]).err(), Some(E::NoMagic));
+    for cut in [4, 47, 60, good.len() - 1] {
+        let err = check(&good[..cut]).expect_err("truncated");
+        assert!(matches!(err, E::BadSection { .. }), "cut {cut}: {err}");
     }
 }
