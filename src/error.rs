@@ -43,6 +43,10 @@ pub enum Error {
     BadManifest { path: PathBuf, reason: String },
     #[error("{} is mounted read-only: nothing on it can be changed from this computer", path.display())]
     ReadOnlyDrive { path: PathBuf },
+    /// The folder to work on cannot be listed at all (a sub-folder that cannot is a problem in
+    /// the report instead).
+    #[error("cannot list {}: {source}", path.display())]
+    CannotList { path: PathBuf, source: io::Error },
     #[error("{0}")]
     Usage(String),
     /// A key of a settings file (`[tool.cpslim]` in pyproject.toml, or cpslim.toml).
@@ -120,6 +124,9 @@ impl Error {
         match self {
             Error::Hinted { hint, .. } => Some(Cow::Borrowed(hint)),
             Error::ReadOnlyDrive { .. } => Some(Cow::Borrowed(READ_ONLY_DRIVE_HINT)),
+            Error::CannotList { .. } => Some(Cow::Borrowed(
+                "run cpslim as a user who may read that folder, or give it read permission",
+            )),
             Error::Settings { .. } => Some(Cow::Borrowed(SETTINGS_HINT)),
             _ => None,
         }
@@ -147,6 +154,7 @@ impl Error {
                 | Error::NotADirectory { .. }
                 | Error::NotFound { .. }
                 | Error::ReadOnlyDrive { .. }
+                | Error::CannotList { .. }
                 | Error::BadManifest { .. }
                 | Error::Settings { .. }
                 | Error::SettingsSyntax { .. }

@@ -66,7 +66,7 @@ pub fn run(cli: Cli) -> Exit {
         Err(err) if is_broken_pipe(&err) => Exit::Success,
         Err(err) => {
             let usage = err.downcast_ref::<Error>().is_none_or(Error::is_usage);
-            print_error(&format!("{err:#}"), hint_of(&err));
+            print_error(&message_of(&err), hint_of(&err));
             if usage {
                 Exit::Usage
             } else {
@@ -88,6 +88,23 @@ fn hint_of(err: &anyhow::Error) -> Option<Cow<'_, str>> {
                 .and_then(crate::web::WebError::hint)
         }
     })
+}
+
+/// The error and its causes after it, each cause only when the text so far does not already
+/// say it (a library error names its I/O cause in its own message).
+fn message_of(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// An error as the user sees it: the message, then what to do about it on a line of its own.

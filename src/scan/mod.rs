@@ -107,6 +107,12 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
             path: root.to_path_buf(),
         });
     }
+    // A folder that cannot be listed at all is no drive to report on (a sub-folder that cannot
+    // be is one of the report's problems).
+    fs::read_dir(root).map_err(|source| Error::CannotList {
+        path: root.to_path_buf(),
+        source,
+    })?;
     let cluster_size = opts
         .cluster_size
         .or_else(|| crate::fsinfo::stats(root).map(|s| s.fragment))

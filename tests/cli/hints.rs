@@ -79,3 +79,27 @@ fn a_hint_under_added_context_still_comes_last() {
          there is no boot_out.txt\nhint: give --cp-version (e.g. --cp-version 10.2.1)\n"
     );
 }
+
+#[test]
+fn an_io_cause_is_said_once() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    write(&src, "code.py", b"print('hi')\n");
+    let file = t.path().join("a-file");
+    fs::write(&file, b"not a folder").unwrap();
+    let out = file.join("out");
+    let o = run(cpslim()
+        .arg("optimize")
+        .arg(&src)
+        .arg("--out")
+        .arg(&out)
+        .arg("--yes"));
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "cpslim: error: cannot write {}: Not a directory (os error 20)\n",
+            out.display()
+        )
+    );
+}

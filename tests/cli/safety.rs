@@ -215,3 +215,26 @@ fn writer_survives_no_space() {
         "no temp file left"
     );
 }
+
+#[test]
+fn a_folder_that_cannot_be_listed_is_an_error_not_an_empty_report() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let drive = t.path().join("drive");
+    write(&drive, "code.py", b"print('hi')\n");
+    std::fs::set_permissions(&drive, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut cmd = unprivileged(Command::new(bin()));
+    cmd.env("NO_COLOR", "1").arg("audit").arg(&drive);
+    let o = run(&mut cmd);
+    std::fs::set_permissions(&drive, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_code(&o, 2);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "cpslim: error: cannot list {}: Permission denied (os error 13)\n\
+             hint: run cpslim as a user who may read that folder, or give it read permission\n",
+            drive.display()
+        )
+    );
+    assert!(o.stdout.is_empty(), "no report");
+}
