@@ -62,7 +62,12 @@ pub enum Error {
     Interrupted,
     /// Any other error with a hint added where it was made ([`Error::with_hint`]).
     #[error("{error}")]
-    Hinted { error: Box<Error>, hint: String },
+    Hinted {
+        /// Also the error's `source()`, so a cause chain reaches what is under the hint.
+        #[source]
+        error: Box<Error>,
+        hint: String,
+    },
 }
 
 /// What the user can do about a read-only drive.
@@ -173,6 +178,19 @@ mod tests {
         assert_eq!(e.hint().as_deref(), Some("plug it in"));
         assert_eq!(e.text_with_hint(), "no board\nhint: plug it in");
         assert!(matches!(e.without_hint(), Error::Usage(m) if m == "no board"));
+    }
+
+    #[test]
+    fn a_hinted_error_keeps_its_cause_chain() {
+        use std::error::Error as _;
+        let io = io::Error::new(io::ErrorKind::PermissionDenied, "denied");
+        let e = Error::read(std::path::Path::new("x"), io).with_hint("h");
+        let under = e.source().expect("the error under the hint");
+        assert_eq!(under.to_string(), e.to_string());
+        assert_eq!(
+            under.source().map(|c| c.to_string()).as_deref(),
+            Some("denied")
+        );
     }
 
     #[test]
