@@ -146,49 +146,8 @@ fn resolve_root(path: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 
 /// Turn the stage flags into a Config (stage names checked here, once).
 fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
-    let parse_list = |list: &[String]| -> anyhow::Result<Vec<StageName>> {
-        list.iter()
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| {
-                let name = StageName::parse(n.trim()).ok_or_else(|| {
-                    usage(format!(
-                        "unknown stage '{n}': stages are {}",
-                        StageName::all_names()
-                    ))
-                })?;
-                Ok(name)
-            })
-            .collect()
-    };
-    let only = parse_list(&s.only)?;
-    if only.contains(&StageName::Compile) && !s.compile {
-        bail!(usage("the compile stage runs only with --compile"));
-    }
-    let skip = parse_list(&s.skip)?;
-    for (flag, given, parsed) in [("--only", &s.only, &only), ("--skip", &s.skip, &skip)] {
-        if !given.is_empty() && parsed.is_empty() {
-            bail!(usage(format!(
-                "{flag} needs at least one stage: {}",
-                StageName::all_names()
-            )));
-        }
-    }
-    let stages: Vec<StageName> = StageName::ALL
-        .into_iter()
-        .filter(|n| only.is_empty() || only.contains(n))
-        .filter(|n| !skip.contains(n))
-        .filter(|n| *n != StageName::Compile || s.compile)
-        .collect();
-    let cluster_flag = match &s.cluster_size {
-        Some(text) => {
-            let n = parse_size(text).map_err(usage)?;
-            if !(512..=65_536).contains(&n) || !n.is_power_of_two() {
-                bail!(usage(format!("--cluster-size {text}: FAT clusters are a power of two from 512 to 65536 bytes")));
-            }
-            Some(n)
-        }
-        None => None,
-    };
+    let stages = stages_of(s)?;
+    let cluster_flag = s.cluster_size.as_deref().map(cluster_size_of).transpose()?;
     let (cluster_size, cluster_source) = crate::cluster::choose(root, cluster_flag);
     Ok(Config {
         root: root.to_path_buf(),
@@ -231,6 +190,54 @@ fn config(root: &Path, s: &StageArgs, yes: bool) -> anyhow::Result<Config> {
             sources_kept_in: None,
         },
     })
+}
+
+/// The stages to run: all but compile (without `--compile`), narrowed by `--only` and `--skip`.
+fn stages_of(s: &StageArgs) -> anyhow::Result<Vec<StageName>> {
+    let parse_list = |list: &[String]| -> anyhow::Result<Vec<StageName>> {
+        list.iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| {
+                let name = StageName::parse(n.trim()).ok_or_else(|| {
+                    usage(format!(
+                        "unknown stage '{n}': stages are {}",
+                        StageName::all_names()
+                    ))
+                })?;
+                Ok(name)
+            })
+            .collect()
+    };
+    let only = parse_list(&s.only)?;
+    if only.contains(&StageName::Compile) && !s.compile {
+        bail!(usage("the compile stage runs only with --compile"));
+    }
+    let skip = parse_list(&s.skip)?;
+    for (flag, given, parsed) in [("--only", &s.only, &only), ("--skip", &s.skip, &skip)] {
+        if !given.is_empty() && parsed.is_empty() {
+            bail!(usage(format!(
+                "{flag} needs at least one stage: {}",
+                StageName::all_names()
+            )));
+        }
+    }
+    Ok(StageName::ALL
+        .into_iter()
+        .filter(|n| only.is_empty() || only.contains(n))
+        .filter(|n| !skip.contains(n))
+        .filter(|n| *n != StageName::Compile || s.compile)
+        .collect())
+}
+
+/// `--cluster-size`: a FAT cluster size.
+fn cluster_size_of(text: &str) -> anyhow::Result<u64> {
+    let n = parse_size(text).map_err(usage)?;
+    if !(512..=65_536).contains(&n) || !n.is_power_of_two() {
+        bail!(usage(format!(
+            "--cluster-size {text}: FAT clusters are a power of two from 512 to 65536 bytes"
+        )));
+    }
+    Ok(n)
 }
 
 fn scan_root(cfg: &Config) -> anyhow::Result<Inventory> {

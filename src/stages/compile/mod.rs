@@ -187,6 +187,21 @@ fn planned_source(inv: &Inventory, prior: &Plan, py: &Entry) -> Option<Result<Pl
     }
 }
 
+/// Why compiled `bytes` must not replace a source on a CircuitPython `major` board, if they
+/// must not.
+fn unloadable(bytes: &[u8], major: u32) -> Option<String> {
+    match header::check(bytes, major) {
+        Err(why) => Some(format!(
+            "the compiler's output would not load on CircuitPython {major} ({why}); left as source"
+        )),
+        Ok(h) if h.arch() != 0 => Some(format!(
+            "the compiled file holds native code for {}; left as source",
+            h.arch_name()
+        )),
+        Ok(_) => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn compile_one(
     inv: &Inventory,
@@ -211,20 +226,8 @@ fn compile_one(
         Ok(b) => b,
         Err(msg) => return warn(out, format!("not compiled, left as source: {msg}")),
     };
-    match header::check(&bytes, major) {
-        Err(why) => {
-            return warn(
-                out,
-                format!("the compiler's output would not load on CircuitPython {major} ({why}); left as source"),
-            )
-        }
-        Ok(h) if h.arch() != 0 => {
-            return warn(
-                out,
-                format!("the compiled file holds native code for {}; left as source", h.arch_name()),
-            )
-        }
-        Ok(_) => {}
+    if let Some(why) = unloadable(&bytes, major) {
+        return warn(out, why);
     }
     if bytes.len() as u64 >= py.size {
         let note = format!(
