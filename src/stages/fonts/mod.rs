@@ -69,35 +69,7 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     if let (Some(set), Some(spec)) = (charset.as_mut(), cfg.fonts.charset.as_deref()) {
         auto::apply(inv, cfg, spec, set, &mut plan);
     }
-    let mut target = Target {
-        lv: false,
-        note: None,
-        terminal,
-        taken: Vec::new(),
-    };
-    if cfg.fonts.format == FontFormat::Lvfontbin && !cfg.fonts.keep_names {
-        match library::loader(inv, cfg) {
-            Loader::Ready(_) => target.lv = true,
-            Loader::Absent => {
-                target.lv = true;
-                target.note = Some(format!(
-                    "loads with adafruit_bitmap_font {}+ (none on this drive to check)",
-                    library::NEEDED_TEXT
-                ));
-            }
-            Loader::TooOld(why) => {
-                plan.push(
-                    Action::report(
-                        Path::new("lib/adafruit_bitmap_font"),
-                        0,
-                        format!("fonts written as PCF, not LVGL: {why}"),
-                    )
-                    .warning(),
-                );
-                target.note = Some(format!("PCF, not LVGL: {why}"));
-            }
-        }
-    }
+    let mut target = target_for(inv, cfg, terminal, &mut plan);
 
     let mut conversions = Vec::new();
     for e in fonts {
@@ -132,6 +104,47 @@ pub fn plan(inv: &Inventory, cfg: &Config) -> Result<StagePlan> {
     }
     refs::plan_edits(inv, &sources, conversions, &mut plan);
     Ok(plan)
+}
+
+/// Where fonts go this run: LVGL when asked and the drive's loader reads it (a report says
+/// when it does not), else PCF.
+fn target_for(
+    inv: &Inventory,
+    cfg: &Config,
+    terminal: Vec<String>,
+    plan: &mut StagePlan,
+) -> Target {
+    let mut target = Target {
+        lv: false,
+        note: None,
+        terminal,
+        taken: Vec::new(),
+    };
+    if cfg.fonts.format != FontFormat::Lvfontbin || cfg.fonts.keep_names {
+        return target;
+    }
+    match library::loader(inv, cfg) {
+        Loader::Ready(_) => target.lv = true,
+        Loader::Absent => {
+            target.lv = true;
+            target.note = Some(format!(
+                "loads with adafruit_bitmap_font {}+ (none on this drive to check)",
+                library::NEEDED_TEXT
+            ));
+        }
+        Loader::TooOld(why) => {
+            plan.push(
+                Action::report(
+                    Path::new("lib/adafruit_bitmap_font"),
+                    0,
+                    format!("fonts written as PCF, not LVGL: {why}"),
+                )
+                .warning(),
+            );
+            target.note = Some(format!("PCF, not LVGL: {why}"));
+        }
+    }
+    target
 }
 
 /// A font written under a new name (`.bdf` → `.pcf`/`.lvfontbin`, `.pcf` → `.lvfontbin`): the
