@@ -38,6 +38,18 @@ pub struct Outcome {
     pub made_room: Vec<PathBuf>,
 }
 
+/// Per stage, per action: what happened, an action that never ran counted as skipped.
+pub fn never_run_skipped(status: Vec<Vec<Option<Status>>>) -> Vec<Vec<Status>> {
+    status
+        .into_iter()
+        .map(|v| {
+            v.into_iter()
+                .map(|s| s.unwrap_or(Status::Skipped))
+                .collect()
+        })
+        .collect()
+}
+
 pub struct ApplyOptions<'a> {
     pub root: &'a Path,
     pub cluster_size: u64,
@@ -187,15 +199,7 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Outcome> {
     }
     fsinfo::sync_all();
     Ok(Outcome {
-        // What never ran was skipped.
-        status: status
-            .into_iter()
-            .map(|v| {
-                v.into_iter()
-                    .map(|s| s.unwrap_or(Status::Skipped))
-                    .collect()
-            })
-            .collect(),
+        status: never_run_skipped(status),
         errors,
         backup: backup_dir,
         interrupted,

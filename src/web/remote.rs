@@ -166,14 +166,7 @@ pub fn apply(
     let outcome = Outcome {
         // A board over Wi-Fi never takes the full-drive path: each upload goes to a temp name.
         made_room: Vec::new(),
-        status: status
-            .into_iter()
-            .map(|v| {
-                v.into_iter()
-                    .map(|s| s.unwrap_or(Status::Skipped))
-                    .collect()
-            })
-            .collect(),
+        status: crate::apply::never_run_skipped(status),
         errors,
         backup,
         interrupted,

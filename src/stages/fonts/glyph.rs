@@ -93,19 +93,8 @@ impl Bitmap {
 
     /// [`Bitmap::ink_box`] of rows up to 32 pixels wide, each row as one big-endian word.
     fn narrow_ink_box(&self, stride: usize) -> Option<(u32, u32, u32, u32)> {
-        let (mut top, mut bottom, mut any) = (None, 0, 0u32);
-        for (y, row) in (0u32..).zip(self.bits.chunks_exact(stride).take(self.h as usize)) {
-            let word = row_word(row);
-            if word != 0 {
-                top.get_or_insert(y);
-                bottom = y;
-                any |= word;
-            }
-        }
-        let top = top?;
-        let left = any.leading_zeros();
-        let right = (32 - any.trailing_zeros()).min(self.w);
-        Some((left, top, right.saturating_sub(left), bottom - top + 1))
+        let rows = self.bits.chunks_exact(stride).take(self.h as usize);
+        words_ink_box(rows.map(row_word), self.w)
     }
 
     /// Copy of the ink box (0×0 when blank).
@@ -148,10 +137,27 @@ impl Bitmap {
 }
 
 /// Up to 4 bytes of a row as a big-endian word, the row's first pixel in the top bit.
-fn row_word(row: &[u8]) -> u32 {
+pub(super) fn row_word(row: &[u8]) -> u32 {
     (0..)
         .zip(row)
         .fold(0u32, |v, (k, &byte)| v | u32::from(byte) << (24 - 8 * k))
+}
+
+/// The ink box (x0, y0, w, h) of a bitmap at most 32 pixels wide whose rows are `words` (each
+/// in a word's top bits, nothing past `w`), or None when blank.
+fn words_ink_box(words: impl Iterator<Item = u32>, w: u32) -> Option<(u32, u32, u32, u32)> {
+    let (mut top, mut bottom, mut any) = (None, 0, 0u32);
+    for (y, word) in (0u32..).zip(words) {
+        if word != 0 {
+            top.get_or_insert(y);
+            bottom = y;
+            any |= word;
+        }
+    }
+    let top = top?;
+    let left = any.leading_zeros();
+    let right = (32 - any.trailing_zeros()).min(w);
+    Some((left, top, right.saturating_sub(left), bottom - top + 1))
 }
 
 /// One encoded glyph, in BDF terms: the bitmap's lower-left corner sits at (x, y) from the origin.
@@ -248,15 +254,7 @@ impl Glyph {
         w: u32,
         words: &[u32],
     ) -> Glyph {
-        let (mut top, mut bottom, mut any) = (None, 0, 0u32);
-        for (r, &word) in (0u32..).zip(words) {
-            if word != 0 {
-                top.get_or_insert(r);
-                bottom = r;
-                any |= word;
-            }
-        }
-        let Some(top) = top else {
+        let Some((left, top, cw, ch)) = words_ink_box(words.iter().copied(), w) else {
             return Glyph {
                 code,
                 advance,
@@ -265,13 +263,10 @@ impl Glyph {
                 bitmap: Bitmap::new(0, 0),
             };
         };
-        let left = any.leading_zeros();
-        let right = (32 - any.trailing_zeros()).min(w);
-        let (cw, ch) = (right.saturating_sub(left), bottom - top + 1);
         let keep = u32::MAX.checked_shl(32 - cw).unwrap_or(0);
         let dst = Bitmap::stride(cw);
         let mut bits = Vec::with_capacity(dst * ch as usize);
-        for &word in &words[top as usize..=bottom as usize] {
+        for &word in &words[top as usize..(top + ch) as usize] {
             let be = ((word << left) & keep).to_be_bytes();
             match dst {
                 1 => bits.push(be[0]),

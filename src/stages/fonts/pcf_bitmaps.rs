@@ -1,6 +1,6 @@
 //! The PCF writer's BITMAPS table: which glyphs share one bitmap, and the table itself.
 
-use super::super::glyph::{Bitmap, Glyph};
+use super::super::glyph::{row_word, Bitmap, Glyph};
 use super::super::pcf::{row_bytes, FORMAT};
 use super::{Out, Shape};
 
@@ -129,10 +129,7 @@ fn copy_rows(b: &Bitmap, dst: &mut [u8], dst_stride: usize) {
         if let (Ok(to), true) = (<&mut [u8; 4]>::try_from(&mut *to), row.len() <= 4) {
             // Rows up to 32 pixels (nearly every font) are one four-byte store.
             // Built in a register: bytes copied through memory would stall the word's load.
-            let word = (0..)
-                .zip(row)
-                .fold(0u32, |v, (k, &byte)| v | u32::from(byte) << (24 - 8 * k));
-            *to = word.to_be_bytes();
+            *to = row_word(row).to_be_bytes();
         } else {
             to[..row.len()].copy_from_slice(row);
         }
